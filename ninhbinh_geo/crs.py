@@ -47,7 +47,8 @@ def _require_crs(gdf: gpd.GeoDataFrame, layer: str) -> pyproj.CRS:
     if gdf.crs is None:
         raise CRSError(
             f"Layer '{layer}' has no CRS. Set the CRS the coordinates are in, e.g. "
-            f"gdf.set_crs('EPSG:4326') for lon/lat or gdf.set_crs('EPSG:5897') for VN-2000 TM-3 105°."
+            f"gdf.set_crs('EPSG:4326') for lon/lat or gdf.set_crs('EPSG:5897') for "
+            f"VN-2000 TM-3 105°."
         )
     return pyproj.CRS.from_user_input(gdf.crs)
 
@@ -82,13 +83,6 @@ def check_coordinates(gdf: gpd.GeoDataFrame, layer: str) -> None:
     minx, miny, maxx, maxy = gdf.total_bounds
     if not np.all(np.isfinite([minx, miny, maxx, maxy])):
         return
-    if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
-        raise CRSError(
-            f"Layer '{layer}' claims a geographic CRS ({crs.to_string()}) but has coordinates up to "
-            f"x={maxx:.0f}, y={maxy:.0f}, which are metres, not degrees. The layer is probably in a "
-            f"projected CRS such as VN-2000 TM-3 (EPSG:5897/9209) or UTM 48N (EPSG:3405): use "
-            f"gdf.set_crs(<that EPSG>, allow_override=True) instead of reprojecting."
-        )
     if (
         _PROVINCE_LAT[0] - 1 <= minx
         and maxx <= _PROVINCE_LAT[1] + 1
@@ -99,6 +93,14 @@ def check_coordinates(gdf: gpd.GeoDataFrame, layer: str) -> None:
             f"Layer '{layer}' has x in [{minx:.2f}, {maxx:.2f}] and y in [{miny:.2f}, {maxy:.2f}]: "
             f"longitude and latitude look swapped (Ninh Bình is near lon 106, lat 20). Swap the "
             f"columns when reading, e.g. read with x='lon', y='lat'."
+        )
+    if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
+        raise CRSError(
+            f"Layer '{layer}' claims a geographic CRS ({crs.to_string()}) but has coordinates "
+            f"up to x={maxx:.0f}, y={maxy:.0f}, which are metres, not degrees. The layer is "
+            f"probably in a "
+            f"projected CRS such as VN-2000 TM-3 (EPSG:5897/9209) or UTM 48N (EPSG:3405): use "
+            f"gdf.set_crs(<that EPSG>, allow_override=True) instead of reprojecting."
         )
 
 

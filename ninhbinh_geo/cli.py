@@ -1,0 +1,247 @@
+"""The ``ninhbinh-geo`` command.
+
+Sub-commands: ``review`` (everything), ``check`` (validate a user's layer), ``map`` (only the web
+map) and ``export`` (only the styled GeoPackage and QGIS project). Exit codes: 0 success, 2 bad
+command line, 3 bad input data, 4 outputs cannot be written, 1 an unexpected error (a bug:
+please report it with the traceback shown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from ._errors import NinhBinhGeoError, OutputError
+
+__all__ = ["EXIT_CODES", "build_parser", "main"]
+
+EXIT_CODES = {"ok": 0, "bug": 1, "usage": 2, "input": 3, "output": 4}
+
+_EPILOG = """\
+exit codes:
+  0  success
+  2  bad command line
+  3  bad input data (the message names the layer, column, rows and the fix)
+  4  outputs cannot be written (folder not writable, or outputs exist without --force)
+  1  unexpected error (a bug: please report it)
+
+examples:
+  ninhbinh-geo review --out review-out
+  ninhbinh-geo review --clusters my_clusters.gpkg --hazard rp100.tif --hazard rp10.tif \\
+      --dem fabdem.tif --slr-cm 28 --slr-cm 77 --zone EPSG:9209 --lang en --out out --force
+  ninhbinh-geo check my_clusters.xlsx
+"""
+
+
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("inputs (default: the embedded data of the new Ninh Bình)")
+    g.add_argument(
+        "--clusters",
+        type=Path,
+        metavar="FILE",
+        help="your cluster (CCN) layer: GeoPackage, GeoJSON, Shapefile, KML, CSV/XLSX "
+        "with lon/lat columns",
+    )
+    g.add_argument("--parks", type=Path, metavar="FILE", help="your park (KCN) layer")
+    g.add_argument(
+        "--roads", type=Path, metavar="FILE", help="a road line layer (e.g. OpenStreetMap roads)"
+    )
+    g.add_argument(
+        "--hazard",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="RASTER",
+        help="flood-depth GeoTIFF in metres, one per return period (repeatable); "
+        "names like *rp00100*.tif or *1in100*.tif give the return period; "
+        "default: the ILLUSTRATIVE demo hazard",
+    )
+    g.add_argument(
+        "--dem",
+        type=Path,
+        metavar="FILE",
+        help="elevation model GeoTIFF (Copernicus GLO-30, FABDEM …) for sea-level rise",
+    )
+    g.add_argument(
+        "--slr-cm",
+        type=float,
+        action="append",
+        default=[],
+        metavar="N",
+        help="sea-level rise scenario in cm, with --dem (repeatable; default 100)",
+    )
+
+
+def _add_outputs(p: argparse.ArgumentParser, default_out: str) -> None:
+    g = p.add_argument_group("outputs")
+    g.add_argument(
+        "--out",
+        type=Path,
+        default=Path(default_out),
+        metavar="DIR",
+        help=f"output folder (default: {default_out})",
+    )
+    g.add_argument("--force", action="store_true", help="replace existing outputs")
+    g.add_argument(
+        "--zone",
+        metavar="EPSG",
+        help="export CRS: EPSG:5897 (VN-2000 TM-3 105°00', former Hà Nam and Ninh "
+        "Bình) or EPSG:9209 (105°30', Nam Định); default: by majority of sites",
+    )
+    g.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of legends, maps and report (default: vi)",
+    )
+    g.add_argument(
+        "--color-by",
+        default="area_ha",
+        metavar="COLUMN",
+        help="cluster column the maps are coloured by (default: area_ha; 'status' for categories)",
+    )
+    g.add_argument(
+        "--max-km",
+        type=float,
+        metavar="KM",
+        help="satellite radius around the major parks (default: the library's)",
+    )
+    g.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of ``ninhbinh-geo``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["review", "--out", "x"]).command
+    'review'
+    """
+    parser = argparse.ArgumentParser(
+        prog="ninhbinh-geo",
+        description="Planning analysis of the industrial clusters (CCN) and parks (KCN) of the "
+        "new Ninh Bình province.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    review = sub.add_parser(
+        "review",
+        help="run every analysis and write GeoPackage, QGIS project, maps and report",
+        description="Run efficiency, satellite-network, road, exposure and zoning analyses and "
+        "write review.gpkg, review.qgz, map.html, report.html, report.md, maps/ and "
+        "tables/ into --out.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_inputs(review)
+    _add_outputs(review, "review-out")
+
+    check = sub.add_parser("check", help="validate a cluster or park layer and report problems")
+    check.add_argument("file", type=Path, help="the layer to check")
+    check.add_argument("--layer", help="layer name inside a GeoPackage")
+    check.add_argument("--kind", choices=("CCN", "KCN"), help="what the layer holds")
+
+    for name, text in (
+        ("map", "write only the interactive web map"),
+        ("export", "write only the styled GeoPackage and QGIS project"),
+    ):
+        p = sub.add_parser(
+            name, help=text, epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        _add_inputs(p)
+        _add_outputs(p, "review-out")
+    return parser
+
+
+def _options(args: argparse.Namespace) -> object:
+    from .review import ReviewOptions
+
+    return ReviewOptions(
+        clusters=args.clusters,
+        parks=args.parks,
+        roads=args.roads,
+        hazards=tuple(args.hazard),
+        dem=args.dem,
+        slr_cm=tuple(args.slr_cm),
+        zone=args.zone,
+        lang=args.lang,
+        cluster_column=args.color_by,
+        max_km=args.max_km,
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    from . import review
+
+    progress = None if getattr(args, "quiet", False) else review._stderr
+    if args.command == "check":
+        from . import io
+
+        gdf = io.read_inventory(args.file, layer=args.layer, kind=args.kind)
+        report = gdf.attrs.get("harmonise_report") or []
+        for line in report:
+            print(f"changed: {line}")
+        print(f"OK: {len(gdf)} sites in '{args.file}' pass validation.")
+        return 0
+    if args.command == "review":
+        result = review.run_review(args.out, _options(args), force=args.force, progress=progress)
+        for path in result.paths:
+            print(path)
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print(f"review finished in {result.seconds:.1f} s", file=sys.stderr)
+        return 0
+    only = ("map",) if args.command == "map" else ("gpkg",)
+    result = review.run_review(
+        args.out, _options(args), force=args.force, progress=progress, only=only
+    )
+    for path in result.paths:
+        print(path)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 3 for bad input data, 4 when outputs cannot be written, 2 for a bad
+        command line (raised by argparse as SystemExit).
+
+    Examples
+    --------
+    >>> main(["--version"])  # doctest: +SKIP
+    ninhbinh-geo 0.1.0
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CODES["output"]
+    except NinhBinhGeoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CODES["input"]
+    except KeyboardInterrupt:
+        print("interrupted; previous outputs are intact", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,473 @@
+"""The whole review as one function: data in, analyses, outputs.
+
+:func:`run_review` is what ``ninhbinh-geo review`` runs. It loads the embedded data (or the
+user's files), runs the efficiency, proximity, road-network, exposure and zoning analyses, and
+writes the GeoPackage with QGIS styles, the QGIS project, the web map, the static maps, the CSV
+tables and the report. All outputs are first written into a staging folder inside ``out_dir``
+and moved into place only when every one of them succeeded, so a failed run leaves the previous
+outputs intact.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from . import (
+    datasets,
+    efficiency,
+    exposure,
+    io,
+    network,
+    proximity,
+    qgis,
+    report,
+    sealevel,
+    staticmap,
+    styles,
+    webmap,
+    zoning,
+)
+from ._errors import InputFileError, OutputError
+from .labels import label
+
+__all__ = [
+    "OUTPUT_GROUPS",
+    "OUTPUT_NAMES",
+    "ReviewOptions",
+    "ReviewResult",
+    "check_outputs",
+    "run_review",
+]
+
+#: What a review writes into its output folder (files and folders).
+OUTPUT_NAMES = (
+    "review.gpkg",
+    "review.qgz",
+    "map.html",
+    "report.html",
+    "report.md",
+    "maps",
+    "tables",
+)
+#: Outputs by group, for writing only part of a review (``ninhbinh-geo map`` / ``export``).
+OUTPUT_GROUPS = {
+    "gpkg": ("review.gpkg", "review.qgz"),
+    "map": ("map.html",),
+    "maps": ("maps",),
+    "report": ("report.html", "report.md", "tables"),
+}
+
+#: Order of the layers in the GeoPackage and the QGIS project (bottom first).
+LAYER_ORDER = (
+    "province",
+    "former_provinces",
+    "districts",
+    "coastline",
+    "roads",
+    "hazard",
+    "exposure",
+    "satellite_links",
+    "parks",
+    "clusters",
+    "zoning_findings",
+)
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """What to review and how.
+
+    Attributes
+    ----------
+    clusters, parks, roads : path, optional
+        The user's own layers; the embedded data when ``None``.
+    hazards : sequence of path
+        Flood-depth rasters (one per return period); the illustrative demo hazard when empty.
+    dem : path, optional
+        A digital elevation model for the sea-level-rise scenarios.
+    slr_cm : sequence of float
+        Sea-level rise scenarios in cm (used with ``dem``).
+    zone : str, optional
+        Export CRS (VN-2000 TM-3 zone, e.g. ``"EPSG:5897"``); by majority of sites when ``None``.
+    lang : {"vi", "en"}
+        Language of legends, maps and report.
+    cluster_column : str
+        Column the clusters are coloured by on maps and in QGIS.
+    max_km : float, optional
+        Satellite radius; the default of :func:`ninhbinh_geo.proximity.nearest_parks` when ``None``.
+    """
+
+    clusters: Path | None = None
+    parks: Path | None = None
+    roads: Path | None = None
+    hazards: Sequence[Path] = ()
+    dem: Path | None = None
+    slr_cm: Sequence[float] = ()
+    zone: str | None = None
+    lang: str = "vi"
+    cluster_column: str = "area_ha"
+    max_km: float | None = None
+
+
+@dataclass
+class ReviewResult:
+    """What a review produced: its layers, tables and the paths it wrote."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+    tables: dict[str, pd.DataFrame]
+    legends: dict[str, styles.Legend]
+    warnings: list[str]
+    paths: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class _Progress:
+    def __init__(self, total: int, emit: Callable[[str], None] | None) -> None:
+        self.total, self.step, self.emit = total, 0, emit
+        self.t0 = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        self.step += 1
+        if self.emit is not None:
+            elapsed = time.perf_counter() - self.t0
+            self.emit(f"[{self.step}/{self.total}] {message} ({elapsed:.1f} s)")
+
+
+def check_outputs(
+    out_dir: str | os.PathLike, *, force: bool = False, names: Sequence[str] = OUTPUT_NAMES
+) -> Path:
+    """Check that ``out_dir`` can receive a review's outputs.
+
+    Parameters
+    ----------
+    out_dir : path-like
+        The output folder; created when missing.
+    force : bool, default False
+        Whether existing outputs may be replaced.
+    names : sequence of str
+        The outputs that will be written (default: all of :data:`OUTPUT_NAMES`).
+
+    Returns
+    -------
+    Path
+        The output folder.
+
+    Raises
+    ------
+    OutputError
+        When the folder cannot be created or written, or holds outputs and ``force`` is False.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_outputs(tempfile.mkdtemp()).is_dir()
+    True
+    """
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"Cannot create the output folder '{out}': {exc.strerror}. Choose another --out."
+        ) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OutputError(f"The output folder '{out}' is not writable. Choose another --out.")
+    existing = [name for name in names if (out / name).exists()]
+    if existing and not force:
+        raise OutputError(
+            f"The output folder '{out}' already holds {', '.join(existing)}. Pass --force to "
+            f"replace them, or choose another --out."
+        )
+    return out
+
+
+def _load_sites(path: Path | None, kind: str) -> gpd.GeoDataFrame:
+    if path is None:
+        return datasets.load_clusters() if kind == "CCN" else datasets.load_parks()
+    layer = "clusters" if kind == "CCN" else "parks"
+    return io.read_inventory(path, layer=layer, kind=kind)
+
+
+def _load_roads(path: Path | None) -> gpd.GeoDataFrame:
+    if path is None:
+        return datasets.load_roads()
+    return io.read_layer(path)
+
+
+def _default_hazards() -> dict[str, Path]:
+    folder = datasets.get_path("hazard")
+    found = sorted(folder.glob("illustrative_depth_rp*.tif"))
+    if not found:
+        raise InputFileError(
+            f"No illustrative hazard rasters in '{folder}'. Reinstall ninhbinh-geo, or pass "
+            f"--hazard FILE.tif."
+        )
+    return {p.stem: p for p in found}
+
+
+def _analyse(options: ReviewOptions, tick: Callable[[str], None], staging: Path) -> ReviewResult:
+    lang = options.lang
+    warnings: list[str] = []
+    tick("loading layers")
+    clusters = _load_sites(options.clusters, "CCN")
+    parks = _load_sites(options.parks, "KCN")
+    roads = _load_roads(options.roads)
+    layers: dict[str, gpd.GeoDataFrame] = {
+        "province": datasets.load_province(),
+        "former_provinces": datasets.load_former_provinces(),
+        "districts": datasets.load_districts(),
+        "coastline": datasets.load_coastline(),
+        "roads": roads,
+    }
+    facts = datasets.load_facts()
+    tables: dict[str, pd.DataFrame] = {"facts": facts, "coverage": datasets.load_coverage()}
+    if (clusters.get("accuracy") == "illustrative").any():
+        warnings.append(label("warn.illustrative_footprint", lang))
+
+    tick("efficiency indicators")
+    clusters = efficiency.site_indicators(clusters)
+    tables["efficiency"] = pd.concat(
+        [
+            efficiency.aggregate(clusters, by=by, facts=facts)
+            for by in ("province", "former_province")
+        ],
+        ignore_index=True,
+    )
+    tables["efficiency_district"] = efficiency.aggregate(clusters, by="district_old")
+
+    tick("straight-line proximity to the major parks")
+    kw = {} if options.max_km is None else {"max_km": options.max_km}
+    clusters = proximity.nearest_parks(clusters, parks, **kw)
+
+    tick("road network distances")
+    graph = network.build_graph(roads)
+    clusters = network.road_distances(graph, clusters, parks)
+    links = proximity.satellite_links(clusters, parks)
+    tables["network"] = graph.summary() if hasattr(graph, "summary") else pd.DataFrame()
+
+    tick("flood and sea-level exposure")
+    hazards = (
+        {Path(p).stem: Path(p) for p in options.hazards} if options.hazards else _default_hazards()
+    )
+    if not options.hazards:
+        warnings.append(label("warn.illustrative_hazard", lang))
+        warnings.append(label("report.how_real_hazard", lang))
+    if options.dem is not None:
+        for cm in options.slr_cm or (100,):
+            depth_path = staging / "tables" / f"slr_{int(cm)}cm_depth.tif"
+            sealevel.inundation_depth(options.dem, slr_cm=cm, out_path=depth_path)
+            hazards[f"slr_{int(cm)}cm"] = depth_path
+    expo = exposure.raster_exposure(clusters, hazards)
+    ead = exposure.expected_annual_exposure(expo)
+    tables["exposure"] = expo
+    tables["ead"] = ead
+
+    tick("zoning-review rules")
+    findings = zoning.check(clusters, exposure=expo)
+    tables["findings_summary"] = zoning.summarize(findings)
+    tables["findings"] = findings
+    tables["rules"] = zoning.load_rules()
+
+    layers.update(
+        {
+            "hazard": _hazard_zones(hazards),
+            "exposure": expo,
+            "satellite_links": links,
+            "parks": parks,
+            "clusters": clusters,
+            "zoning_findings": findings,
+        }
+    )
+    layers = {k: layers[k] for k in LAYER_ORDER if k in layers and layers[k] is not None}
+    tables["proximity"] = clusters.drop(columns="geometry")[
+        [
+            c
+            for c in (
+                "site_id",
+                "name_vi",
+                "former_province",
+                "nearest_park",
+                "straight_km",
+                "straight_km_points",
+                "road_km",
+                "snap_m",
+                "detour_ratio",
+                "is_satellite",
+                "satellite_rank",
+                "road_reason",
+            )
+            if c in clusters.columns
+        ]
+    ]
+    tables["efficiency_sites"] = clusters.drop(columns="geometry")[
+        [
+            c
+            for c in clusters.columns
+            if c
+            in (
+                "site_id",
+                "name_vi",
+                "former_province",
+                "status",
+                "area_ha",
+                "occupancy_pct",
+                "jobs_per_ha",
+                "projects_per_ha",
+                "occupancy_pct_reason",
+            )
+        ]
+    ]
+    tables["sources"] = _sources_table(layers)
+    legends = styles.default_legends(layers, cluster_column=options.cluster_column)
+    return ReviewResult(layers=layers, tables=tables, legends=legends, warnings=warnings)
+
+
+def _hazard_zones(hazards: dict[str, Path]) -> gpd.GeoDataFrame | None:
+    zones = datasets.get_path("hazard") / "illustrative_zones.gpkg"
+    return gpd.read_file(zones) if zones.exists() and hazards else None
+
+
+def _sources_table(layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+    rows = []
+    for name, gdf in layers.items():
+        cols = [c for c in ("source", "licence", "accuracy") if c in gdf.columns]
+        if not cols:
+            continue
+        grouped = gdf[cols].astype(str).value_counts().reset_index(name="rows")
+        grouped.insert(0, "layer", name)
+        rows.append(grouped)
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def _write_outputs(
+    result: ReviewResult,
+    staging: Path,
+    options: ReviewOptions,
+    tick: Callable[[str], None],
+    groups: Sequence[str],
+) -> None:
+    lang = options.lang
+    if "gpkg" in groups:
+        tick("GeoPackage with QGIS styles and project")
+        gpkg = qgis.export_geopackage(
+            result.layers, result.legends, staging / "review.gpkg", crs=options.zone, lang=lang
+        )
+        qgis.write_project(gpkg, list(result.layers), staging / "review.qgz", crs=options.zone)
+    if "map" in groups:
+        tick("web map")
+        m = webmap.make_map(result.layers, result.legends, lang=lang)
+        webmap.save_map(m, staging / "map.html")
+    maps: list[Path] = []
+    if "maps" in groups:
+        tick("static maps")
+        (staging / "maps").mkdir(exist_ok=True)
+        maps = staticmap.review_maps(result.layers, result.legends, staging / "maps", lang=lang)
+    if "report" not in groups:
+        return
+    tick("tables and report")
+    (staging / "tables").mkdir(exist_ok=True)
+    for name, table in result.tables.items():
+        frame = pd.DataFrame(table).drop(columns="geometry", errors="ignore")
+        frame.to_csv(staging / "tables" / f"{name}.csv", index=False, encoding="utf-8")
+    pngs = [f"maps/{Path(p).name}" for p in maps if Path(p).suffix == ".png"]
+    report.write_report(result.tables, staging, maps=pngs, warnings=result.warnings, lang=lang)
+
+
+def _promote(staging: Path, out: Path, names: Sequence[str]) -> list[Path]:
+    """Move every staged output into place; replaced folders go only once the new one is in."""
+    written = []
+    for name in names:
+        src, dst = staging / name, out / name
+        if not src.exists():
+            continue
+        if src.is_dir():
+            old = None
+            if dst.exists():
+                old = out / f".{name}.old-{os.getpid()}"
+                dst.replace(old)
+            src.replace(dst)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        else:
+            src.replace(dst)
+        written.append(dst)
+    return written
+
+
+def run_review(
+    out_dir: str | os.PathLike = "review-out",
+    options: ReviewOptions | None = None,
+    *,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+    only: Sequence[str] | None = None,
+) -> ReviewResult:
+    """Run the whole review and write its outputs into ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : path-like, default "review-out"
+        Output folder: ``review.gpkg``, ``review.qgz``, ``map.html``, ``report.html``,
+        ``report.md``, ``maps/*.png|pdf`` and ``tables/*.csv`` are written there.
+    options : ReviewOptions, optional
+        Inputs and settings; the embedded data and defaults when ``None``.
+    force : bool, default False
+        Replace existing outputs.
+    progress : callable, optional
+        Called with one line per step (``print`` to stderr from the command line).
+    only : sequence of str, optional
+        Write only these groups of :data:`OUTPUT_GROUPS` (``"gpkg"``, ``"map"``, ``"maps"``,
+        ``"report"``); everything when ``None``.
+
+    Returns
+    -------
+    ReviewResult
+        Layers, tables, legends, warnings, the written paths and the time taken.
+
+    Raises
+    ------
+    OutputError
+        When ``out_dir`` is not writable or holds outputs and ``force`` is False.
+    NinhBinhGeoError
+        Any input problem, with a message naming the layer, column and rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> result = run_review(tempfile.mkdtemp())  # doctest: +SKIP
+    >>> sorted(p.name for p in result.paths)  # doctest: +SKIP
+    ['map.html', 'maps', 'report.html', 'report.md', 'review.gpkg', 'review.qgz', 'tables']
+    """
+    options = options or ReviewOptions()
+    groups = tuple(OUTPUT_GROUPS) if only is None else tuple(only)
+    unknown = sorted(set(groups) - set(OUTPUT_GROUPS))
+    if unknown:
+        raise ValueError(f"Unknown output groups {unknown}; use some of {list(OUTPUT_GROUPS)}.")
+    names = [n for g in groups for n in OUTPUT_GROUPS[g]]
+    out = check_outputs(out_dir, force=force, names=names)
+    tick = _Progress(6 + len(groups), progress)
+    t0 = time.perf_counter()
+    staging = Path(tempfile.mkdtemp(prefix=".ninhbinh-geo-staging-", dir=out))
+    try:
+        (staging / "tables").mkdir()
+        result = _analyse(options, tick, staging)
+        _write_outputs(result, staging, options, tick, groups)
+        result.paths = _promote(staging, out, names)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
