@@ -12,8 +12,23 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "crs", "datasets", "efficiency", "exposure", "io", "labels", "network", "proximity",
-    "qgis", "report", "review", "schema", "sealevel", "staticmap", "styles", "webmap", "zoning",
+    "crs",
+    "datasets",
+    "efficiency",
+    "exposure",
+    "io",
+    "labels",
+    "network",
+    "proximity",
+    "qgis",
+    "report",
+    "review",
+    "schema",
+    "sealevel",
+    "staticmap",
+    "styles",
+    "webmap",
+    "zoning",
 )
 
 __all__ = ["__version__", *_SUBMODULES]

@@ -56,8 +56,13 @@ def with_provenance(
     if accuracy not in ACCURACY_CLASSES:
         raise ValueError(f"accuracy must be one of {ACCURACY_CLASSES}, not {accuracy!r}")
     out = gdf.copy()
-    values = {"source": source, "source_url": source_url, "source_date": source_date,
-              "licence": licence, "accuracy": accuracy}
+    values = {
+        "source": source,
+        "source_url": source_url,
+        "source_date": source_date,
+        "licence": licence,
+        "accuracy": accuracy,
+    }
     for col, val in values.items():
         if col not in out.columns:
             out[col] = val

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import html
 import math
-import re
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field

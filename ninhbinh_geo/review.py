@@ -37,7 +37,7 @@ from . import (
     webmap,
     zoning,
 )
-from ._errors import InputFileError, OutputError
+from ._errors import OutputError
 from .labels import label
 
 __all__ = [
@@ -66,6 +66,9 @@ OUTPUT_GROUPS = {
     "maps": ("maps",),
     "report": ("report.html", "report.md", "tables"),
 }
+
+#: Largest hazard raster traced into polygons for the maps (cells); larger ones are not drawn.
+MAX_DISPLAY_CELLS = 4_000_000
 
 #: Order of the layers in the GeoPackage and the QGIS project (bottom first).
 LAYER_ORDER = (
@@ -105,6 +108,10 @@ class ReviewOptions:
         Column the clusters are coloured by on maps and in QGIS.
     max_km : float, optional
         Satellite radius; the default of :func:`ninhbinh_geo.proximity.nearest_parks` when ``None``.
+    max_snap_m : float
+        Farthest a site may lie from the road layer and still get a road distance (the access
+        leg is counted as a straight line). The embedded roads hold only national and provincial
+        roads, so the review allows 5 km where the library's default is 3 km.
     """
 
     clusters: Path | None = None
@@ -117,6 +124,7 @@ class ReviewOptions:
     lang: str = "vi"
     cluster_column: str = "area_ha"
     max_km: float | None = None
+    max_snap_m: float = 5000.0
 
 
 @dataclass
@@ -194,8 +202,19 @@ def check_outputs(
 def _load_sites(path: Path | None, kind: str) -> gpd.GeoDataFrame:
     if path is None:
         return datasets.load_clusters() if kind == "CCN" else datasets.load_parks()
-    layer = "clusters" if kind == "CCN" else "parks"
-    return io.read_inventory(path, layer=layer, kind=kind)
+    # Provenance the user's file does not carry is filled from the file itself, so a planner's
+    # layer works without extra options; rows given as points get illustrative footprints.
+    mtime = time.strftime("%Y-%m-%d", time.localtime(Path(path).stat().st_mtime))
+    sites = io.read_inventory(
+        path,
+        kind=kind,
+        source=f"user file {Path(path).name}",
+        source_date=mtime,
+        licence="not stated (user file)",
+        accuracy="approximate",
+        allow_points=True,
+    )
+    return io.nominal_footprints(sites)
 
 
 def _load_roads(path: Path | None) -> gpd.GeoDataFrame:
@@ -204,15 +223,32 @@ def _load_roads(path: Path | None) -> gpd.GeoDataFrame:
     return io.read_layer(path)
 
 
-def _default_hazards() -> dict[str, Path]:
-    folder = datasets.get_path("hazard")
-    found = sorted(folder.glob("illustrative_depth_rp*.tif"))
-    if not found:
-        raise InputFileError(
-            f"No illustrative hazard rasters in '{folder}'. Reinstall ninhbinh-geo, or pass "
-            f"--hazard FILE.tif."
-        )
-    return {p.stem: p for p in found}
+def _hazard_inputs(options: ReviewOptions, staging: Path) -> tuple[list[Path], bool]:
+    """Return the hazard rasters to use and whether they are the illustrative demo layer."""
+    hazards = [Path(p) for p in options.hazards]
+    illustrative = not hazards
+    if illustrative:
+        hazards = list(exposure.illustrative_hazard_paths().values())
+    if options.dem is not None:
+        for cm in options.slr_cm or (100,):
+            depth_path = staging / "tables" / f"slr_{cm:g}cm_depth.tif"
+            sealevel.inundation_depth(options.dem, slr_cm=cm, out_path=depth_path)
+            hazards.append(depth_path)
+    return hazards, illustrative
+
+
+def _hazard_layer(hazards: Sequence[Path]) -> gpd.GeoDataFrame | None:
+    """Depth classes of the 100-year raster (else the rarest one) as polygons for the maps."""
+    if not hazards:
+        return None
+    by_rp = {exposure.parse_return_period(p.name): p for p in hazards}
+    chosen = by_rp.get(100.0) or by_rp[max((rp for rp in by_rp if rp), default=None)]
+    import rasterio
+
+    with rasterio.open(chosen) as ds:
+        if ds.width * ds.height > MAX_DISPLAY_CELLS:
+            return None
+    return exposure.depth_zones(chosen)
 
 
 def _analyse(options: ReviewOptions, tick: Callable[[str], None], staging: Path) -> ReviewResult:
@@ -251,26 +287,18 @@ def _analyse(options: ReviewOptions, tick: Callable[[str], None], staging: Path)
 
     tick("road network distances")
     graph = network.build_graph(roads)
-    clusters = network.road_distances(graph, clusters, parks)
+    clusters = network.road_distances(graph, clusters, parks, max_snap_m=options.max_snap_m)
     links = proximity.satellite_links(clusters, parks)
-    tables["network"] = graph.summary() if hasattr(graph, "summary") else pd.DataFrame()
+    tables["network"] = pd.DataFrame(graph.components)
 
     tick("flood and sea-level exposure")
-    hazards = (
-        {Path(p).stem: Path(p) for p in options.hazards} if options.hazards else _default_hazards()
-    )
-    if not options.hazards:
+    hazards, illustrative = _hazard_inputs(options, staging)
+    if illustrative:
         warnings.append(label("warn.illustrative_hazard", lang))
         warnings.append(label("report.how_real_hazard", lang))
-    if options.dem is not None:
-        for cm in options.slr_cm or (100,):
-            depth_path = staging / "tables" / f"slr_{int(cm)}cm_depth.tif"
-            sealevel.inundation_depth(options.dem, slr_cm=cm, out_path=depth_path)
-            hazards[f"slr_{int(cm)}cm"] = depth_path
     expo = exposure.raster_exposure(clusters, hazards)
-    ead = exposure.expected_annual_exposure(expo)
     tables["exposure"] = expo
-    tables["ead"] = ead
+    tables["ead"] = exposure.expected_annual_exposure(expo)
 
     tick("zoning-review rules")
     findings = zoning.check(clusters, exposure=expo)
@@ -280,7 +308,7 @@ def _analyse(options: ReviewOptions, tick: Callable[[str], None], staging: Path)
 
     layers.update(
         {
-            "hazard": _hazard_zones(hazards),
+            "hazard": _hazard_layer(hazards),
             "exposure": expo,
             "satellite_links": links,
             "parks": parks,
@@ -330,11 +358,6 @@ def _analyse(options: ReviewOptions, tick: Callable[[str], None], staging: Path)
     tables["sources"] = _sources_table(layers)
     legends = styles.default_legends(layers, cluster_column=options.cluster_column)
     return ReviewResult(layers=layers, tables=tables, legends=legends, warnings=warnings)
-
-
-def _hazard_zones(hazards: dict[str, Path]) -> gpd.GeoDataFrame | None:
-    zones = datasets.get_path("hazard") / "illustrative_zones.gpkg"
-    return gpd.read_file(zones) if zones.exists() and hazards else None
 
 
 def _sources_table(layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:

@@ -9,6 +9,7 @@ the web map, the PNG/PDF maps and the QML written into the GeoPackage always agr
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import mapclassify
@@ -21,12 +22,12 @@ from ._errors import SchemaError
 from .labels import label
 
 __all__ = [
-    "NODATA_COLOR",
-    "Legend",
-    "LegendClass",
     "MAJOR_COLORS",
+    "NODATA_COLOR",
     "RESULT_COLORS",
     "STATUS_COLORS",
+    "Legend",
+    "LegendClass",
     "categorized_legend",
     "default_legends",
     "graduated_legend",
@@ -123,13 +124,19 @@ class Legend:
 
     def colors(self, values: pd.Series) -> pd.Series:
         """Return the hex colour of every value of ``values`` (same index)."""
-        return values.map(self.color_for) if self.kind != "single" else pd.Series(
-            self.classes[0].color, index=values.index
+        return (
+            values.map(self.color_for)
+            if self.kind != "single"
+            else pd.Series(self.classes[0].color, index=values.index)
         )
 
 
 def single_legend(
-    layer: str, color: str, *, title_key: str, geometry: str = "polygon",
+    layer: str,
+    color: str,
+    *,
+    title_key: str,
+    geometry: str = "polygon",
     illustrative: bool = False,
 ) -> Legend:
     """Build a single-colour legend.
@@ -141,9 +148,13 @@ def single_legend(
     """
     title_vi, title_en = label(title_key, "vi"), label(title_key, "en")
     return Legend(
-        layer=layer, column=None, kind="single",
+        layer=layer,
+        column=None,
+        kind="single",
         classes=(LegendClass(to_hex(color), title_vi, title_en),),
-        title_key=title_key, illustrative=illustrative, geometry=geometry,
+        title_key=title_key,
+        illustrative=illustrative,
+        geometry=geometry,
     )
 
 
@@ -189,11 +200,16 @@ def categorized_legend(
     classes = []
     for value, (color, suffix) in categories.items():
         key = f"{label_prefix}.{suffix}" if label_prefix else suffix
-        classes.append(
-            LegendClass(to_hex(color), label(key, "vi"), label(key, "en"), value=value)
-        )
-    return Legend(layer=layer, column=column, kind="categorized", classes=tuple(classes),
-                  title_key=title_key, geometry=geometry, illustrative=illustrative)
+        classes.append(LegendClass(to_hex(color), label(key, "vi"), label(key, "en"), value=value))
+    return Legend(
+        layer=layer,
+        column=column,
+        kind="categorized",
+        classes=tuple(classes),
+        title_key=title_key,
+        geometry=geometry,
+        illustrative=illustrative,
+    )
 
 
 def _fmt(x: float) -> str:
@@ -206,7 +222,7 @@ def graduated_legend(
     layer: str,
     column: str,
     title_key: str,
-    scheme: str = "NaturalBreaks",
+    scheme: str = "FisherJenks",
     k: int = 5,
     cmap: str = "YlOrRd",
     geometry: str = "polygon",
@@ -222,9 +238,10 @@ def graduated_legend(
         Layer name and the column classified.
     title_key : str
         Label key of the legend title.
-    scheme : str, default "NaturalBreaks"
+    scheme : str, default "FisherJenks"
         A :func:`mapclassify.classify` scheme, e.g. ``"Quantiles"``, ``"EqualInterval"``,
-        ``"FisherJenks"``.
+        ``"NaturalBreaks"``. The default is exact and deterministic (NaturalBreaks uses
+        random k-means restarts, so two calls may give different breaks).
     k : int, default 5
         Number of classes; reduced to the number of distinct values when there are fewer.
     cmap : str, default "YlOrRd"
@@ -260,14 +277,24 @@ def graduated_legend(
     valid = pd.to_numeric(values, errors="coerce").dropna().astype(float)
     if valid.empty:
         nd = LegendClass(NODATA_COLOR, label("nodata", "vi"), label("nodata", "en"))
-        return Legend(layer=layer, column=column, kind="graduated", classes=(nd,),
-                      title_key=title_key, scheme=scheme, geometry=geometry,
-                      illustrative=illustrative)
+        return Legend(
+            layer=layer,
+            column=column,
+            kind="graduated",
+            classes=(nd,),
+            title_key=title_key,
+            scheme=scheme,
+            geometry=geometry,
+            illustrative=illustrative,
+        )
     k_eff = int(max(1, min(k, valid.nunique())))
     if k_eff == 1:
         bins = np.array([valid.max()])
     else:
-        bins = np.asarray(mapclassify.classify(valid.to_numpy(), scheme=scheme, k=k_eff).bins)
+        with warnings.catch_warnings():
+            # mapclassify suggests numba for speed; irrelevant for a few hundred sites.
+            warnings.filterwarnings("ignore", message=".*[Nn]umba.*")
+            bins = np.asarray(mapclassify.classify(valid.to_numpy(), scheme=scheme, k=k_eff).bins)
     bins = np.unique(bins)
     cm = colormaps[cmap]
     n = len(bins)
@@ -275,12 +302,23 @@ def graduated_legend(
     lower = float(valid.min())
     for i, upper in enumerate(bins):
         color = to_hex(cm(0.15 + 0.8 * (i / max(n - 1, 1))))
-        text = f"{_fmt(lower)} – {_fmt(float(upper))}"
+        # A class holding one value (e.g. the minimum is also the first break) reads "10",
+        # not "10 – 10".
+        text = (
+            _fmt(float(upper)) if lower == float(upper) else f"{_fmt(lower)} – {_fmt(float(upper))}"
+        )
         classes.append(LegendClass(color, text, text, lower=lower, upper=float(upper)))
         lower = float(upper)
-    return Legend(layer=layer, column=column, kind="graduated", classes=tuple(classes),
-                  title_key=title_key, scheme=scheme, geometry=geometry,
-                  illustrative=illustrative)
+    return Legend(
+        layer=layer,
+        column=column,
+        kind="graduated",
+        classes=tuple(classes),
+        title_key=title_key,
+        scheme=scheme,
+        geometry=geometry,
+        illustrative=illustrative,
+    )
 
 
 #: Colours of the categorical legends; every output takes them from here.
@@ -298,7 +336,7 @@ def default_legends(
     layers: dict[str, pd.DataFrame],
     *,
     cluster_column: str = "area_ha",
-    scheme: str = "NaturalBreaks",
+    scheme: str = "FisherJenks",
     k: int = 5,
 ) -> dict[str, Legend]:
     """Build the legends of every layer of a review, shared by all outputs.
@@ -312,7 +350,7 @@ def default_legends(
     cluster_column : str, default "area_ha"
         Column the clusters are coloured by: ``status`` gives a categorized legend, a numeric
         column a graduated one with ``scheme`` and ``k``.
-    scheme : str, default "NaturalBreaks"
+    scheme : str, default "FisherJenks"
         mapclassify scheme of the graduated legends.
     k : int, default 5
         Number of classes of the graduated legends.
@@ -320,7 +358,8 @@ def default_legends(
     Returns
     -------
     dict of str to Legend
-        One legend per known layer present in ``layers``.
+        One legend per known layer present in ``layers``, plus ``"efficiency"`` (clusters by
+        ``occupancy_pct``, for the efficiency map) when the clusters have that column.
 
     Examples
     --------
@@ -334,7 +373,8 @@ def default_legends(
 
     def is_illustrative(name: str) -> bool:
         gdf = layers[name]
-        return "accuracy" in gdf.columns and bool((gdf["accuracy"] == "illustrative").any())
+        cols = [c for c in ("accuracy", "footprint_accuracy") if c in gdf.columns]
+        return any(bool((gdf[c] == "illustrative").any()) for c in cols)
 
     singles = {
         "province": ("#252525", "layer.province", "line"),
@@ -349,18 +389,24 @@ def default_legends(
             out[name] = single_legend(name, color, title_key=key, geometry=geom)
     if "parks" in layers:
         out["parks"] = categorized_legend(
-            "parks", "major",
-            {True: (MAJOR_COLORS[True], "layer.major_parks"),
-             False: (MAJOR_COLORS[False], "layer.parks")},
-            title_key="layer.parks", illustrative=is_illustrative("parks"),
+            "parks",
+            "major",
+            {
+                True: (MAJOR_COLORS[True], "layer.major_parks"),
+                False: (MAJOR_COLORS[False], "layer.parks"),
+            },
+            title_key="layer.parks",
+            illustrative=is_illustrative("parks"),
         )
     if "clusters" in layers:
         clusters = layers["clusters"]
         if cluster_column == "status":
             out["clusters"] = categorized_legend(
-                "clusters", "status",
+                "clusters",
+                "status",
                 {s: (c, s) for s, c in STATUS_COLORS.items()},
-                title_key="col.status", label_prefix="status",
+                title_key="col.status",
+                label_prefix="status",
                 illustrative=is_illustrative("clusters"),
             )
         else:
@@ -370,39 +416,78 @@ def default_legends(
                     f"of {sorted(c for c in clusters.columns if c != 'geometry')}."
                 )
             out["clusters"] = graduated_legend(
-                clusters[cluster_column], layer="clusters", column=cluster_column,
-                title_key=f"col.{cluster_column}", scheme=scheme, k=k, cmap="YlOrRd",
+                clusters[cluster_column],
+                layer="clusters",
+                column=cluster_column,
+                title_key=f"col.{cluster_column}",
+                scheme=scheme,
+                k=k,
+                cmap="YlOrRd",
+                illustrative=is_illustrative("clusters"),
+            )
+        if "occupancy_pct" in clusters.columns:
+            # The efficiency map colours the clusters by occupancy whatever the overview uses.
+            out["efficiency"] = graduated_legend(
+                clusters["occupancy_pct"],
+                layer="clusters",
+                column="occupancy_pct",
+                title_key="col.occupancy_pct",
+                scheme=scheme,
+                k=k,
+                cmap="RdYlGn",
                 illustrative=is_illustrative("clusters"),
             )
     if "satellite_links" in layers:
         links = layers["satellite_links"]
         col = "road_km" if "road_km" in links and links["road_km"].notna().any() else "straight_km"
         out["satellite_links"] = graduated_legend(
-            links[col], layer="satellite_links", column=col, title_key=f"col.{col}",
-            scheme=scheme, k=min(k, 4), cmap="PuRd", geometry="line",
+            links[col],
+            layer="satellite_links",
+            column=col,
+            title_key=f"col.{col}",
+            scheme=scheme,
+            k=min(k, 4),
+            cmap="PuRd",
+            geometry="line",
         )
     if "hazard" in layers:
         hz = layers["hazard"]
         col = "depth_m" if "depth_m" in hz.columns else None
         if col:
             out["hazard"] = graduated_legend(
-                hz[col], layer="hazard", column=col, title_key="layer.hazard",
-                scheme="EqualInterval", k=min(k, 4), cmap="Blues",
+                hz[col],
+                layer="hazard",
+                column=col,
+                title_key="layer.hazard",
+                scheme="EqualInterval",
+                k=min(k, 4),
+                cmap="Blues",
                 illustrative=is_illustrative("hazard"),
             )
         else:
-            out["hazard"] = single_legend("hazard", "#6baed6", title_key="layer.hazard",
-                                          illustrative=is_illustrative("hazard"))
+            out["hazard"] = single_legend(
+                "hazard",
+                "#6baed6",
+                title_key="layer.hazard",
+                illustrative=is_illustrative("hazard"),
+            )
     if "exposure" in layers:
         out["exposure"] = graduated_legend(
-            layers["exposure"]["exposed_share"], layer="exposure", column="exposed_share",
-            title_key="col.exposed_share", scheme=scheme, k=k, cmap="Blues",
+            layers["exposure"]["exposed_share"],
+            layer="exposure",
+            column="exposed_share",
+            title_key="col.exposed_share",
+            scheme=scheme,
+            k=k,
+            cmap="Blues",
             illustrative=is_illustrative("exposure"),
         )
     if "zoning_findings" in layers:
         out["zoning_findings"] = categorized_legend(
-            "zoning_findings", "result",
+            "zoning_findings",
+            "result",
             {r: (c, r) for r, c in RESULT_COLORS.items()},
-            title_key="col.result", label_prefix="result",
+            title_key="col.result",
+            label_prefix="result",
         )
     return out

@@ -1,0 +1,699 @@
+"""Road distances from clusters to parks on a graph built from any road line layer.
+
+:func:`build_graph` turns a line layer into a reusable :class:`RoadGraph`: the lines are split
+where they cross (GEOS noding), line ends closer than ``tolerance_m`` are joined, a dangling end
+closer than ``tolerance_m`` to another road is tied to it, and the edges go into a sparse
+matrix (lengths in metres, in a metric CRS). :func:`road_distances` then runs
+:func:`scipy.sparse.csgraph.dijkstra` *from the parks* (one search per park node, all at
+once), so 1,000 clusters cost no more than 10: the sites are only looked up in the result.
+
+The road layer of the project (LegoCity, national and provincial roads) lacks the CT01
+expressway and local roads; a crossing in it is taken as a junction (the source has no grade
+separation). Road distances are therefore indicative, never exact travel routes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.spatial import cKDTree
+
+from ._errors import CRSError, SchemaError, first_ids
+from .crs import METRIC_CRS, assert_metric, to_metric
+
+__all__ = ["RAILWAY_CLASS", "RoadGraph", "build_graph", "road_distances"]
+
+#: Value of ``loai_duong`` that marks the railway in the LegoCity layer; never a road.
+RAILWAY_CLASS = "Đường sắt"
+
+_LINE_TYPES = {"LineString", "MultiLineString", "LinearRing"}
+_MIN_EDGE_M = 1e-6  # csgraph reads an explicit 0 as "no edge"; a zero-length edge keeps 1 µm
+_TARGETS = ("nearest_park", "nearest_park_id", "all")
+_CLASS_COLUMNS = ("loai_duong", "road_class")
+
+
+@dataclass(frozen=True, eq=False)
+class RoadGraph:
+    """A road network as a sparse matrix, reusable across calls of :func:`road_distances`.
+
+    Attributes
+    ----------
+    matrix : scipy.sparse.csr_matrix
+        Symmetric ``(n_nodes, n_nodes)`` matrix of edge lengths in metres.
+    nodes_xy : numpy.ndarray
+        ``(n_nodes, 2)`` node coordinates in ``crs``.
+    component : numpy.ndarray
+        Connected-component label of every node (0 = the piece with most road length).
+    crs : pyproj.CRS
+        The metric CRS of coordinates and geometries.
+    edge_nodes : numpy.ndarray
+        ``(n_edges, 2)`` start and end node of every edge, in the direction of its geometry.
+    edge_length_m : numpy.ndarray
+        Length of every edge in metres.
+    edge_geometry : numpy.ndarray
+        LineString of every edge in ``crs`` (used to snap sites onto roads).
+    edge_time_s : numpy.ndarray or None
+        Travel time of every edge in seconds when speeds were given.
+    tolerance_m : float
+        Distance under which line ends were joined.
+    excluded_rows : int
+        Rows of the input left out on purpose (the railway).
+    connectors : int
+        Dangling ends tied to a nearby road.
+    """
+
+    matrix: sparse.csr_matrix
+    nodes_xy: np.ndarray
+    component: np.ndarray
+    crs: pyproj.CRS
+    edge_nodes: np.ndarray
+    edge_length_m: np.ndarray
+    edge_geometry: np.ndarray
+    edge_time_s: np.ndarray | None = None
+    tolerance_m: float = 0.0
+    excluded_rows: int = 0
+    connectors: int = 0
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return int(self.nodes_xy.shape[0])
+
+    @property
+    def n_edges(self) -> int:
+        """Number of (undirected) edges."""
+        return int(self.edge_nodes.shape[0])
+
+    @property
+    def components(self) -> pd.DataFrame:
+        """One row per connected piece: ``nodes``, ``edges``, ``length_km``, largest first."""
+        comp_of_edge = self.component[self.edge_nodes[:, 0]]
+        n = int(self.component.max()) + 1 if self.n_nodes else 0
+        out = pd.DataFrame(
+            {
+                "nodes": np.bincount(self.component, minlength=n),
+                "edges": np.bincount(comp_of_edge, minlength=n),
+                "length_km": np.bincount(comp_of_edge, self.edge_length_m, minlength=n) / 1000,
+            }
+        )
+        out.index.name = "component"
+        return out
+
+    @cached_property
+    def _tree(self) -> shapely.STRtree:
+        return shapely.STRtree(self.edge_geometry)
+
+    def __repr__(self) -> str:
+        return (
+            f"RoadGraph({self.n_nodes} nodes, {self.n_edges} edges, "
+            f"{len(self.components)} components, crs={self.crs.to_string()})"
+        )
+
+
+def _check_roads(roads: object, layer: str) -> gpd.GeoDataFrame:
+    if isinstance(roads, gpd.GeoSeries):
+        roads = roads.to_frame("geometry")
+    if not isinstance(roads, gpd.GeoDataFrame):
+        raise SchemaError(
+            f"Layer '{layer}' must be a GeoDataFrame of road lines, not {type(roads).__name__}. "
+            f"Read it with geopandas.read_file(...) or ninhbinh_geo.datasets.load_roads()."
+        )
+    if roads.empty:
+        raise SchemaError(
+            f"Layer '{layer}' is empty: no road lines to build a graph from. Check the file "
+            f"and any filter or clip applied before (e.g. a bounding box outside the province)."
+        )
+    if roads.crs is None:
+        raise CRSError(
+            f"Layer '{layer}' has no CRS, so its lengths cannot be measured. Set the CRS the "
+            f"coordinates are in, e.g. roads.set_crs('EPSG:4326') for lon/lat."
+        )
+    geoms = roads.geometry
+    missing = geoms.isna() | geoms.is_empty
+    if missing.any():
+        raise SchemaError(
+            f"Layer '{layer}', column 'geometry': {int(missing.sum())} rows have no geometry "
+            f"(rows {first_ids(roads.index[missing])}). Drop them first, e.g. "
+            f"roads[~roads.geometry.is_empty & roads.geometry.notna()]."
+        )
+    bad = ~geoms.geom_type.isin(_LINE_TYPES)
+    if bad.any():
+        kinds = sorted(set(geoms.geom_type[bad]))
+        raise SchemaError(
+            f"Layer '{layer}' must hold lines, but {int(bad.sum())} rows are {', '.join(kinds)} "
+            f"(rows {first_ids(roads.index[bad])}). Pass road centre-lines (LineString/"
+            f"MultiLineString); sites or areas are not roads."
+        )
+    parsed = pyproj.CRS.from_user_input(roads.crs)
+    if parsed.is_projected:
+        minx, miny, maxx, maxy = roads.total_bounds
+        if max(maxx - minx, maxy - miny) < 10 and max(abs(minx), abs(maxx)) <= 180:
+            raise CRSError(
+                f"Layer '{layer}' claims the projected CRS {parsed.to_string()} (metres) but its "
+                f"coordinates span x {minx:.3f}..{maxx:.3f}, y {miny:.3f}..{maxy:.3f}: these are "
+                f"degrees. Use roads.set_crs('EPSG:4326', allow_override=True)."
+            )
+    return roads
+
+
+def _cluster_points(xy: np.ndarray, tolerance_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Label points so that points within ``tolerance_m`` (transitively) share a label."""
+    # complex keys sort far faster than np.unique(axis=0) on rows
+    keys, inverse = np.unique(xy[:, 0] + 1j * xy[:, 1], return_inverse=True)
+    uniq = np.c_[keys.real, keys.imag]
+    if tolerance_m > 0 and len(uniq) > 1:
+        pairs = cKDTree(uniq).query_pairs(tolerance_m, output_type="ndarray")
+    else:
+        pairs = np.empty((0, 2), dtype=np.intp)
+    if len(pairs):
+        adj = sparse.coo_matrix(
+            (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(uniq), len(uniq))
+        )
+        _, lab = connected_components(adj, directed=False)
+    else:
+        lab = np.arange(len(uniq))
+    n = int(lab.max()) + 1
+    counts = np.bincount(lab, minlength=n)
+    centre = np.c_[
+        np.bincount(lab, uniq[:, 0], minlength=n) / counts,
+        np.bincount(lab, uniq[:, 1], minlength=n) / counts,
+    ]
+    return lab[inverse], centre
+
+
+def _endpoints(pieces: np.ndarray) -> np.ndarray:
+    """Return the start points of all pieces, then their end points, as one (2m, 2) array."""
+    coords = shapely.get_coordinates(pieces)
+    last = np.cumsum(shapely.get_num_coordinates(pieces)) - 1
+    first = np.r_[0, last[:-1] + 1]
+    return np.vstack([coords[first], coords[last]])
+
+
+def _connectors(
+    pieces: np.ndarray, ends: np.ndarray, labels: np.ndarray, tolerance_m: float
+) -> np.ndarray:
+    """Short lines tying each dangling end to the nearest other road within ``tolerance_m``."""
+    m = len(pieces)
+    degree = np.bincount(labels)
+    dangling = np.flatnonzero(degree[labels] == 1)
+    if not len(dangling):
+        return np.empty(0, dtype=object)
+    points = shapely.points(ends[dangling])
+    hit_pt, hit_piece = shapely.STRtree(pieces).query(
+        points, predicate="dwithin", distance=tolerance_m
+    )
+    own_piece = dangling[hit_pt] % m
+    start_lab = labels[hit_piece]
+    end_lab = labels[hit_piece + m]
+    end_lab_pt = labels[dangling[hit_pt]]
+    # a road cannot be tied to itself at the node it already touches
+    keep = (hit_piece != own_piece) & (start_lab != end_lab_pt) & (end_lab != end_lab_pt)
+    hit_pt, hit_piece = hit_pt[keep], hit_piece[keep]
+    if not len(hit_pt):
+        return np.empty(0, dtype=object)
+    dist = shapely.distance(points[hit_pt], pieces[hit_piece])
+    order = np.lexsort((dist, hit_pt))
+    first = order[np.r_[True, hit_pt[order][1:] != hit_pt[order][:-1]]]
+    pts = points[hit_pt[first]]
+    nearest = shapely.get_point(shapely.shortest_line(pts, pieces[hit_piece[first]]), 1)
+    lines = shapely.linestrings(
+        np.stack([shapely.get_coordinates(pts), shapely.get_coordinates(nearest)], axis=1)
+    )
+    return lines[shapely.length(lines) > 0]
+
+
+def _edge_speeds(
+    pieces: np.ndarray,
+    parts: np.ndarray,
+    part_class: np.ndarray,
+    speeds_kmh: Mapping[object, float],
+) -> np.ndarray:
+    mid = shapely.line_interpolate_point(pieces, 0.5, normalized=True)
+    idx_in, idx_part = shapely.STRtree(parts).query_nearest(mid, max_distance=1.0)
+    speed = np.full(len(pieces), min(speeds_kmh.values()), dtype=float)
+    first = np.r_[True, idx_in[1:] != idx_in[:-1]]
+    cls = part_class[idx_part[first]]
+    speed[idx_in[first]] = [speeds_kmh[c] for c in cls]
+    return speed
+
+
+def build_graph(
+    roads: gpd.GeoDataFrame,
+    *,
+    tolerance_m: float = 20.0,
+    speeds_kmh: Mapping[object, float] | None = None,
+    class_column: str | None = None,
+    exclude_classes: tuple[object, ...] = (RAILWAY_CLASS,),
+    crs: str = METRIC_CRS,
+) -> RoadGraph:
+    """Build a reusable road graph from a line layer.
+
+    Lines are split where they cross or touch (:func:`shapely.node`); line ends closer than
+    ``tolerance_m`` become one node (:class:`scipy.spatial.cKDTree`); a dangling end within
+    ``tolerance_m`` of another road is tied to it by a short connector. Lengths are measured
+    in ``crs`` (metres); a gap closed this way counts 0 m, so a path may be shorter than
+    the drawn lines by up to ``tolerance_m`` per junction. Self-loops are dropped and of
+    parallel edges between the same two nodes the shortest is kept, since neither changes a
+    shortest path.
+
+    Parameters
+    ----------
+    roads : geopandas.GeoDataFrame
+        LineString/MultiLineString layer with a CRS (any; reprojected to ``crs``).
+    tolerance_m : float, default 20.0
+        Gap under which line ends are joined. 20 m bridges digitising gaps at junctions of
+        the national/provincial layer without merging distinct junctions (which lie
+        hundreds of metres apart on these roads).
+    speeds_kmh : mapping, optional
+        Speed in km/h for each value of ``class_column``; when given, the graph also holds
+        travel times (connectors run at the lowest speed).
+    class_column : str, optional
+        Road class column, used for ``exclude_classes`` and ``speeds_kmh``; by default
+        ``loai_duong`` (the LegoCity file) or ``road_class`` (``datasets.load_roads()``),
+        whichever is present.
+    exclude_classes : tuple, default ("Đường sắt",)
+        Classes left out of the graph; the railway is never a road.
+    crs : str, default "EPSG:3405"
+        Metric CRS of the graph.
+
+    Returns
+    -------
+    RoadGraph
+        Sparse matrix in metres, node coordinates and component labels, in ``crs``.
+
+    Raises
+    ------
+    SchemaError
+        When ``roads`` is empty, has rows without geometry, or holds points/polygons, or
+        a class has no speed in ``speeds_kmh``.
+    CRSError
+        When ``roads`` has no CRS, or its coordinates do not fit its CRS.
+
+    Examples
+    --------
+    Two crossing 2 km roads (EPSG:3405) make a star of 4 edges of 1 km around one junction:
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString
+    >>> roads = gpd.GeoDataFrame(geometry=[LineString([(600000, 2240000), (602000, 2240000)]),
+    ...                                    LineString([(601000, 2239000), (601000, 2241000)])],
+    ...                          crs=3405)
+    >>> g = build_graph(roads)
+    >>> g.n_nodes, g.n_edges, float(g.edge_length_m.sum())
+    (5, 4, 4000.0)
+    >>> g.components.to_dict("records")
+    [{'nodes': 5, 'edges': 4, 'length_km': 4.0}]
+    """
+    roads = _check_roads(roads, "roads")
+    if tolerance_m < 0:
+        raise SchemaError(f"tolerance_m must be >= 0 metres, not {tolerance_m}.")
+    assert_metric(crs)
+    if class_column is None:
+        class_column = next((c for c in _CLASS_COLUMNS if c in roads.columns), _CLASS_COLUMNS[0])
+    excluded = 0
+    if class_column in roads.columns and exclude_classes:
+        drop = roads[class_column].isin(exclude_classes)
+        excluded = int(drop.sum())
+        roads = roads[~drop]
+        if roads.empty:
+            raise SchemaError(
+                f"Layer 'roads': every row has {class_column} in {list(exclude_classes)}; "
+                f"nothing is left to build a road graph from."
+            )
+    if speeds_kmh is not None:
+        if class_column not in roads.columns:
+            raise SchemaError(
+                f"Layer 'roads' has no column '{class_column}' to look up speeds_kmh; pass "
+                f"class_column=<the road class column>."
+            )
+        unknown = sorted(set(roads[class_column].dropna()) - set(speeds_kmh), key=str)
+        nan_class = roads[class_column].isna()
+        if unknown or nan_class.any():
+            raise SchemaError(
+                f"Layer 'roads', column '{class_column}': no speed for classes "
+                f"{unknown + (['<missing>'] if nan_class.any() else [])}; add them to "
+                f"speeds_kmh (km/h)."
+            )
+        if min(speeds_kmh.values()) <= 0:
+            raise SchemaError("speeds_kmh must be positive (km/h).")
+    metric = to_metric(roads, "roads", crs=crs)
+    parts, row = shapely.get_parts(np.asarray(metric.geometry.values), return_index=True)
+    nonzero = shapely.length(parts) > 0
+    parts, row = parts[nonzero], row[nonzero]
+    noded = shapely.get_parts(shapely.node(shapely.multilinestrings(parts)))
+    noded = noded[shapely.length(noded) > 0]
+    ends = _endpoints(noded)
+    labels, nodes_xy = _cluster_points(ends, tolerance_m)
+    links = np.empty(0, dtype=object)
+    if tolerance_m > 0:
+        links = _connectors(noded, ends, labels, tolerance_m)
+    if len(links):
+        noded = shapely.get_parts(shapely.node(shapely.multilinestrings(np.r_[noded, links])))
+        noded = noded[shapely.length(noded) > 0]
+        ends = _endpoints(noded)
+        labels, nodes_xy = _cluster_points(ends, tolerance_m)
+    m = len(noded)
+    u, v = labels[:m], labels[m:]
+    length = shapely.length(noded)
+    keep = u != v
+    if not keep.any():
+        raise SchemaError(
+            f"Layer 'roads': no edge is left once ends closer than tolerance_m={tolerance_m:g} "
+            f"are joined (every line is shorter than that or a closed loop). Pass a smaller "
+            f"tolerance_m or longer road lines."
+        )
+    a, b = np.minimum(u, v), np.maximum(u, v)
+    order = np.lexsort((length, b, a))
+    order = order[keep[order]]
+    first = np.r_[True, (a[order][1:] != a[order][:-1]) | (b[order][1:] != b[order][:-1])]
+    sel = np.sort(order[first])
+    u, v, length, geoms = u[sel], v[sel], length[sel], noded[sel]
+    n = len(nodes_xy)
+    matrix = _csr(u, v, length, n)
+    _, comp = connected_components(matrix, directed=False)
+    # relabel so that 0 is the piece with most road length: stable across runs and useful
+    comp_len = np.bincount(comp[u], length, minlength=comp.max() + 1)
+    rank = np.empty_like(comp_len, dtype=np.int64)
+    rank[np.argsort(-comp_len, kind="stable")] = np.arange(len(comp_len))
+    comp = rank[comp]
+
+    edge_time_s = None
+    if speeds_kmh is not None:
+        part_class = metric[class_column].to_numpy()[row]
+        speed = _edge_speeds(geoms, parts, part_class, speeds_kmh)
+        edge_time_s = length / (speed / 3.6)
+    return RoadGraph(
+        matrix=matrix,
+        nodes_xy=nodes_xy,
+        component=comp,
+        crs=pyproj.CRS.from_user_input(crs),
+        edge_nodes=np.c_[u, v],
+        edge_length_m=length,
+        edge_geometry=geoms,
+        edge_time_s=edge_time_s,
+        tolerance_m=float(tolerance_m),
+        excluded_rows=excluded,
+        connectors=len(links),
+    )
+
+
+def _csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sparse.csr_matrix:
+    """Symmetric CSR matrix from undirected edges without duplicates (no summing occurs)."""
+    w = np.maximum(w, _MIN_EDGE_M)
+    return sparse.csr_matrix((np.r_[w, w], (np.r_[u, v], np.r_[v, u])), shape=(n, n))
+
+
+def _site_points(sites: gpd.GeoDataFrame, layer: str, crs: pyproj.CRS) -> np.ndarray:
+    """Return representative points in ``crs``: of the footprint, else of ``lon``/``lat``."""
+    if sites.crs is None:
+        raise CRSError(f"Layer '{layer}' has no CRS; set it, e.g. {layer}.set_crs('EPSG:4326').")
+    geom = to_metric(sites, layer, crs=crs.to_string()).geometry
+    pts = np.asarray(geom.representative_point().values, dtype=object)
+    nogeom = (geom.isna() | geom.is_empty).to_numpy()
+    if nogeom.any():
+        if {"lon", "lat"} <= set(sites.columns):
+            lonlat = sites.loc[nogeom, ["lon", "lat"]].to_numpy(dtype=float)
+            tr = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+            x, y = tr.transform(lonlat[:, 0], lonlat[:, 1])
+            pts[nogeom] = shapely.points(np.c_[x, y])
+        still = nogeom & ~np.isfinite(shapely.get_x(pts).astype(float))
+        still |= nogeom & shapely.is_empty(pts)
+        if still.any():
+            ids = _ids(sites)[still]
+            raise SchemaError(
+                f"Layer '{layer}': {int(still.sum())} sites have no footprint and no lon/lat "
+                f"point (site_id {first_ids(ids)}). Give them a geometry or lon/lat, or drop them."
+            )
+    return pts
+
+
+def _ids(sites: pd.DataFrame) -> np.ndarray:
+    if "site_id" in sites.columns:
+        return sites["site_id"].astype(str).to_numpy()
+    return sites.index.astype(str).to_numpy()
+
+
+def _hub_parks(parks: gpd.GeoDataFrame, major_only: bool) -> gpd.GeoDataFrame:
+    if not isinstance(parks, gpd.GeoDataFrame) or parks.empty:
+        raise SchemaError("Layer 'parks' is empty or not a GeoDataFrame; pass the park layer.")
+    missing = [c for c in ("site_id", "name_vi") if c not in parks.columns]
+    if missing:
+        raise SchemaError(f"Layer 'parks' lacks columns {missing}; load it with datasets.")
+    if major_only:
+        if "major" not in parks.columns:
+            raise SchemaError(
+                "Layer 'parks' has no column 'major' to pick the hubs; add it or pass "
+                "major_only=False to use every park."
+            )
+        parks = parks[parks["major"].fillna(False).astype(bool)]
+        if parks.empty:
+            raise SchemaError(
+                "Layer 'parks': no row has major=True; mark the hub parks or pass major_only=False."
+            )
+    dup = parks["site_id"].duplicated(keep=False)
+    if dup.any():
+        raise SchemaError(
+            f"Layer 'parks', column 'site_id': duplicated ids {first_ids(parks['site_id'][dup])}; "
+            f"each park must appear once."
+        )
+    return parks
+
+
+def _snap(graph: RoadGraph, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nearest edge, distance to it (m) and position along it (m from its start node)."""
+    (i_pt, i_edge), dist = graph._tree.query_nearest(pts, return_distance=True, all_matches=False)
+    edge = np.empty(len(pts), dtype=np.int64)
+    snap = np.empty(len(pts), dtype=float)
+    edge[i_pt], snap[i_pt] = i_edge, dist
+    along = shapely.line_locate_point(graph.edge_geometry[edge], pts)
+    # the edge geometry and the joined node may differ by up to tolerance_m
+    along = np.clip(along, 0.0, graph.edge_length_m[edge])
+    return edge, snap, along
+
+
+def _network_m(
+    graph: RoadGraph,
+    weight: np.ndarray,
+    p_edge: np.ndarray,
+    p_along: np.ndarray,
+    s_edge: np.ndarray,
+    s_along: np.ndarray,
+) -> np.ndarray:
+    """Network cost (parks × sites) between points lying on edges, one search per park.
+
+    Each park becomes an extra node joined to both ends of its edge, so a single Dijkstra
+    from it covers both directions. ``weight`` is the cost of every edge (metres or
+    seconds); a position along an edge costs its share of the edge's weight.
+    """
+    n, k = graph.n_nodes, len(p_edge)
+    u, v = graph.edge_nodes[:, 0], graph.edge_nodes[:, 1]
+    pace = weight / np.maximum(graph.edge_length_m, _MIN_EDGE_M)  # cost per metre
+    p_cost = p_along * pace[p_edge]
+    p_rest = weight[p_edge] - p_cost
+    virtual = n + np.arange(k)
+    matrix = _csr(
+        np.r_[u, virtual, virtual],
+        np.r_[v, u[p_edge], v[p_edge]],
+        np.r_[weight, p_cost, p_rest],
+        n + k,
+    )
+    dist = dijkstra(matrix, directed=True, indices=virtual)  # (parks, nodes)
+    s_cost = s_along * pace[s_edge]
+    s_rest = weight[s_edge] - s_cost
+    net = np.minimum(dist[:, u[s_edge]] + s_cost[None, :], dist[:, v[s_edge]] + s_rest[None, :])
+    same = p_edge[:, None] == s_edge[None, :]
+    direct = np.abs(p_along[:, None] - s_along[None, :]) * pace[s_edge][None, :]
+    return np.where(same, np.minimum(net, direct), net)
+
+
+def road_distances(
+    graph: RoadGraph,
+    clusters: gpd.GeoDataFrame,
+    parks: gpd.GeoDataFrame,
+    *,
+    max_snap_m: float = 3000.0,
+    target: str = "nearest_park",
+    major_only: bool = True,
+    access_speed_kmh: float = 20.0,
+) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Road distance from every cluster to its park, searching once from each park.
+
+    Sites and parks are represented by a point inside their footprint (or ``lon``/``lat``
+    when the footprint is missing) and snapped to the nearest point of the nearest road
+    edge. ``road_km`` = snap leg of the site + network path + snap leg of the park: the
+    snap legs are straight lines standing in for local roads the layer lacks, so they are
+    *included*, and ``snap_m`` shows how much of the distance they are.
+
+    Parameters
+    ----------
+    graph : RoadGraph
+        From :func:`build_graph`.
+    clusters : geopandas.GeoDataFrame
+        Sites with a CRS; ``site_id`` used in messages; for ``target="nearest_park_id"``
+        the column ``nearest_park_id`` (from ``proximity.nearest_parks``).
+    parks : geopandas.GeoDataFrame
+        Parks with ``site_id``, ``name_vi`` (and ``major`` when ``major_only``).
+    max_snap_m : float, default 3000.0
+        A site or park farther than this from any road gets NaN and a reason. The layer
+        has only national and provincial roads; 3 km is the reach of the commune roads
+        it lacks in the delta.
+    target : {"nearest_park", "nearest_park_id", "all"}, default "nearest_park"
+        ``"nearest_park"``: the park nearest by road; ``"nearest_park_id"``: the park named
+        in the column of that name; ``"all"``: a long DataFrame, one row per (site, park).
+    major_only : bool, default True
+        Use only parks with ``major`` True.
+    access_speed_kmh : float, default 20.0
+        Speed on the snap legs for ``road_min`` (only when the graph has speeds).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or pandas.DataFrame
+        A copy of ``clusters`` (same index and CRS) with ``road_park_id``, ``road_park``,
+        ``snap_m`` (m), ``park_snap_m`` (m), ``road_km``, ``road_straight_km`` (straight
+        line between the same two points, km, metric CRS), ``detour_ratio`` (road ÷
+        straight), ``component``, ``park_component``, ``road_reason`` (why ``road_km`` is
+        NaN, else NA) and, with speeds, ``road_min``. For ``target="all"`` one row per
+        pair with ``site_id``, ``park_id``, ``park_name`` and the same measures.
+
+    Raises
+    ------
+    SchemaError
+        For an empty park layer, missing columns, unknown ``target`` or park ids, or sites
+        with neither footprint nor point.
+    CRSError
+        When a layer has no CRS.
+
+    Examples
+    --------
+    A 2 km road; the cluster lies 100 m off its west end, the park on its east end:
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString, Point
+    >>> g = build_graph(gpd.GeoDataFrame(
+    ...     geometry=[LineString([(600000, 2240000), (602000, 2240000)])], crs=3405))
+    >>> cl = gpd.GeoDataFrame({"site_id": ["CCN-A"]},
+    ...                       geometry=[Point(600000, 2240100)], crs=3405)
+    >>> pk = gpd.GeoDataFrame({"site_id": ["KCN-B"], "name_vi": ["KCN B"], "major": [True]},
+    ...                       geometry=[Point(602000, 2240000)], crs=3405)
+    >>> out = road_distances(g, cl, pk)
+    >>> out[["road_park_id", "snap_m", "road_km"]].round(3).to_dict("records")
+    [{'road_park_id': 'KCN-B', 'snap_m': 100.0, 'road_km': 2.1}]
+    """
+    if not isinstance(graph, RoadGraph):
+        raise SchemaError("graph must be a RoadGraph from network.build_graph(roads).")
+    if target not in _TARGETS:
+        raise SchemaError(f"target must be one of {_TARGETS}, not {target!r}.")
+    if not isinstance(clusters, gpd.GeoDataFrame):
+        raise SchemaError("Layer 'clusters' must be a GeoDataFrame.")
+    parks = _hub_parks(parks, major_only)
+    s_pts = _site_points(clusters, "clusters", graph.crs)
+    p_pts = _site_points(parks, "parks", graph.crs)
+    s_edge, s_snap, s_along = _snap(graph, s_pts)
+    p_edge, p_snap, p_along = _snap(graph, p_pts)
+    net = _network_m(graph, graph.edge_length_m, p_edge, p_along, s_edge, s_along)
+    road_m = net + p_snap[:, None] + s_snap[None, :]
+    straight_m = shapely.distance(p_pts[:, None], s_pts[None, :])
+    s_comp = graph.component[graph.edge_nodes[s_edge, 0]]
+    p_comp = graph.component[graph.edge_nodes[p_edge, 0]]
+    p_ids = parks["site_id"].astype(str).to_numpy()
+    p_names = parks["name_vi"].astype(str).to_numpy()
+
+    minutes = None
+    if graph.edge_time_s is not None:
+        net_s = _network_m(graph, graph.edge_time_s, p_edge, p_along, s_edge, s_along)
+        access = 3.6 / access_speed_kmh
+        minutes = (net_s + (p_snap[:, None] + s_snap[None, :]) * access) / 60
+
+    reason = np.full(road_m.shape, None, dtype=object)
+    far_site = s_snap > max_snap_m
+    far_park = p_snap > max_snap_m
+    other_piece = p_comp[:, None] != s_comp[None, :]
+    reason[other_piece] = "site and park lie in different pieces of the road network"
+    for i in np.flatnonzero(far_park):
+        reason[i, :] = (
+            f"park {p_ids[i]} is {p_snap[i]:.0f} m from the nearest road "
+            f"(> max_snap_m={max_snap_m:g})"
+        )
+    for j in np.flatnonzero(far_site):
+        reason[:, j] = (
+            f"site is {s_snap[j]:.0f} m from the nearest road (> max_snap_m={max_snap_m:g})"
+        )
+    valid = ~(far_site[None, :] | far_park[:, None] | other_piece) & np.isfinite(road_m)
+    road_m = np.where(valid, road_m, np.nan)
+    if minutes is not None:
+        minutes = np.where(valid, minutes, np.nan)
+
+    if target == "all":
+        n_p, n_s = road_m.shape
+        out = pd.DataFrame(
+            {
+                "site_id": np.tile(_ids(clusters), n_p),
+                "park_id": np.repeat(p_ids, n_s),
+                "park_name": np.repeat(p_names, n_s),
+                "snap_m": np.tile(s_snap, n_p),
+                "park_snap_m": np.repeat(p_snap, n_s),
+                "road_km": road_m.ravel() / 1000,
+                "road_straight_km": straight_m.ravel() / 1000,
+                "component": np.tile(s_comp, n_p),
+                "park_component": np.repeat(p_comp, n_s),
+                "road_reason": reason.ravel(),
+            }
+        )
+        out["detour_ratio"] = out["road_km"] / out["road_straight_km"]
+        if minutes is not None:
+            out["road_min"] = minutes.ravel()
+        return out
+
+    cols = np.arange(road_m.shape[1])
+    if target == "nearest_park_id":
+        if "nearest_park_id" not in clusters.columns:
+            raise SchemaError(
+                "Layer 'clusters' has no column 'nearest_park_id'; run "
+                "proximity.nearest_parks(clusters, parks) first or use target='nearest_park'."
+            )
+        want = clusters["nearest_park_id"].astype(str).to_numpy()
+        lookup = {pid: i for i, pid in enumerate(p_ids)}
+        unknown = sorted(set(want) - set(lookup))
+        if unknown:
+            raise SchemaError(
+                f"Layer 'clusters', column 'nearest_park_id': parks {first_ids(unknown)} are "
+                f"not among the parks given (major_only={major_only}); pass the same parks "
+                f"as to proximity.nearest_parks."
+            )
+        pick = np.array([lookup[w] for w in want], dtype=np.int64)
+    else:
+        by_road = np.where(np.isnan(road_m), np.inf, road_m)
+        by_air = np.argmin(straight_m, axis=0)
+        pick = np.where(np.isfinite(by_road.min(axis=0)), np.argmin(by_road, axis=0), by_air)
+    out = clusters.copy()
+    out["road_park_id"] = p_ids[pick]
+    out["road_park"] = p_names[pick]
+    out["snap_m"] = s_snap
+    out["park_snap_m"] = p_snap[pick]
+    out["road_km"] = road_m[pick, cols] / 1000
+    out["road_straight_km"] = straight_m[pick, cols] / 1000
+    out["detour_ratio"] = out["road_km"] / out["road_straight_km"]
+    out["component"] = s_comp
+    out["park_component"] = p_comp[pick]
+    chosen = reason[pick, cols]
+    if target == "nearest_park":
+        none_reachable = ~np.isfinite(by_road.min(axis=0)) & ~far_site
+        chosen = np.where(
+            none_reachable & other_piece[pick, cols],
+            "no major park lies in the site's piece of the road network; the park shown is "
+            "the nearest in a straight line",
+            chosen,
+        )
+    out["road_reason"] = pd.array(chosen, dtype="string")
+    if minutes is not None:
+        out["road_min"] = minutes[pick, cols]
+    return out

@@ -1,0 +1,346 @@
+"""Tests of the embedded data and ninhbinh_geo.datasets."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import pytest
+
+from ninhbinh_geo import datasets
+from ninhbinh_geo._errors import InputFileError
+from ninhbinh_geo._provenance import ACCURACY_CLASSES
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED_FACTS = SHARED / "facts" / "province_clusters_2024.csv"
+needs_shared = pytest.mark.skipif(
+    not SHARED_FACTS.is_file(),
+    reason=f"the project's source folder {SHARED} is absent (only present on the build machine)",
+)
+
+EXPECTED_DISTRICTS = {
+    "Hà Nam": ["Bình Lục", "Duy Tiên", "Kim Bảng", "Lý Nhân", "Phủ Lý", "Thanh Liêm"],
+    "Nam Định": [
+        "Giao Thủy", "Hải Hậu", "Mỹ Lộc", "Nam Trực", "Nam Định", "Nghĩa Hưng", "Trực Ninh",
+        "Vụ Bản", "Xuân Trường", "Ý Yên",
+    ],
+    "Ninh Bình": [
+        "Gia Viễn", "Hoa Lư", "Kim Sơn", "Nho Quan", "Ninh Bình", "Tam Điệp", "Yên Khánh",
+        "Yên Mô",
+    ],
+}  # fmt: skip
+MAJOR_PARKS = {
+    "KCN Đồng Văn I", "KCN Đồng Văn II", "KCN Đồng Văn III", "KCN Đồng Văn IV",
+    "KCN Đồng Văn V", "KCN Đồng Văn VI", "KCN Bảo Minh", "KCN Khánh Phú", "KCN Gián Khẩu",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def sites():
+    return datasets.load_sites()
+
+
+@pytest.fixture(scope="module")
+def districts():
+    return datasets.load_districts()
+
+
+# ------------------------------------------------------------------------------------- facts
+@needs_shared
+def test_facts_agree_with_shared_table():
+    shared = pd.read_csv(SHARED_FACTS)
+    ours = datasets.load_facts()
+    assert "quote_vi" not in ours.columns
+    assert len(ours) == len(shared)
+    merged = shared.merge(ours, on=["scope", "indicator"], suffixes=("_src", ""), validate="1:1")
+    assert len(merged) == len(shared)
+    assert np.allclose(merged["value"], merged["value_src"], rtol=0, atol=0)
+    for col in ("unit", "qualifier", "as_of", "source_date"):
+        assert (merged[col] == merged[f"{col}_src"]).all(), col
+    # Our address is the source's address without its trailing remark.
+    assert all(
+        src.split(" ")[0] == url
+        for src, url in zip(merged["source_url_src"], merged["source_url"], strict=True)
+    )
+
+
+@needs_shared
+def test_article_sentences_are_not_shipped():
+    quotes = pd.read_csv(SHARED_FACTS)["quote_vi"].dropna()
+    shipped = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in (REPO / "data").rglob("*")
+        if p.suffix in {".csv", ".md", ".geojson"}
+    )
+    long_quotes = [q for q in quotes if len(q) > 25]
+    assert long_quotes
+    assert not [q for q in long_quotes if q in shipped]
+
+
+def test_fact_sums_hold():
+    f = datasets.load_facts()
+    v = f.set_index(["scope", "indicator"])["value"]
+    formers = ["former_ha_nam", "former_nam_dinh", "former_ninh_binh"]
+    planned = [v[(s, "clusters_planned_2021_2030")] for s in formers]
+    assert planned == [21, 70, 24]
+    assert sum(planned) == v[("merged_province", "clusters_planned_2021_2030")] == 115
+    operating = [v[(s, "clusters_operating")] for s in formers]
+    assert operating == [14, 20, 13]
+    assert sum(operating) == v[("merged_province", "clusters_operating")] == 47
+    area = sum(v[(s, "planned_area")] for s in formers)
+    assert area == pytest.approx(5467.2, abs=1e-9)
+    # Published as "more than 5,400 ha": an at_least figure below the sum.
+    row = f[(f["scope"] == "merged_province") & (f["indicator"] == "planned_area")].iloc[0]
+    assert row["qualifier"] == "at_least"
+    assert row["value"] <= area
+    assert f["source_url"].str.match(r"^https?://\S+$").all()
+
+
+# -------------------------------------------------------------------------------- boundaries
+def test_province_area_metric_matches_geodesic():
+    province = datasets.load_province()
+    assert province.crs.to_epsg() == 4326
+    metric_km2 = float(province.to_crs(3405).area.iloc[0]) / 1e6
+    geod_m2, _ = pyproj.Geod(ellps="WGS84").geometry_area_perimeter(province.geometry.iloc[0])
+    geodesic_km2 = abs(geod_m2) / 1e6
+    assert metric_km2 == pytest.approx(geodesic_km2, rel=0.005)
+    # The union of the former provinces, no more, no less.
+    former_km2 = datasets.load_former_provinces().to_crs(3405).area.sum() / 1e6
+    assert metric_km2 == pytest.approx(former_km2, rel=1e-3)
+    assert 3500 < metric_km2 < 4000
+
+
+def test_district_names_have_their_diacritics(districts):
+    assert len(districts) == 24
+    got = {p: sorted(g["name_vi"]) for p, g in districts.groupby("former_province")}
+    assert got == {p: sorted(n) for p, n in EXPECTED_DISTRICTS.items()}
+    assert (districts["name_ascii"].str.len() > 0).all()
+    assert districts.set_index("name_vi").loc["Phủ Lý", "name_full"] == "TP Phủ Lý"
+    assert districts.set_index("name_vi").loc["Duy Tiên", "district_type"] == "thị xã"
+    assert (districts["accuracy"] == "approximate").all()
+
+
+def test_every_name_is_nfc(sites, districts):
+    layers = {
+        "sites": sites[["name_vi", "former_province", "district_old", "communes"]],
+        "districts": districts[["name_vi", "name_full", "former_province"]],
+        "former": datasets.load_former_provinces()[["name_vi"]],
+        "roads": datasets.load_roads()[["road_class", "level", "name"]],
+    }
+    for name, frame in layers.items():
+        for value in frame.stack().dropna():
+            assert unicodedata.is_normalized("NFC", value), (name, value)
+
+
+def test_geographic_layers_carry_provenance():
+    for loader in (
+        datasets.load_province, datasets.load_former_provinces, datasets.load_districts,
+        datasets.load_coastline, datasets.load_roads, datasets.load_sites,
+    ):  # fmt: skip
+        gdf = loader()
+        assert gdf.crs.to_epsg() == 4326, loader.__name__
+        for col in ("source", "source_url", "source_date", "licence", "accuracy"):
+            assert gdf[col].notna().all(), (loader.__name__, col)
+            assert (gdf[col] != "").all(), (loader.__name__, col)
+        assert gdf["accuracy"].isin(ACCURACY_CLASSES).all(), loader.__name__
+
+
+def test_roads_exclude_railway_and_stay_near_the_province():
+    roads = datasets.load_roads()
+    assert not (roads["road_class"] == "Đường sắt").any()
+    assert roads["licence"].eq("CC BY-SA 4.0").all()
+    region = datasets.load_province().to_crs(3405).buffer(15_000 + 10).iloc[0]
+    assert roads.to_crs(3405).within(region).all()
+    # Lengths were recomputed after clipping, in metres.
+    assert np.allclose(roads.to_crs(3405).length, roads["length_m"], rtol=1e-3)
+
+
+def test_coastline_is_lines_near_the_sea():
+    coast = datasets.load_coastline()
+    assert set(coast.geom_type) <= {"LineString", "MultiLineString"}
+    # The coast of Nam Định and Ninh Bình runs roughly 80-150 km; within the 15 km margin more.
+    total_km = coast.to_crs(3405).length.sum() / 1000
+    assert 80 < total_km < 600
+    assert coast["licence"].eq("ODbL 1.0").all()
+
+
+# --------------------------------------------------------------------------------- inventory
+def test_inventory_rows_have_provenance_and_valid_classes(sites):
+    assert sites["source_url"].str.match(r"^https?://\S+$").all()
+    assert (sites["source_date"].str.len() > 0).all()
+    assert (sites["licence"].str.len() > 0).all()
+    assert sites["location_accuracy"].isin(["approximate", "illustrative"]).all()
+    assert sites["footprint_accuracy"].eq("illustrative").all()
+    assert sites["accuracy"].eq("illustrative").all()
+    illustrative = sites["location_accuracy"] == "illustrative"
+    assert sites.loc[illustrative, "location_basis"].str.startswith("illustrative").all()
+    assert sites.loc[~illustrative, "location_basis"].str.len().gt(20).all()
+
+
+def test_footprint_area_matches_area_ha(sites):
+    area_ha = sites.to_crs(3405).area / 1e4
+    known = sites["area_ha"].notna()
+    assert known.sum() > 50
+    ratio = area_ha[known] / sites.loc[known, "area_ha"]
+    assert ratio.between(0.99, 1.01).all(), ratio[~ratio.between(0.99, 1.01)]
+    # Unknown areas stay NaN and get the documented nominal circle, said so in the basis.
+    assert area_ha[~known].between(4.95, 5.05).all()
+    assert sites.loc[~known, "footprint_basis"].str.contains("area unknown").all()
+    hoaxa = sites.set_index("site_id").loc["KCN-ND-HOAXA"]
+    assert hoaxa["area_ha"] == 285.37
+    assert "285.27" in hoaxa["area_alt"]
+    assert "293.85" in hoaxa["area_alt"]
+
+
+def test_site_ids_unique_and_hubs_present(sites):
+    assert sites["site_id"].is_unique
+    parks = datasets.load_parks()
+    assert set(parks.loc[parks["major"], "name_vi"]) == MAJOR_PARKS
+    assert not datasets.load_clusters()["major"].any()
+    # Multi-site source rows were split, one row each.
+    ids = set(sites["site_id"])
+    assert {"CCN-HN-HOANGDONG", "CCN-HN-TIENTAN", "KCN-HN-CHAUSON", "KCN-ND-VIETHAI"} <= ids
+    assert (sites["name_vi"] == "KCN Hòa Xá").sum() == 1
+    assert not sites["name_vi"].str.contains(";").any()
+
+
+def test_site_dtypes(sites):
+    assert sites["has_wwtp"].dtype == "boolean"
+    assert sites["wwtp_compliant"].dtype == "boolean"
+    assert sites["status_year"].dtype == "Int64"
+    assert sites["area_ha"].dtype == np.float64
+    assert sites["major"].dtype == bool
+    assert sites["craft_village"].dtype == bool
+    assert sites["status"].isin(["planned", "established", "operating"]).all()
+    assert sites.set_index("site_id").loc["KCN-ND-HOAXA", "has_wwtp"] is np.True_
+    assert pd.isna(sites.set_index("site_id").loc["CCN-NB-CAUYEN", "has_wwtp"])
+
+
+def test_locations_fall_in_their_district(sites, districts):
+    polys = districts.set_index("name_vi").to_crs(3405).geometry
+    pts = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(sites["lon"], sites["lat"]), index=sites.index, crs=4326
+    ).to_crs(3405)
+    first = sites["district_old"].str.split(";").str[0].str.strip()
+    placed = (sites["location_accuracy"] == "illustrative") & first.notna()
+    for i in sites.index[placed]:
+        assert polys[first[i]].contains(pts.geometry[i]), sites.loc[i, "site_id"]
+    # Approximate points stay within 5 km of their district (the meso shapes are coarse).
+    approx = (sites["location_accuracy"] == "approximate") & first.notna()
+    for i in sites.index[approx]:
+        assert polys[first[i]].distance(pts.geometry[i]) < 5_000, sites.loc[i, "site_id"]
+
+
+def test_loaders_return_copies():
+    a = datasets.load_clusters()
+    a.loc[0, "name_vi"] = "changed"
+    a["note"] = None
+    b = datasets.load_clusters()
+    assert b.loc[0, "name_vi"] != "changed"
+    assert b["note"].notna().any()
+    f = datasets.load_facts()
+    f["value"] = 0.0
+    assert datasets.load_facts()["value"].max() > 0
+
+
+def test_coverage_counts(sites):
+    cov = datasets.load_coverage().set_index("scope")
+    assert cov["planned_official"].to_dict() == {
+        "Hà Nam": 21, "Nam Định": 70, "Ninh Bình": 24, "total": 115,
+    }  # fmt: skip
+    assert cov.loc["total", "operating_official"] == 47
+    ccn = sites[sites["kind"] == "CCN"]
+    assert cov.loc["total", "inventory_ccn"] == len(ccn)
+    nb = ccn[ccn["former_province"] == "Ninh Bình"]
+    assert cov.loc["Ninh Bình", "inventory_ccn"] == len(nb)
+    assert cov.loc["Ninh Bình", "inventory_operating"] == (nb["status"] == "operating").sum()
+    assert cov.loc["total", "inventory_share_pct"] == pytest.approx(round(100 * len(ccn) / 115, 1))
+
+
+def test_get_path_unknown_name_says_what_exists():
+    with pytest.raises(InputFileError, match="districts"):
+        datasets.get_path("no_such_layer")
+    assert datasets.get_path("sites").name == "sites.csv"
+
+
+def test_clusters_head_shows_named_clusters_with_sources():
+    head = datasets.load_clusters().head()
+    assert head["name_vi"].str.startswith("CCN ").all()
+    assert head["source_url"].str.startswith("http").all()
+    out = subprocess.run(
+        [sys.executable, "-c",
+         "import ninhbinh_geo as nb; print(nb.datasets.load_clusters().head())"],
+        capture_output=True, text=True, check=True, cwd=REPO, timeout=120,
+    )  # fmt: skip
+    assert out.stdout.count("CCN-") == 5
+
+
+@needs_shared
+def test_build_script_reproduces_the_shipped_data(tmp_path):
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_data.py"), "--shared", str(SHARED),
+         "--out", str(tmp_path)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    for rel in ("inventory/sites.csv", "facts/province_facts_2024.csv"):
+        assert (tmp_path / rel).read_bytes() == (REPO / "data" / rel).read_bytes(), rel
+    # No file of the source folder is shipped byte for byte.
+    import hashlib
+
+    digest = lambda p: hashlib.md5(p.read_bytes()).hexdigest()  # noqa: E731
+    shared_md5 = {digest(p) for p in (SHARED / "data").rglob("*") if p.is_file()}
+    shipped = [p for p in (REPO / "data").rglob("*") if p.is_file()]
+    assert not [p for p in shipped if digest(p) in shared_md5]
+
+
+# ------------------------------------------------------------------------------------- wheel
+def _hatchling_available() -> bool:
+    try:
+        import hatchling  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _hatchling_available(), reason="hatchling is not installed")
+def test_data_found_in_installed_wheel(tmp_path):
+    start = time.monotonic()
+    wheels, target = tmp_path / "wheels", tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(wheels), str(REPO)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    (wheel,) = wheels.glob("ninhbinh_geo-*.whl")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+         str(wheel)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    code = (
+        "import ninhbinh_geo, ninhbinh_geo.datasets as d;"
+        "p = str(d.get_path('sites'));"
+        f"assert '_data' in p and p.startswith({str(target)!r}), p;"
+        "print(len(d.load_clusters()), len(d.load_parks()))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env,
+        timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    n_clusters, n_parks = map(int, out.stdout.split())
+    assert n_clusters == len(datasets.load_clusters())
+    assert n_parks == len(datasets.load_parks())
+    assert math.isfinite(time.monotonic() - start)

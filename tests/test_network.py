@@ -1,0 +1,309 @@
+"""Tests of ninhbinh_geo.network: graph building and road distances on hand-made grids."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point, Polygon
+
+from ninhbinh_geo import network
+from ninhbinh_geo._errors import CRSError, SchemaError
+
+X0, Y0 = 600_000.0, 2_240_000.0  # inside the province, EPSG:3405
+
+
+def grid_roads(n: int = 4, step_m: float = 1000.0) -> gpd.GeoDataFrame:
+    """Full-length lines of an n×n node grid (a 3×3 km grid for n=4), crossing unsplit."""
+    span = (n - 1) * step_m
+    lines = [LineString([(X0, Y0 + i * step_m), (X0 + span, Y0 + i * step_m)]) for i in range(n)]
+    lines += [LineString([(X0 + i * step_m, Y0), (X0 + i * step_m, Y0 + span)]) for i in range(n)]
+    return gpd.GeoDataFrame({"loai_duong": ["Đường chính"] * len(lines)}, geometry=lines, crs=3405)
+
+
+def sites(points: dict[str, tuple[float, float]], index: list | None = None) -> gpd.GeoDataFrame:
+    geoms = [Point(X0 + dx, Y0 + dy) for dx, dy in points.values()]
+    return gpd.GeoDataFrame({"site_id": list(points)}, geometry=geoms, crs=3405, index=index)
+
+
+def parks(points: dict[str, tuple[float, float]]) -> gpd.GeoDataFrame:
+    out = sites(points)
+    out["name_vi"] = ["KCN " + k for k in points]
+    out["major"] = True
+    return out
+
+
+@pytest.fixture(scope="module")
+def grid() -> network.RoadGraph:
+    return network.build_graph(grid_roads())
+
+
+def test_grid_is_noded_into_24_edges_of_1km(grid):
+    assert grid.n_nodes == 16
+    assert grid.n_edges == 24
+    np.testing.assert_allclose(grid.edge_length_m, 1000.0)
+    assert grid.components["length_km"].tolist() == [24.0]
+    assert grid.crs.to_epsg() == 3405
+
+
+def test_road_distance_on_grid_equals_hand_computed(grid):
+    # park on the corner node; site 100 m east of the x=3 km road, at y=2.5 km:
+    # 3 km east + 2.5 km north along the grid + 100 m snap = 5.6 km
+    cl = sites({"CCN-A": (3100, 2500)}, index=[42])
+    out = network.road_distances(grid, cl, parks({"P": (0, 0)}))
+    row = out.loc[42]
+    assert row["snap_m"] == pytest.approx(100.0)
+    assert row["road_km"] == pytest.approx(5.6)
+    assert row["road_straight_km"] == pytest.approx(math.hypot(3100, 2500) / 1000)
+    assert row["detour_ratio"] == pytest.approx(5.6 / (math.hypot(3100, 2500) / 1000))
+    assert pd.isna(row["road_reason"])
+    assert row["component"] == row["park_component"] == 0
+
+
+def test_points_in_the_middle_of_edges(grid):
+    # park at 0.5 km on the bottom road; site 50 m above the same road at 1.5 km: 1 km + 50 m
+    # second site on the park's own edge, 30 m below it at 0.2 km: 0.3 km + 30 m
+    cl = sites({"A": (1500, 50), "B": (200, -30)})
+    out = network.road_distances(grid, cl, parks({"P": (500, 0)}))
+    assert out["road_km"].tolist() == pytest.approx([1.05, 0.33])
+
+
+def test_nearest_park_is_nearest_by_road_and_all_lists_every_pair(grid):
+    pk = parks({"P1": (0, 0), "P2": (3000, 3000)})
+    cl = sites({"A": (2000, 2600), "B": (600, 0)})
+    out = network.road_distances(grid, cl, pk)
+    assert out["road_park_id"].tolist() == ["P2", "P1"]
+    # A: snap 0 (on the y=3 km road? no: 400 m below it) -> on x=2 km road at y=2.6 km
+    assert out["road_km"].tolist() == pytest.approx([1.4, 0.6])
+    long = network.road_distances(grid, cl, pk, target="all")
+    assert len(long) == 4
+    table = long.set_index(["site_id", "park_id"])["road_km"]
+    assert table[("A", "P1")] == pytest.approx(4.6)
+    assert table[("B", "P2")] == pytest.approx(5.4)
+
+
+def test_matches_networkx_on_a_jittered_grid():
+    rng = np.random.default_rng(7)
+    n, step = 8, 500.0
+    xs, ys = np.meshgrid(np.arange(n) * step, np.arange(n) * step)
+    xs = xs + rng.uniform(-80, 80, xs.shape)
+    ys = ys + rng.uniform(-80, 80, ys.shape)
+    rows = [LineString(np.c_[X0 + xs[i], Y0 + ys[i]]) for i in range(n)]
+    cols = [LineString(np.c_[X0 + xs[:, j], Y0 + ys[:, j]]) for j in range(n)]
+    g = network.build_graph(gpd.GeoDataFrame(geometry=rows + cols, crs=3405), tolerance_m=1)
+    nxg = nx.Graph()
+    for (u, v), w in zip(g.edge_nodes, g.edge_length_m, strict=True):
+        nxg.add_edge(int(u), int(v), weight=float(w))
+    park_node, site_nodes = 0, [10, 27, 40, 63]
+    xy = g.nodes_xy
+    pk = gpd.GeoDataFrame(
+        {"site_id": ["P"], "name_vi": ["KCN P"], "major": [True]},
+        geometry=[Point(xy[park_node])],
+        crs=3405,
+    )
+    cl = gpd.GeoDataFrame(
+        {"site_id": [f"S{i}" for i in site_nodes]},
+        geometry=[Point(xy[i]) for i in site_nodes],
+        crs=3405,
+    )
+    out = network.road_distances(g, cl, pk)
+    expected = nx.single_source_dijkstra_path_length(nxg, park_node)
+    np.testing.assert_allclose(
+        out["road_km"].to_numpy() * 1000, [expected[i] for i in site_nodes], rtol=1e-9, atol=1e-5
+    )
+
+
+def test_disconnected_site_is_flagged_never_zero():
+    roads = grid_roads()
+    island = LineString([(X0 + 10_000, Y0), (X0 + 12_000, Y0)])
+    roads = pd.concat(
+        [roads, gpd.GeoDataFrame({"loai_duong": ["Đường chính"]}, geometry=[island], crs=3405)],
+        ignore_index=True,
+    )
+    g = network.build_graph(roads)
+    assert len(g.components) == 2
+    cl = sites({"A": (11_000, 20), "B": (1000, 20)})
+    out = network.road_distances(g, cl, parks({"P": (0, 0)}))
+    a, b = out.iloc[0], out.iloc[1]
+    assert np.isnan(a["road_km"])
+    assert np.isnan(a["detour_ratio"])
+    assert a["component"] != a["park_component"]
+    assert "piece" in a["road_reason"]
+    assert b["road_km"] == pytest.approx(1.02)
+    # with the park given explicitly the reason is the different pieces
+    cl["nearest_park_id"] = "P"
+    out = network.road_distances(g, cl, parks({"P": (0, 0)}), target="nearest_park_id")
+    assert "different pieces" in out["road_reason"].iloc[0]
+
+
+def test_site_beyond_snap_tolerance_gets_nan_and_reason(grid):
+    cl = sites({"far": (1500, 5000), "near": (1500, 3200)})
+    out = network.road_distances(grid, cl, parks({"P": (0, 0)}), max_snap_m=1000)
+    assert np.isnan(out["road_km"].iloc[0])
+    assert out["snap_m"].iloc[0] == pytest.approx(2000)
+    assert "max_snap_m" in out["road_reason"].iloc[0]
+    assert out["road_km"].iloc[1] == pytest.approx(4.5 + 0.2)
+
+
+def test_park_beyond_snap_tolerance(grid):
+    out = network.road_distances(grid, sites({"A": (0, 0)}), parks({"P": (0, -5000)}))
+    assert np.isnan(out["road_km"].iloc[0])
+    assert "park P" in out["road_reason"].iloc[0]
+
+
+def test_ends_within_tolerance_are_joined_and_dangles_tied():
+    gap = gpd.GeoDataFrame(
+        geometry=[
+            LineString([(X0, Y0), (X0 + 1000, Y0)]),
+            LineString([(X0 + 1005, Y0), (X0 + 2000, Y0)]),  # 5 m gap end to end
+            LineString([(X0 + 1500, Y0 + 12), (X0 + 1500, Y0 + 800)]),  # T 12 m short
+        ],
+        crs=3405,
+    )
+    assert len(network.build_graph(gap, tolerance_m=0).components) == 3
+    g = network.build_graph(gap, tolerance_m=20)
+    assert len(g.components) == 1
+    assert g.connectors == 1
+    out = network.road_distances(g, sites({"A": (1500, 800)}), parks({"P": (0, 0)}))
+    # gaps within tolerance_m are closed by merging their ends, so they count 0 m:
+    # 1000 m + 495 m along the bottom road, then the 788 m of the T road
+    assert out["road_km"].iloc[0] == pytest.approx(2.283)
+
+
+def test_railway_is_left_out():
+    roads = grid_roads()
+    rail = LineString([(X0 - 500, Y0 + 500), (X0 + 3500, Y0 + 500)])
+    roads = pd.concat(
+        [roads, gpd.GeoDataFrame({"loai_duong": ["Đường sắt"]}, geometry=[rail], crs=3405)],
+        ignore_index=True,
+    )
+    g = network.build_graph(roads)
+    assert g.excluded_rows == 1
+    assert g.n_edges == 24
+    assert float(g.edge_length_m.sum()) == pytest.approx(24_000)
+
+
+def test_speeds_give_travel_minutes(grid):
+    g = network.build_graph(grid_roads(), speeds_kmh={"Đường chính": 60})
+    out = network.road_distances(g, sites({"A": (3100, 2500)}), parks({"P": (0, 0)}))
+    # 5.5 km at 60 km/h = 5.5 min; 100 m snap at 20 km/h = 0.3 min
+    assert out["road_min"].iloc[0] == pytest.approx(5.8)
+    with pytest.raises(SchemaError, match="no speed"):
+        network.build_graph(grid_roads(), speeds_kmh={"Đường thứ cấp": 40})
+
+
+def test_input_not_mutated_and_index_kept(grid):
+    cl = sites({"A": (3100, 2500), "B": (100, 100)}, index=["x", "y"])
+    pk = parks({"P": (0, 0)})
+    before_cl, before_pk = cl.copy(), pk.copy()
+    out = network.road_distances(grid, cl, pk)
+    assert list(out.index) == ["x", "y"]
+    assert out.crs == cl.crs
+    pd.testing.assert_frame_equal(cl, before_cl)
+    pd.testing.assert_frame_equal(pk, before_pk)
+    roads = grid_roads()
+    copy = roads.copy()
+    network.build_graph(roads)
+    pd.testing.assert_frame_equal(roads, copy)
+
+
+def test_polygon_sites_and_lon_lat_fallback(grid):
+    square = Polygon(
+        [
+            (X0 + 2900, Y0 + 2400),
+            (X0 + 3300, Y0 + 2400),
+            (X0 + 3300, Y0 + 2600),
+            (X0 + 2900, Y0 + 2600),
+        ]
+    )
+    cl = gpd.GeoDataFrame({"site_id": ["A", "B"]}, geometry=[square, None], crs=3405)
+    cl = cl.to_crs(4326)
+    lon, lat = cl.geometry.iloc[0].representative_point().coords[0]
+    cl["lon"], cl["lat"] = [lon, lon], [lat, lat]
+    out = network.road_distances(grid, cl, parks({"P": (0, 0)}).to_crs(4326))
+    assert out["road_km"].iloc[0] == pytest.approx(out["road_km"].iloc[1], abs=0.01)
+    cl.loc[1, ["lon", "lat"]] = np.nan
+    with pytest.raises(SchemaError, match="no footprint and no lon/lat"):
+        network.road_distances(grid, cl, parks({"P": (0, 0)}))
+
+
+@pytest.mark.parametrize(
+    ("layer", "error", "match"),
+    [
+        (gpd.GeoDataFrame(geometry=[LineString([(X0, Y0), (X0 + 1, Y0)])]), CRSError, "no CRS"),
+        (gpd.GeoDataFrame(geometry=[], crs=3405), SchemaError, "empty"),
+        (gpd.GeoDataFrame(geometry=[Point(X0, Y0)], crs=3405), SchemaError, "Point"),
+        (
+            gpd.GeoDataFrame(geometry=[LineString([(X0, Y0), (X0 + 900, Y0)])], crs=4326),
+            CRSError,
+            "metres, not degrees",
+        ),
+        (
+            gpd.GeoDataFrame(geometry=[LineString([(105.9, 20.2), (106.0, 20.3)])], crs=3405),
+            CRSError,
+            "these are degrees",
+        ),
+        (pd.DataFrame({"a": [1]}), SchemaError, "GeoDataFrame"),
+        (
+            gpd.GeoDataFrame(
+                {"loai_duong": ["Đường sắt"]},
+                geometry=[LineString([(X0, Y0), (X0 + 900, Y0)])],
+                crs=3405,
+            ),
+            SchemaError,
+            "nothing is left",
+        ),
+    ],
+)
+def test_bad_roads_raise_clear_errors(layer, error, match):
+    with pytest.raises(error, match=match):
+        network.build_graph(layer)
+
+
+def test_bad_parks_and_targets(grid):
+    cl = sites({"A": (0, 0)})
+    with pytest.raises(SchemaError, match="major"):
+        network.road_distances(grid, cl, parks({"P": (0, 0)}).drop(columns="major"))
+    with pytest.raises(SchemaError, match="target"):
+        network.road_distances(grid, cl, parks({"P": (0, 0)}), target="fastest")
+    with pytest.raises(SchemaError, match="nearest_park_id"):
+        network.road_distances(grid, cl, parks({"P": (0, 0)}), target="nearest_park_id")
+    cl["nearest_park_id"] = "Q"
+    with pytest.raises(SchemaError, match="'Q'"):
+        network.road_distances(grid, cl, parks({"P": (0, 0)}), target="nearest_park_id")
+
+
+def test_embedded_roads_build_into_few_pieces():
+    datasets = pytest.importorskip("ninhbinh_geo.datasets")
+    try:
+        roads = datasets.load_roads()
+    except Exception as exc:  # the embedded data are built by another module
+        pytest.skip(f"embedded roads not available: {exc}")
+    g = network.build_graph(roads)
+    pieces = g.components
+    # the source is known to fall apart into a handful of pieces; the main one dominates
+    assert 2 <= len(pieces) <= 8
+    assert pieces["length_km"].iloc[0] > 0.5 * pieces["length_km"].sum()
+
+
+def test_lines_shorter_than_tolerance_raise():
+    tiny = gpd.GeoDataFrame(geometry=[LineString([(X0, Y0), (X0 + 5, Y0)])], crs=3405)
+    with pytest.raises(SchemaError, match="no edge is left"):
+        network.build_graph(tiny, tolerance_m=20)
+
+
+def test_speeds_by_road_class():
+    roads = grid_roads()
+    roads.loc[0, "loai_duong"] = "Đường thứ cấp"  # the y=0 road
+    speeds = {"Đường thứ cấp": 60, "Đường chính": 30}
+    g = network.build_graph(roads, speeds_kmh=speeds)
+    out = network.road_distances(g, sites({"A": (2500, 30)}), parks({"P": (0, 0)}))
+    # 2.5 km on the 60 km/h road = 2.5 min; 30 m snap at 20 km/h = 0.09 min
+    assert out["road_min"].iloc[0] == pytest.approx(2.59)
+    out = network.road_distances(g, sites({"B": (30, 2500)}), parks({"P": (0, 0)}))
+    # 2.5 km up the x=0 road at 30 km/h = 5 min, + 0.09 min
+    assert out["road_min"].iloc[0] == pytest.approx(5.09)

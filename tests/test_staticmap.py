@@ -1,0 +1,561 @@
+"""Tests of ninhbinh_geo.staticmap: the PNG/PDF review maps."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import time
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.font_manager import FontProperties, findfont
+from matplotlib.ft2font import FT2Font
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+from PIL import Image
+from shapely.geometry import LineString, Polygon, box
+
+from ninhbinh_geo import labels, staticmap, styles
+from ninhbinh_geo._errors import OutputError, SchemaError
+
+# The fixture province sits around Phủ Lý–Nam Định in EPSG:3405 (VN-2000 / UTM 48N), metres.
+X0, Y0 = 600_000.0, 2_240_000.0
+ODM = ("Open Development Mekong", "CC BY-SA 4.0")
+OSM = ("© OpenStreetMap contributors", "ODbL")
+
+
+def _metric(geoms, **cols) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(cols, geometry=list(geoms), crs=3405).to_crs(4326)
+
+
+def _with_source(gdf, source, licence, accuracy="approximate"):
+    out = gdf.copy()
+    out["source"], out["licence"], out["accuracy"] = source, licence, accuracy
+    out["source_url"], out["source_date"] = "https://example.org/x", "2025"
+    return out
+
+
+def _sites(
+    kind: str,
+    rows: list[tuple[str, str, float, float, float]],
+    *,
+    accuracy: str = "approximate",
+    major=None,
+) -> gpd.GeoDataFrame:
+    """Sites with the columns of DEVELOPERS.md; rows are (site_id, name, x, y, area_ha)."""
+    side = [np.sqrt(a * 10_000) for *_, a in rows]
+    geoms = [
+        box(x - s / 2, y - s / 2, x + s / 2, y + s / 2)
+        for (_, _, x, y, _), s in zip(rows, side, strict=True)
+    ]
+    n = len(rows)
+    gdf = _metric(
+        geoms,
+        site_id=[r[0] for r in rows],
+        name_vi=[r[1] for r in rows],
+        kind=[kind] * n,
+        former_province=["Hà Nam"] * n,
+        district_old=[pd.NA] * n,
+        communes=[pd.NA] * n,
+        status=["operating"] * n,
+        status_year=pd.array([2010] * n, dtype="Int64"),
+        area_ha=[r[4] for r in rows],
+        area_basis=["decision"] * n,
+        area_alt=[""] * n,
+        industrial_ha=[np.nan] * n,
+        leasable_ha=[np.nan] * n,
+        leased_ha=[np.nan] * n,
+        occupancy_pct=np.linspace(20, 95, n),
+        jobs=[np.nan] * n,
+        projects=[np.nan] * n,
+        has_wwtp=pd.array([True] * n, dtype="boolean"),
+        wwtp_compliant=pd.array([pd.NA] * n, dtype="boolean"),
+        craft_village=[False] * n,
+        mountainous=[False] * n,
+        expansion_ha=[np.nan] * n,
+        major=list(major) if major is not None else [False] * n,
+        location_accuracy=["approximate"] * n,
+        location_basis=["commune point"] * n,
+        footprint_accuracy=[accuracy] * n,
+        footprint_basis=["area around point"] * n,
+    )
+    pts = gdf.geometry.representative_point()
+    gdf["lon"], gdf["lat"] = pts.x, pts.y
+    return _with_source(gdf, "Sở Công Thương", "facts", accuracy)
+
+
+def make_layers(*, illustrative: bool = False, tall: bool = False) -> dict:
+    """A 60 × 40 km province of three former provinces (40 × 60 km when ``tall``)."""
+    w, h = (40_000, 60_000) if tall else (60_000, 40_000)
+    thirds = [box(X0 + i * w / 3, Y0, X0 + (i + 1) * w / 3, Y0 + h) for i in range(3)]
+    province = _with_source(_metric([box(X0, Y0, X0 + w, Y0 + h)], name=["Ninh Bình"]), *ODM)
+    former = _with_source(_metric(thirds, name=["Hà Nam", "Nam Định", "Ninh Bình"]), *ODM)
+    # A land polygon clipped to a box, as the packaged coastline is.
+    coast = _with_source(_metric([box(X0 - 5000, Y0 - 5000, X0 + w, Y0 + h + 5000)]), *OSM)
+    roads = _with_source(
+        _metric([LineString([(X0, Y0 + h / 2), (X0 + w, Y0 + h / 2)])]),
+        "legocity",
+        "CC BY-SA 4.0",
+        "digitized",
+    )
+    acc = "illustrative" if illustrative else "approximate"
+    parks = _sites(
+        "KCN",
+        [
+            ("KCN-HN-DONGVAN1", "KCN Đồng Văn I", X0 + 10_000, Y0 + 30_000, 300.0),
+            ("KCN-NB-KHANHPHU", "KCN Khánh Phú", X0 + 30_000, Y0 + 10_000, 355.5),
+            ("KCN-ND-MYTHUAN", "KCN Mỹ Thuận", X0 + 35_000, Y0 + 35_000, 113.7),
+        ],
+        accuracy=acc,
+        major=[True, True, False],
+    )
+    clusters = _sites(
+        "CCN",
+        [
+            ("CCN-A", "CCN Mai Sơn", X0 + 12_000, Y0 + 25_000, 50.0),
+            ("CCN-B", "CCN Nghĩa Phong", X0 + 26_000, Y0 + 12_000, 75.0),
+            ("CCN-C", "CCN Yên Ninh", X0 + 20_000, Y0 + 20_000, 20.0),
+            ("CCN-D", "CCN Đồng Hướng", X0 + 5_000, Y0 + 5_000, 10.0),
+        ],
+        accuracy=acc,
+    )
+    cm = clusters.to_crs(3405).geometry.representative_point()
+    pm = parks.to_crs(3405).geometry.representative_point()
+    links = _metric(
+        [LineString([cm.iloc[0], pm.iloc[0]]), LineString([cm.iloc[1], pm.iloc[1]])],
+        site_id=["CCN-A", "CCN-B"],
+        park_id=["KCN-HN-DONGVAN1", "KCN-NB-KHANHPHU"],
+        park_name=["KCN Đồng Văn I", "KCN Khánh Phú"],
+        rank=[1, 1],
+    )
+    links["straight_km"] = links.to_crs(3405).length / 1000
+    hazard = _with_source(
+        _metric([box(X0 + w * 0.6, Y0, X0 + w, Y0 + h / 2)], depth_m=[1.5]),
+        "ninhbinh_geo",
+        "CC0",
+        "illustrative" if illustrative else "approximate",
+    )
+    exposure = pd.DataFrame(
+        {
+            "site_id": ["CCN-A", "CCN-A", "CCN-B", "CCN-C", "CCN-D"],
+            "hazard": ["h10", "h100", "h10", "h10", "h10"],
+            "return_period": [10, 100, 10, 10, 10],
+            "exposed_share": [0.1, 0.6, 0.0, 0.3, np.nan],
+            "accuracy": [acc] * 5,
+        }
+    )
+    findings = pd.DataFrame(
+        {
+            "site_id": ["CCN-A", "CCN-A", "CCN-B", "CCN-B", "CCN-C", "CCN-D"],
+            "name_vi": ["CCN Mai Sơn"] * 2
+            + ["CCN Nghĩa Phong"] * 2
+            + ["CCN Yên Ninh", "CCN Đồng Hướng"],
+            "rule_id": ["CCN-01", "CCN-02"] * 2 + ["CCN-01", "CCN-01"],
+            "result": ["pass", "fail", "pass", "not_applicable", "needs_review", "not_applicable"],
+        }
+    )
+    return {
+        "province": province,
+        "former_provinces": former,
+        "coastline": coast,
+        "roads": roads,
+        "hazard": hazard,
+        "exposure": exposure,
+        "satellite_links": links,
+        "parks": parks,
+        "clusters": clusters,
+        "zoning_findings": findings,
+    }
+
+
+@functools.cache
+def case(*, illustrative: bool = False, tall: bool = False) -> tuple[dict, dict]:
+    """Layers and their shared legends, built once.
+
+    The main case uses the review's default classification (NaturalBreaks, which takes seconds
+    in mapclassify without numba); the variants use Quantiles, which is quick.
+    """
+    lay = make_layers(illustrative=illustrative, tall=tall)
+    if illustrative or tall:
+        return lay, styles.default_legends(lay, scheme="Quantiles")
+    return lay, styles.default_legends(lay)
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return case()[0]
+
+
+@pytest.fixture(scope="module")
+def legends():
+    return case()[1]
+
+
+@pytest.fixture(scope="module")
+def written(layers, legends, tmp_path_factory):
+    out = tmp_path_factory.mktemp("maps")
+    t0 = time.perf_counter()
+    paths = staticmap.review_maps(layers, legends, out)
+    return paths, time.perf_counter() - t0
+
+
+def _fig_texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(Text)]
+
+
+def _handle_color(h) -> str:
+    if isinstance(h, Line2D):
+        if h.get_marker() not in (None, "None", "none", ""):
+            return to_hex(h.get_markerfacecolor(), keep_alpha=False)
+        return to_hex(h.get_color(), keep_alpha=False)
+    assert isinstance(h, Patch)
+    return to_hex(h.get_facecolor(), keep_alpha=False)
+
+
+def _fig_legend_entries(fig) -> list[tuple[str, list[tuple[str, str]]]]:
+    out = []
+    for leg in fig.legends:
+        title = leg.get_title().get_text().replace("\n", " ")
+        pairs = [
+            (t.get_text(), _handle_color(h))
+            for t, h in zip(leg.get_texts(), leg.legend_handles, strict=True)
+        ]
+        out.append((title, pairs))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def test_review_maps_writes_png_and_pdf_for_every_map(written):
+    paths, seconds = written
+    assert [p.name for p in paths] == [
+        f"map_{n}.{ext}" for n in staticmap.MAP_NAMES for ext in ("png", "pdf")
+    ]
+    for p in paths:
+        head = p.read_bytes()[:8]
+        assert p.stat().st_size > 10_000
+        assert head.startswith(b"\x89PNG" if p.suffix == ".png" else b"%PDF")
+    # No temporary files are left next to the maps.
+    assert sorted(paths[0].parent.iterdir()) == sorted(paths)
+    assert seconds / len(staticmap.MAP_NAMES) < 3.0
+
+
+def _paper_px(paper: str, tall: bool) -> tuple[float, float]:
+    long_mm, short_mm = staticmap.PAPER_MM[paper]
+    # A wide province is drawn landscape, a tall one portrait.
+    w_mm, h_mm = (short_mm, long_mm) if tall else (long_mm, short_mm)
+    dpi = staticmap.PNG_DPI[paper]
+    assert 150 <= dpi <= 200
+    return w_mm / 25.4 * dpi, h_mm / 25.4 * dpi
+
+
+def test_png_size_is_the_paper_at_the_dpi(written, tmp_path):
+    # Every written A4 map of the wide fixture province is A4 landscape at 200 dpi.
+    for png in [p for p in written[0] if p.suffix == ".png"]:
+        w_px, h_px = Image.open(png).size
+        ew, eh = _paper_px("A4", tall=False)
+        assert max(abs(w_px - ew), abs(h_px - eh)) <= 1, png.name
+    lay, lgs = case(tall=True)
+    fig = staticmap.plot_zoning(lay, lgs, paper="A3")
+    png, _ = staticmap.save_figure(fig, tmp_path / "m")
+    w_px, h_px = Image.open(png).size
+    ew, eh = _paper_px("A3", tall=True)
+    assert abs(w_px - ew) <= 1
+    assert abs(h_px - eh) <= 1
+
+
+@pytest.mark.parametrize("paper", ["A4", "A3"])
+@pytest.mark.parametrize("tall", [False, True])
+def test_orientation_fits_the_province(paper, tall):
+    lay, lgs = case(tall=tall)
+    fig = staticmap.plot_overview(lay, lgs, paper=paper)
+    w_in, h_in = fig.get_size_inches()
+    ew, eh = _paper_px(paper, tall)
+    dpi = staticmap.PNG_DPI[paper]
+    assert (w_in * dpi, h_in * dpi) == pytest.approx((ew, eh))
+    # The whole province is inside the map frame.
+    xmin, xmax = fig.axes[0].get_xlim()
+    ymin, ymax = fig.axes[0].get_ylim()
+    bx0, by0, bx1, by1 = lay["province"].to_crs(3405).total_bounds
+    assert xmin < bx0 < bx1 < xmax
+    assert ymin < by0 < by1 < ymax
+
+
+@pytest.mark.parametrize("name", staticmap.MAP_NAMES)
+def test_legend_colours_are_the_shared_legends(name, layers, legends):
+    fig = staticmap._PLOTTERS[name](layers, legends)
+    entries = _fig_legend_entries(fig)
+    used = {
+        "overview": ["province", "former_provinces", "coastline", "roads", "parks", "clusters"],
+        "efficiency": ["province", "former_provinces", "parks", "clusters"],
+        "satellite": [
+            "province",
+            "former_provinces",
+            "roads",
+            "satellite_links",
+            "clusters",
+            "parks",
+        ],
+        "exposure": ["province", "former_provinces", "coastline", "hazard", "exposure"],
+        "zoning": ["province", "former_provinces", "zoning_findings"],
+    }[name]
+    singles = [p for title, pairs in entries if not title for p in pairs]
+    for layer in used:
+        lg = legends[layer]
+        if lg.kind == "single":
+            assert (lg.title("vi"), lg.classes[0].color) in singles, layer
+            continue
+        matches = [pairs for title, pairs in entries if lg.title("vi") in title]
+        assert len(matches) == 1, (layer, [t for t, _ in entries])
+        expected = [(c.text("vi"), c.color) for c in lg.classes]
+        assert matches[0][: len(expected)] == expected, layer
+
+
+def test_nodata_entry_only_when_a_value_is_missing(layers, legends):
+    # CCN-D has no exposed share: the exposure legend gets a no-data entry in its grey.
+    fig = staticmap.plot_exposure(layers, legends)
+    expo = next(p for t, p in _fig_legend_entries(fig) if legends["exposure"].title() in t)
+    assert expo[-1] == (labels.label("nodata"), styles.NODATA_COLOR)
+    fig = staticmap.plot_zoning(layers, legends)
+    zoning = next(p for t, p in _fig_legend_entries(fig) if "Kết quả" in t)
+    assert labels.label("nodata") not in [lab for lab, _ in zoning]
+
+
+def test_font_has_every_vietnamese_glyph():
+    path = findfont(FontProperties(family="DejaVu Sans"), fallback_to_default=False)
+    assert staticmap.font_path().samefile(path)
+    charmap = FT2Font(path).get_charmap()
+    texts = [v for d in labels.LABELS.values() for v in d.values()]
+    chars = {c for t in texts for c in t if not c.isspace()}
+    assert "ệ" in chars
+    assert "Đ" in chars
+    assert sorted(c for c in chars if ord(c) not in charmap) == []
+    # The module's own check agrees, and catches a missing glyph.
+    assert staticmap.missing_glyphs("".join(chars)) == set()
+    assert staticmap.missing_glyphs("Khu 工") == {"工"}
+
+
+def test_maps_render_without_missing_glyph_warnings(layers, legends):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name in staticmap.MAP_NAMES:
+            fig = staticmap._PLOTTERS[name](layers, legends)
+            fig.canvas.draw()  # Agg lays out and rasterises every glyph here
+    glyph = [str(w.message) for w in caught if "glyph" in str(w.message).lower()]
+    assert glyph == []
+    families = {t.get_fontfamily()[0] for t in fig.findobj(Text) if t.get_text()}
+    assert families <= {"DejaVu Sans", "sans-serif"}
+    assert {t.get_fontname() for t in fig.findobj(Text) if t.get_text()} == {"DejaVu Sans"}
+
+
+def test_hostile_names_render_as_written(legends, tmp_path, caplog):
+    lay = make_layers()
+    parks = lay["parks"].copy()
+    parks["name_vi"] = ["KCN $x^2$ \\frac{1}{2}", "<script>alert('x')</script>", "KCN A\nB\tC 工"]
+    parks["major"] = True  # so that every name is drawn as a label
+    lay["parks"] = parks
+    clusters = lay["clusters"].copy()
+    clusters["source"] = ["$$ giá", "<b>x</b>", "a\nb", "ok"]
+    lay["clusters"] = clusters
+    with caplog.at_level(logging.WARNING, logger="ninhbinh_geo.staticmap"):
+        fig = staticmap.plot_overview(lay, legends)
+        png, pdf = staticmap.save_figure(fig, tmp_path / "hostile")
+    texts = _fig_texts(fig)
+    assert "KCN $x^2$ \\frac{1}{2}" in texts
+    assert "<script>alert('x')</script>" in texts
+    # Control characters become spaces; a glyph the font lacks becomes '?', and is logged.
+    assert any("KCN A B C ?" in t for t in texts)
+    assert "no glyph" in caplog.text
+    assert all(not t.get_parse_math() for t in fig.findobj(Text))
+    assert png.stat().st_size > 0
+    assert pdf.stat().st_size > 0
+    sources = next(t for t in fig.texts if t.get_gid() == "sources").get_text()
+    assert "$$ giá" in sources
+
+
+@pytest.mark.parametrize("name", staticmap.MAP_NAMES)
+def test_illustrative_mark_follows_accuracy(name):
+    marks = {labels.label("warn.illustrative_footprint"), labels.label("warn.illustrative_hazard")}
+
+    def shown(lay, lgs):
+        fig = staticmap._PLOTTERS[name](lay, lgs)
+        return {
+            t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == "illustrative_mark"
+        }
+
+    assert shown(*case(illustrative=False)) == set()
+    got = shown(*case(illustrative=True))
+    assert got
+    assert got <= marks
+    if name == "exposure":
+        assert labels.label("warn.illustrative_hazard") in got
+
+
+def test_illustrative_mark_in_english():
+    fig = staticmap.plot_overview(*case(illustrative=True), lang="en")
+    texts = " ".join(t.get_text().replace("\n", " ") for t in fig.texts)
+    assert labels.label("warn.illustrative_footprint", "en") in texts
+    assert labels.label("title.overview", "en") in texts
+
+
+def test_scale_bar_is_true_in_km(layers, legends):
+    fig = staticmap.plot_overview(layers, legends)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if p.get_gid() == "scalebar"]
+    x0 = min(p.get_x() for p in bars)
+    x1 = max(p.get_x() + p.get_width() for p in bars)
+    y = bars[0].get_y()
+    label_km = float(
+        re.match(
+            r"([\d.]+) km", [t.get_text() for t in ax.texts if t.get_gid() == "scalebar_label"][-1]
+        )[1]
+    )
+    # Length read through the axes transform: bar pixels over axes pixels times the x span.
+    (px0, _), (px1, _) = ax.transData.transform([(x0, y), (x1, y)])
+    span_m = np.diff(ax.get_xlim())[0]
+    km = (px1 - px0) / ax.get_window_extent().width * span_m / 1000
+    assert km == pytest.approx(label_km, rel=1e-6)
+    # One metre is as long in x as in y, so the bar holds in every direction.
+    sx, sy = np.diag(ax.transData.get_matrix()[:2, :2])
+    assert sx == pytest.approx(sy, rel=1e-6)
+    # And the ground distance between the bar's ends is that many km (UTM scale < 0.1 %).
+    lon, lat = pyproj.Transformer.from_crs(3405, 4326, always_xy=True).transform([x0, x1], [y, y])
+    geodesic_km = pyproj.Geod(ellps="WGS84").inv(lon[0], lat[0], lon[1], lat[1])[2] / 1000
+    assert geodesic_km == pytest.approx(label_km, rel=1e-3)
+    # The 60 km wide province gives a bar of 10 km (22 % of the map, rounded down).
+    assert label_km == 10.0
+
+
+def test_north_arrow_and_furniture(layers, legends):
+    fig = staticmap.plot_satellite(layers, legends)
+    ax = fig.axes[0]
+    assert any(p.get_gid() == "north_arrow" for p in ax.patches)
+    assert [t.get_text() for t in ax.texts if t.get_gid() == "north_arrow_label"] == ["B"]
+    texts = {t.get_gid(): t.get_text() for t in fig.texts}
+    assert texts["title"] == labels.label("title.satellite")
+    # Major parks are named, the minor one is not.
+    names = [t.get_text() for t in ax.texts]
+    assert "KCN Đồng Văn I" in names
+    assert "KCN Khánh Phú" in names
+    assert not any("Mỹ Thuận" in n for n in names)
+
+
+def test_sources_line_names_sources_and_licences(layers, legends):
+    fig = staticmap.plot_overview(layers, legends)
+    src = next(t for t in fig.texts if t.get_gid() == "sources").get_text().replace("\n", " ")
+    assert src.startswith("Nguồn: Open Development Mekong, CC BY-SA 4.0;")
+    assert "© OpenStreetMap contributors, ODbL" in src
+    assert "legocity, CC BY-SA 4.0" in src
+    assert src.count("Open Development Mekong") == 1  # province and former provinces share it
+
+
+def test_sources_line_caps_row_level_sources():
+    frame = pd.DataFrame({"source": list("ABCDEAA"), "licence": ["x"] * 7})
+    line = staticmap._sources_line([frame], "vi", 200)
+    assert line == "Nguồn: A, x; B, x; C, x; và 2 nguồn khác"
+
+
+def test_zoning_shows_worst_result_per_site(layers, legends):
+    fig = staticmap.plot_zoning(layers, legends)
+    markers = next(c for c in fig.axes[0].collections if c.get_gid() == "zoning_findings_markers")
+    colors = [to_hex(c) for c in markers.get_facecolors()]
+    # CCN-A pass+fail → fail; CCN-B pass+n/a → pass; CCN-C needs review; CCN-D n/a.
+    assert colors == [
+        styles.RESULT_COLORS[r] for r in ("fail", "pass", "needs_review", "not_applicable")
+    ]
+
+
+def test_exposure_shows_largest_share_per_site(layers, legends):
+    fig = staticmap.plot_exposure(layers, legends)
+    markers = next(c for c in fig.axes[0].collections if c.get_gid() == "exposure_markers")
+    colors = [to_hex(c) for c in markers.get_facecolors()]
+    lg = legends["exposure"]
+    assert colors == [lg.color_for(0.6), lg.color_for(0.0), lg.color_for(0.3), styles.NODATA_COLOR]
+    assert lg.color_for(0.6) != lg.color_for(0.1)
+
+
+def test_review_maps_skips_absent_maps_with_reason(layers, legends, tmp_path, caplog):
+    only = {k: layers[k] for k in ("province", "clusters")}
+    only_legends = {k: v for k, v in legends.items() if k in only}
+    with caplog.at_level(logging.WARNING, logger="ninhbinh_geo.staticmap"):
+        paths = staticmap.review_maps(only, only_legends, tmp_path, lang="en")
+    assert [p.name for p in paths] == [
+        "map_overview.png",
+        "map_overview.pdf",
+        "map_efficiency.png",
+        "map_efficiency.pdf",
+    ]
+    assert "'satellite' skipped" in caplog.text
+    assert "'satellite_links' and 'parks'" in caplog.text
+    assert "'zoning' skipped" in caplog.text
+
+
+def test_bad_input_raises_our_errors(layers, legends, tmp_path):
+    no_clusters_legend = {k: v for k, v in legends.items() if k != "clusters"}
+    with pytest.raises(SchemaError, match="No legend for layer 'clusters'"):
+        staticmap.plot_overview(layers, no_clusters_legend)
+    with pytest.raises(SchemaError, match="'satellite_links' and 'parks'"):
+        staticmap.plot_satellite({"clusters": layers["clusters"]}, legends)
+    with pytest.raises(SchemaError, match="paper"):
+        staticmap.plot_overview(layers, legends, paper="Letter")
+    bad = layers["zoning_findings"].assign(result="maybe")
+    with pytest.raises(SchemaError, match=r"'result'.*CCN-A"):
+        staticmap.plot_zoning({**layers, "zoning_findings": bad}, legends)
+    no_col = layers["clusters"].drop(columns="area_ha")
+    with pytest.raises(SchemaError, match="no column 'area_ha'"):
+        staticmap.plot_overview({**layers, "clusters": no_col}, legends)
+    fig = staticmap.plot_efficiency(layers, legends)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="writable"):
+        staticmap.save_figure(fig, blocker / "sub" / "m")
+
+
+def test_inputs_are_not_mutated(legends):
+    lay = make_layers(illustrative=True)
+    before = {k: v.copy() for k, v in lay.items()}
+    staticmap.plot_zoning(lay, legends)
+    staticmap.plot_exposure(lay, legends)
+    staticmap.plot_overview(lay, legends)
+    for k, v in lay.items():
+        pd.testing.assert_frame_equal(pd.DataFrame(v), pd.DataFrame(before[k]))
+        assert getattr(v, "crs", None) == getattr(before[k], "crs", None)
+
+
+def test_efficiency_uses_its_own_legend_when_given(layers, legends):
+    eff = styles.graduated_legend(
+        layers["clusters"]["occupancy_pct"],
+        layer="clusters",
+        column="occupancy_pct",
+        title_key="col.occupancy_pct",
+        k=2,
+    )
+    fig = staticmap.plot_efficiency(layers, {**legends, "efficiency": eff})
+    titles = [t for t, _ in _fig_legend_entries(fig)]
+    assert any(labels.label("col.occupancy_pct") in t for t in titles)
+    markers = next(c for c in fig.axes[0].collections if c.get_gid() == "clusters_markers")
+    assert [to_hex(c) for c in markers.get_facecolors()] == list(
+        eff.colors(layers["clusters"]["occupancy_pct"])
+    )
+
+
+def test_coastline_drops_the_edges_it_was_clipped_along():
+    # Land clipped to the box lon 105.5–106.0, lat 20.0–20.5 (as the packaged coastline is);
+    # a bay cuts in from the east to lon 105.8, which is the only real coast.
+    land = Polygon([(105.5, 20.0), (106.0, 20.0), (105.8, 20.25), (106.0, 20.5), (105.5, 20.5)])
+    clipped = gpd.GeoDataFrame({"name": ["land"]}, geometry=[land], crs=4326)
+    lines = staticmap._coast_lines(clipped)
+    assert lines.geometry.iloc[0].length == pytest.approx(2 * np.hypot(0.2, 0.25))
+    assert lines.geometry.iloc[0].bounds == pytest.approx((105.8, 20.0, 106.0, 20.5))
+    # Lines are drawn as they are.
+    road = gpd.GeoDataFrame(geometry=[LineString([(105.5, 20.0), (106.0, 20.0)])], crs=4326)
+    assert staticmap._coast_lines(road).geometry.iloc[0].length == pytest.approx(0.5)
