@@ -18,7 +18,7 @@ def test_vietnamese_labels_have_diacritics():
 
 
 def test_unknown_key_and_language():
-    with pytest.raises(KeyError, match="labels.py"):
+    with pytest.raises(KeyError, match=r"labels\.py"):
         label("nope")
     with pytest.raises(KeyError, match="Unknown language"):
         label("status.operating", "fr")

@@ -1,6 +1,7 @@
 from html.parser import HTMLParser
 
 import pandas as pd
+import pytest
 
 from ninhbinh_geo import report
 
@@ -71,10 +72,8 @@ def test_failed_write_leaves_old_report(tmp_path, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(report, "render_markdown", boom)
-    try:
+    with pytest.raises(RuntimeError, match="disk full"):
         report.write_report({"coverage": pd.DataFrame({"x": [1]})}, tmp_path)
-    except RuntimeError:
-        pass
     # the HTML was replaced atomically, the Markdown untouched, and no temp file is left
     assert (tmp_path / "report.md").exists()
     assert not list(tmp_path.glob(".report*.tmp"))
