@@ -11,6 +11,7 @@ outputs intact.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -38,6 +39,7 @@ from . import (
     zoning,
 )
 from ._errors import OutputError
+from ._provenance import ACCURACY_CLASSES
 from .labels import label
 
 __all__ = [
@@ -298,7 +300,11 @@ def _analyse(options: ReviewOptions, tick: Callable[[str], None], staging: Path)
         warnings.append(label("report.how_real_hazard", lang))
     expo = exposure.raster_exposure(clusters, hazards)
     tables["exposure"] = expo
-    tables["ead"] = exposure.expected_annual_exposure(expo)
+    # Sea-level scenarios have no return period: the expected annual area integrates the
+    # return-period rasters only.
+    with_rp = expo[expo["return_period"].notna()]
+    if with_rp["return_period"].nunique() > 0:
+        tables["ead"] = exposure.expected_annual_exposure(with_rp)
 
     tick("zoning-review rules")
     findings = zoning.check(clusters, exposure=expo)
@@ -317,6 +323,7 @@ def _analyse(options: ReviewOptions, tick: Callable[[str], None], staging: Path)
         }
     )
     layers = {k: layers[k] for k in LAYER_ORDER if k in layers and layers[k] is not None}
+    layers = _with_derived_provenance(layers, hazards)
     tables["proximity"] = clusters.drop(columns="geometry")[
         [
             c
@@ -358,6 +365,71 @@ def _analyse(options: ReviewOptions, tick: Callable[[str], None], staging: Path)
     tables["sources"] = _sources_table(layers)
     legends = styles.default_legends(layers, cluster_column=options.cluster_column)
     return ReviewResult(layers=layers, tables=tables, legends=legends, warnings=warnings)
+
+
+def _worst_accuracy(*classes: pd.Series) -> pd.Series:
+    """Row-wise worst accuracy class of aligned Series (missing counts as illustrative)."""
+    rank = {c: i for i, c in enumerate(ACCURACY_CLASSES)}
+    ranks = pd.concat([c.map(rank) for c in classes], axis=1).fillna(len(ACCURACY_CLASSES) - 1)
+    return ranks.max(axis=1).astype(int).map(dict(enumerate(ACCURACY_CLASSES)))
+
+
+def _raster_provenance(paths: Sequence[Path]) -> pd.DataFrame:
+    """Source, licence and date of each hazard raster, from its tags or the file itself."""
+    import rasterio
+
+    rows = []
+    for p in paths:
+        with rasterio.open(p) as ds:
+            tags = ds.tags()
+        date = time.strftime("%Y-%m-%d", time.localtime(Path(p).stat().st_mtime))
+        rows.append(
+            {
+                "hazard": re.sub(
+                    r"\.(tif|tiff|vrt|nc|img)$", "", Path(p).name, flags=re.IGNORECASE
+                ),
+                "source": tags.get("source")
+                or tags.get("title")
+                or f"hazard raster {Path(p).name}",
+                "licence": tags.get("licence") or tags.get("license") or "not stated (user file)",
+                "source_date": tags.get("source_date") or date,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _with_derived_provenance(
+    layers: dict[str, gpd.GeoDataFrame], hazards: Sequence[Path]
+) -> dict[str, gpd.GeoDataFrame]:
+    """Give the layers the review derives the provenance of what they were derived from."""
+    today = time.strftime("%Y-%m-%d")
+    sites = pd.concat([layers["clusters"], layers["parks"]])
+    accuracy = sites.set_index("site_id")["accuracy"]
+    out = dict(layers)
+    hz = _raster_provenance(hazards).set_index("hazard")
+    for name in ("exposure", "hazard"):
+        gdf = out.get(name)
+        if gdf is None:
+            continue
+        gdf = gdf.copy()
+        for col in ("source", "licence", "source_date"):
+            gdf[col] = gdf["hazard"].map(hz[col])
+        out[name] = gdf
+    links = out["satellite_links"].copy()
+    links["source"] = "ninhbinh_geo.proximity / network, from the clusters and parks layers"
+    links["source_date"] = today
+    links["licence"] = "derived from the clusters and parks layers (their licences apply)"
+    links["accuracy"] = _worst_accuracy(
+        links["site_id"].map(accuracy), links["park_id"].map(accuracy)
+    )
+    out["satellite_links"] = links
+    findings = out["zoning_findings"].copy()
+    findings["source"] = "ninhbinh_geo.zoning rules table applied to the clusters layer"
+    findings["source_date"] = today
+    findings["licence"] = "rules: facts with legal citations; sites: their own licences"
+    findings["accuracy"] = findings["site_id"].map(accuracy)
+    out["zoning_findings"] = findings
+    return out
 
 
 def _sources_table(layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:

@@ -1,0 +1,203 @@
+"""The ``ninhbinh-geo`` command as a user runs it: help, exit codes, real rasters, bad input."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import pytest
+import rasterio
+from rasterio.transform import from_origin
+
+from ninhbinh_geo import cli, datasets
+
+# The console script the user runs; `python -m ninhbinh_geo.cli` where it is not installed.
+_SCRIPT = Path(sys.executable).with_name("ninhbinh-geo")
+EXE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "ninhbinh_geo.cli"]
+
+
+def run(*args, **kw):
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run(
+        [*EXE, *map(str, args)], capture_output=True, text=True, env=env, timeout=300, **kw
+    )
+
+
+def test_help_names_every_option():
+    parser = cli.build_parser()
+    text = parser.format_help()
+    for cmd in ("review", "check", "map", "export"):
+        assert cmd in text
+    sub = run("review", "--help")
+    assert sub.returncode == 0
+    for opt in (
+        "--clusters",
+        "--parks",
+        "--roads",
+        "--hazard",
+        "--dem",
+        "--slr-cm",
+        "--zone",
+        "--lang",
+        "--out",
+        "--force",
+        "exit codes",
+    ):
+        assert opt in sub.stdout, opt
+
+
+def test_bad_command_line_exits_2():
+    res = run("review", "--lang", "fr")
+    assert res.returncode == 2
+    assert "invalid choice" in res.stderr
+
+
+def test_existing_outputs_without_force_exit_4(tmp_path):
+    (tmp_path / "review.gpkg").write_bytes(b"old")
+    res = run("review", "--out", tmp_path)
+    assert res.returncode == 4
+    assert "--force" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert (tmp_path / "review.gpkg").read_bytes() == b"old"
+
+
+def test_unwritable_output_exits_4(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = run("review", "--out", blocker / "out")
+    assert res.returncode == 4
+    assert "Cannot create the output folder" in res.stderr
+
+
+def test_invalid_user_layer_exits_3_with_the_schema_message(tmp_path):
+    bad = datasets.load_clusters().head(3).drop(columns=["name_vi"])
+    bad = bad.drop(columns=[c for c in bad.columns if "name" in c and c != "geometry"])
+    path = tmp_path / "ccn.gpkg"
+    bad.to_file(path, layer="ccn")
+    res = run("review", "--clusters", path, "--out", tmp_path / "out")
+    assert res.returncode == 3, res.stderr
+    assert "error:" in res.stderr
+    assert "name" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert not (tmp_path / "out" / "review.gpkg").exists()
+
+
+def test_hazard_that_is_not_a_raster_exits_3(tmp_path):
+    fake = tmp_path / "flood_rp00100.tif"
+    fake.write_text("not a raster")
+    res = run("review", "--hazard", fake, "--out", tmp_path / "out", "--quiet")
+    assert res.returncode == 3, res.stderr
+    assert "flood_rp00100" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_check_subcommand(tmp_path):
+    good = tmp_path / "good.gpkg"
+    datasets.load_clusters().head(5).to_file(good, layer="ccn")
+    res = run("check", good)
+    assert res.returncode == 0, res.stderr
+    assert "OK: 5 sites" in res.stdout
+    missing = run("check", tmp_path / "nope.gpkg")
+    assert missing.returncode == 3
+    assert "nope.gpkg" in missing.stderr
+
+
+def _province_grid(cell_m=500.0):
+    """A grid over the province in EPSG:3405 (origin, shape)."""
+    prov = datasets.load_province().to_crs(3405)
+    minx, miny, maxx, maxy = prov.total_bounds
+    ncols = int((maxx - minx) // cell_m) + 3
+    nrows = int((maxy - miny) // cell_m) + 3
+    return minx - cell_m, maxy + cell_m, nrows, ncols
+
+
+def _write(path, array, west, north, cell_m, **tags):
+    profile = {
+        "driver": "GTiff",
+        "height": array.shape[0],
+        "width": array.shape[1],
+        "count": 1,
+        "dtype": "float32",
+        "crs": "EPSG:3405",
+        "transform": from_origin(west, north, cell_m, cell_m),
+        "nodata": -9999.0,
+    }
+    with rasterio.open(path, "w", **profile) as ds:
+        ds.write(array.astype("float32"), 1)
+        ds.update_tags(**tags)
+
+
+@pytest.mark.slow
+def test_review_with_real_format_rasters_zone_and_english(tmp_path):
+    cell = 500.0
+    west, north, nrows, ncols = _province_grid(cell)
+    rows, cols = np.mgrid[0:nrows, 0:ncols]
+    # A synthetic DEM (documented here, used only by this test): land rising 1 m per 2 km away
+    # from a sea along the south-east edge; the sea itself is at -2 m.
+    dist_km = ((nrows - rows) + (ncols - cols)) * cell / 1000 / np.sqrt(2)
+    dem = np.where(dist_km < 8, -2.0, (dist_km - 8) / 2.0)
+    _write(tmp_path / "dem.tif", dem, west, north, cell)
+    depth = np.where(cols < ncols // 2, 0.8, 0.0)  # west half flooded 0.8 m
+    _write(
+        tmp_path / "flood_rp00100.tif",
+        depth,
+        west,
+        north,
+        cell,
+        source="test raster",
+        licence="CC0",
+    )
+    _write(tmp_path / "flood_rp00010.tif", depth / 2, west, north, cell)
+    out = tmp_path / "out"
+    res = run(
+        "review",
+        "--hazard",
+        tmp_path / "flood_rp00100.tif",
+        "--hazard",
+        tmp_path / "flood_rp00010.tif",
+        "--dem",
+        tmp_path / "dem.tif",
+        "--slr-cm",
+        100,
+        "--zone",
+        "EPSG:9209",
+        "--lang",
+        "en",
+        "--out",
+        out,
+    )
+    assert res.returncode == 0, res.stderr
+    assert "[1/10]" in res.stderr
+    expo = gpd.read_file(out / "review.gpkg", layer="exposure")
+    assert expo.crs.to_epsg() == 9209
+    assert set(expo["hazard"]) == {"flood_rp00100", "flood_rp00010", "slr_100cm_depth"}
+    rp100 = expo[expo["hazard"] == "flood_rp00100"]
+    assert set(rp100["source"]) == {"test raster"}
+    assert (rp100["accuracy"] != "illustrative").all()
+    # sites wholly in the flooded west half are fully exposed at 0.8 m
+    wet = rp100[rp100["exposed_share"] > 0.999]
+    assert len(wet) > 0
+    assert wet["mean_depth_m"].to_numpy() == pytest.approx(0.8, abs=1e-4)
+    assert (out / "tables" / "slr_100cm_depth.tif").exists()
+    with rasterio.open(out / "tables" / "slr_100cm_depth.tif") as ds:
+        slr = ds.read(1, masked=True).filled(0)
+    # land just above 0 m is flooded up to the raised level (+1 m); land above 1 m stays dry
+    assert 0.9 < slr.max() <= 1.0 + 1e-6
+    assert (slr[dem > 1.0] == 0).all()
+    assert (slr[(dem >= 0) & (dem < 0.5)] > 0.5).all()
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "Flood and sea-level-rise exposure" in report
+    layers = {name for name, _ in pyogrio.list_layers(out / "review.gpkg")}
+    assert "zoning_findings" in layers
+    # the English report does not tell the user to plug in a real hazard: they did
+    assert "To use real data" not in report
+
+
+def test_main_returns_codes_in_process(tmp_path, capsys):
+    (tmp_path / "map.html").write_text("old")
+    assert cli.main(["map", "--out", str(tmp_path), "--quiet"]) == 4
+    assert "--force" in capsys.readouterr().err
+    assert Path(tmp_path / "map.html").read_text() == "old"

@@ -1,0 +1,186 @@
+"""The whole review on the embedded data: what it writes, and that it never half-writes."""
+
+import hashlib
+import sqlite3
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+
+from ninhbinh_geo import review, staticmap
+from ninhbinh_geo._errors import OutputError
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("review")
+    lines = []
+    result = review.run_review(out, progress=lines.append)
+    return out, result, lines
+
+
+def _digest(folder):
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_every_output_is_written(reviewed):
+    out, result, lines = reviewed
+    for name in review.OUTPUT_NAMES:
+        assert (out / name).exists(), name
+    assert {p.name for p in result.paths} == set(review.OUTPUT_NAMES)
+    for stem in staticmap.MAP_NAMES:
+        for ext in ("png", "pdf"):
+            assert (out / "maps" / f"map_{stem}.{ext}").stat().st_size > 10_000
+    for table in (
+        "facts",
+        "coverage",
+        "efficiency",
+        "proximity",
+        "exposure",
+        "ead",
+        "findings",
+        "findings_summary",
+        "rules",
+        "sources",
+        "network",
+    ):
+        assert (out / "tables" / f"{table}.csv").exists(), table
+    # progress was reported step by step and nothing of the staging folder is left
+    assert lines[0].startswith("[1/10]")
+    assert lines[-1].startswith("[10/10]")
+    assert not list(out.glob(".ninhbinh-geo-staging-*"))
+
+
+def test_geopackage_layers_columns_and_zone(reviewed):
+    out, result, _ = reviewed
+    layers = dict(pyogrio.list_layers(out / "review.gpkg"))
+    for name in (
+        "province",
+        "districts",
+        "parks",
+        "clusters",
+        "satellite_links",
+        "exposure",
+        "zoning_findings",
+        "layer_styles",
+    ):
+        assert name in layers
+    clusters = gpd.read_file(out / "review.gpkg", layer="clusters")
+    for col in (
+        "nearest_park",
+        "straight_km",
+        "road_km",
+        "snap_m",
+        "detour_ratio",
+        "is_satellite",
+        "occupancy_pct",
+        "jobs_per_ha",
+        "projects_per_ha",
+        "source",
+        "licence",
+        "accuracy",
+    ):
+        assert col in clusters.columns, col
+    # most sites lie in the former Hà Nam and Ninh Bình: VN-2000 TM-3 105°00'
+    assert clusters.crs.to_epsg() == 5897
+    assert len(clusters) == len(result.layers["clusters"])
+    findings = gpd.read_file(out / "review.gpkg", layer="zoning_findings")
+    for col in (
+        "site_id",
+        "rule_id",
+        "result",
+        "measured",
+        "threshold",
+        "unit",
+        "legal_source",
+        "source_status",
+    ):
+        assert col in findings.columns, col
+    assert set(findings["result"]) <= {"pass", "fail", "needs_review", "not_applicable"}
+    with sqlite3.connect(out / "review.gpkg") as con:
+        styled = {r[0] for r in con.execute("SELECT f_table_name FROM layer_styles")}
+    assert {"clusters", "parks", "zoning_findings", "exposure"} <= styled
+
+
+def test_every_layer_carries_provenance(reviewed):
+    _, result, _ = reviewed
+    for name, gdf in result.layers.items():
+        for col in ("source", "licence", "accuracy", "source_date"):
+            assert col in gdf.columns, (name, col)
+            assert gdf[col].notna().all(), (name, col)
+
+
+def test_straight_and_road_distances_are_consistent(reviewed):
+    _, result, _ = reviewed
+    c = result.layers["clusters"]
+    assert (c["straight_km"] >= 0).all()
+    both = c.dropna(subset=["road_km"])
+    assert len(both) > 10
+    # along roads is never shorter than the straight line between the same two places
+    assert (both["road_km"] >= both["road_straight_km"] - 1e-9).all()
+    # a missing road distance always says why
+    assert c.loc[c["road_km"].isna(), "road_reason"].str.len().gt(0).all()
+
+
+def test_report_names_sources_and_illustrative_layers(reviewed):
+    out, _, _ = reviewed
+    html = (out / "report.html").read_text(encoding="utf-8")
+    md = (out / "report.md").read_text(encoding="utf-8")
+    for text in (html, md):
+        assert "MINH HỌA" in text
+        assert "CC BY-SA 4.0" in text
+        assert "Decree 32/2024" in text or "32/2024" in text
+    # the official figures with their qualifier, never another number
+    assert "&gt; 5\u202f400" in html
+    assert 'src="maps/map_overview.png"' in html
+
+
+def test_outputs_exist_without_force_is_refused(reviewed):
+    out, _, _ = reviewed
+    with pytest.raises(OutputError, match="--force"):
+        review.run_review(out)
+
+
+def test_failed_run_leaves_previous_outputs_intact(reviewed, monkeypatch):
+    out, _, _ = reviewed
+    before = _digest(out)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure while drawing the maps")
+
+    monkeypatch.setattr(staticmap, "review_maps", broken)
+    with pytest.raises(RuntimeError, match="simulated failure"):
+        review.run_review(out, force=True)
+    assert _digest(out) == before
+    assert not list(out.glob(".ninhbinh-geo-staging-*"))
+
+
+def test_only_the_web_map(tmp_path):
+    result = review.run_review(tmp_path, only=("map",))
+    assert [p.name for p in result.paths] == ["map.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
+    with pytest.raises(ValueError, match="Unknown output groups"):
+        review.run_review(tmp_path, only=("pdf",), force=True)
+
+
+def test_output_folder_that_cannot_be_created(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="Cannot create the output folder"):
+        review.check_outputs(blocker / "out")
+
+
+def test_tables_agree_with_layers(reviewed):
+    out, result, _ = reviewed
+    prox = pd.read_csv(out / "tables" / "proximity.csv")
+    clusters = result.layers["clusters"].set_index("site_id")
+    assert len(prox) == len(clusters)
+    merged = prox.set_index("site_id")["straight_km"]
+    assert merged.to_numpy() == pytest.approx(clusters.loc[merged.index, "straight_km"].to_numpy())
