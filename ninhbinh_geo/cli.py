@@ -181,18 +181,21 @@ def _options(args: argparse.Namespace) -> object:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import review
-
-    progress = None if getattr(args, "quiet", False) else review._stderr
     if args.command == "check":
         from . import io
 
-        gdf = io.read_inventory(args.file, layer=args.layer, kind=args.kind)
+        gdf = io.read_inventory(args.file, layer=args.layer, kind=args.kind, allow_points=True,
+                                **io.file_provenance(args.file))
         report = gdf.attrs.get("harmonise_report") or []
         for line in report:
             print(f"changed: {line}")
         print(f"OK: {len(gdf)} sites in '{args.file}' pass validation.")
         return 0
+    # The analyses and outputs load folium, matplotlib and the raster stack: only import them
+    # for the commands that need them, so `check` starts fast.
+    from . import review
+
+    progress = None if getattr(args, "quiet", False) else review._stderr
     if args.command == "review":
         result = review.run_review(args.out, _options(args), force=args.force, progress=progress)
         for path in result.paths:

@@ -41,6 +41,7 @@ __all__ = [
     "SUPPORTED_FORMATS",
     "TCVN3_TO_UNICODE",
     "decode_tcvn3",
+    "file_provenance",
     "harmonise",
     "nominal_footprints",
     "read_inventory",
@@ -1369,3 +1370,46 @@ def nominal_footprints(
     geometry = out.geometry.copy()
     geometry.loc[is_point] = circles
     return out.set_geometry(geometry)
+
+
+def file_provenance(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Default provenance for a user's file that carries none of its own.
+
+    Used by ``ninhbinh-geo review --clusters FILE`` and ``ninhbinh-geo check FILE``, so that a
+    planner's layer works without extra options. Columns the file has win over these.
+
+    Parameters
+    ----------
+    path : path-like
+        The user's file (must exist).
+
+    Returns
+    -------
+    dict
+        ``source`` (the file name), ``source_date`` (the file's modification date),
+        ``licence`` ("not stated (user file)") and ``accuracy`` ("approximate": a user's
+        footprints are taken as approximate unless the file says otherwise).
+
+    Raises
+    ------
+    InputFileError
+        When the file does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "ccn.gpkg"
+    >>> _ = p.write_bytes(b"")
+    >>> file_provenance(p)["source"]
+    'user file ccn.gpkg'
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(f"File '{p}' does not exist. Check the path and its extension.")
+    mtime = datetime.date.fromtimestamp(p.stat().st_mtime).isoformat()
+    return {
+        "source": f"user file {p.name}",
+        "source_date": mtime,
+        "licence": "not stated (user file)",
+        "accuracy": "approximate",
+    }

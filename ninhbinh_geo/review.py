@@ -204,18 +204,9 @@ def check_outputs(
 def _load_sites(path: Path | None, kind: str) -> gpd.GeoDataFrame:
     if path is None:
         return datasets.load_clusters() if kind == "CCN" else datasets.load_parks()
-    # Provenance the user's file does not carry is filled from the file itself, so a planner's
+    # Provenance the user's file does not carry is taken from the file itself, so a planner's
     # layer works without extra options; rows given as points get illustrative footprints.
-    mtime = time.strftime("%Y-%m-%d", time.localtime(Path(path).stat().st_mtime))
-    sites = io.read_inventory(
-        path,
-        kind=kind,
-        source=f"user file {Path(path).name}",
-        source_date=mtime,
-        licence="not stated (user file)",
-        accuracy="approximate",
-        allow_points=True,
-    )
+    sites = io.read_inventory(path, kind=kind, allow_points=True, **io.file_provenance(path))
     return io.nominal_footprints(sites)
 
 
