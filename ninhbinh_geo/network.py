@@ -39,6 +39,10 @@ _LINE_TYPES = {"LineString", "MultiLineString", "LinearRing"}
 _MIN_EDGE_M = 1e-6  # csgraph reads an explicit 0 as "no edge"; a zero-length edge keeps 1 µm
 _TARGETS = ("nearest_park", "nearest_park_id", "all")
 _CLASS_COLUMNS = ("loai_duong", "road_class")
+# Below this many edges the nearest-neighbour search alone snaps faster than the box pass
+# (measured: 61 edges of national roads 17 ms vs 24 ms, 105,340 grid edges 16 ms vs 6 ms,
+# for 1,000 sites).
+_BOX_SNAP_MIN_EDGES = 5_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,6 +115,17 @@ class RoadGraph:
     @cached_property
     def _tree(self) -> shapely.STRtree:
         return shapely.STRtree(self.edge_geometry)
+
+    @cached_property
+    def _snap_radius_m(self) -> float:
+        # half the median edge: in a dense network most sites lie closer than that to a road
+        return float(np.median(self.edge_length_m)) / 2
+
+    @cached_property
+    def _time_matrix(self) -> sparse.csr_matrix:
+        if self.edge_time_s is None:
+            raise ValueError("graph has no travel times")
+        return _csr(self.edge_nodes[:, 0], self.edge_nodes[:, 1], self.edge_time_s, self.n_nodes)
 
     def __repr__(self) -> str:
         return (
@@ -346,7 +361,47 @@ def build_graph(
         if min(speeds_kmh.values()) <= 0:
             raise SchemaError("speeds_kmh must be positive (km/h).")
     metric = to_metric(roads, "roads", crs=crs)
-    parts, row = shapely.get_parts(np.asarray(metric.geometry.values), return_index=True)
+    parts, row, (u, v, length, geoms), nodes_xy, n_links = _edge_list(
+        np.asarray(metric.geometry.values), tolerance_m
+    )
+    u, v, nodes_xy, matrix, comp = _assemble(u, v, length, nodes_xy)
+
+    edge_time_s = None
+    if speeds_kmh is not None:
+        part_class = metric[class_column].to_numpy()[row]
+        speed = _edge_speeds(geoms, parts, part_class, speeds_kmh)
+        edge_time_s = length / (speed / 3.6)
+    graph = RoadGraph(
+        matrix=matrix,
+        nodes_xy=nodes_xy,
+        component=comp,
+        crs=pyproj.CRS.from_user_input(crs),
+        edge_nodes=np.c_[u, v],
+        edge_length_m=length,
+        edge_geometry=geoms,
+        edge_time_s=edge_time_s,
+        tolerance_m=float(tolerance_m),
+        excluded_rows=excluded,
+        connectors=n_links,
+    )
+    # the edge index belongs to the reusable graph: every road_distances call snaps onto it
+    graph._tree  # noqa: B018
+    graph._snap_radius_m  # noqa: B018
+    return graph
+
+
+def _edge_list(
+    lines: np.ndarray, tolerance_m: float
+) -> tuple[
+    np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray, int
+]:
+    """Turn lines (metric CRS) into an edge list: the geometric stage of :func:`build_graph`.
+
+    Returns the non-empty parts of ``lines`` and the row of each, the edges ``(u, v,
+    length_m, geometry)`` (noded, ends joined, self-loops and longer parallels dropped),
+    the node coordinates and the number of connectors added.
+    """
+    parts, row = shapely.get_parts(lines, return_index=True)
     nonzero = shapely.length(parts) > 0
     parts, row = parts[nonzero], row[nonzero]
     noded = shapely.get_parts(shapely.node(shapely.multilinestrings(parts)))
@@ -376,34 +431,44 @@ def build_graph(
     order = order[keep[order]]
     first = np.r_[True, (a[order][1:] != a[order][:-1]) | (b[order][1:] != b[order][:-1])]
     sel = np.sort(order[first])
-    u, v, length, geoms = u[sel], v[sel], length[sel], noded[sel]
+    return parts, row, (u[sel], v[sel], length[sel], noded[sel]), nodes_xy, len(links)
+
+
+def _spread_bits(x: np.ndarray) -> np.ndarray:
+    """Put the 16 low bits of ``x`` on the even bits of a uint64 (half a Morton code)."""
+    x = x.astype(np.uint64)
+    for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333), (1, 0x55555555)):
+        x = (x | (x << np.uint64(shift))) & np.uint64(mask)
+    return x
+
+
+def _assemble(
+    u: np.ndarray, v: np.ndarray, length: np.ndarray, nodes_xy: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, sparse.csr_matrix, np.ndarray]:
+    """Turn an edge list into the sparse matrix: the graph stage of :func:`build_graph`.
+
+    Nodes are numbered along a Morton (Z-order) curve first: nodes near on the ground then
+    sit near in memory, which makes every Dijkstra search about a quarter faster than in
+    the order the nodes were found. Returns the renumbered ``u``, ``v``, node coordinates,
+    the CSR matrix and the component of every node (0 = most road length).
+    """
     n = len(nodes_xy)
+    lo = nodes_xy.min(axis=0)
+    span = max(float(np.ptp(nodes_xy, axis=0).max()), 1e-9)
+    q = ((nodes_xy - lo) / span * 0xFFFF).astype(np.uint64)
+    order = np.argsort(
+        _spread_bits(q[:, 0]) | (_spread_bits(q[:, 1]) << np.uint64(1)), kind="stable"
+    )
+    new_id = np.empty(n, dtype=np.int64)
+    new_id[order] = np.arange(n)
+    u, v, nodes_xy = new_id[u], new_id[v], nodes_xy[order]
     matrix = _csr(u, v, length, n)
     _, comp = connected_components(matrix, directed=False)
     # relabel so that 0 is the piece with most road length: stable across runs and useful
     comp_len = np.bincount(comp[u], length, minlength=comp.max() + 1)
     rank = np.empty_like(comp_len, dtype=np.int64)
     rank[np.argsort(-comp_len, kind="stable")] = np.arange(len(comp_len))
-    comp = rank[comp]
-
-    edge_time_s = None
-    if speeds_kmh is not None:
-        part_class = metric[class_column].to_numpy()[row]
-        speed = _edge_speeds(geoms, parts, part_class, speeds_kmh)
-        edge_time_s = length / (speed / 3.6)
-    return RoadGraph(
-        matrix=matrix,
-        nodes_xy=nodes_xy,
-        component=comp,
-        crs=pyproj.CRS.from_user_input(crs),
-        edge_nodes=np.c_[u, v],
-        edge_length_m=length,
-        edge_geometry=geoms,
-        edge_time_s=edge_time_s,
-        tolerance_m=float(tolerance_m),
-        excluded_rows=excluded,
-        connectors=len(links),
-    )
+    return u, v, nodes_xy, matrix, rank[comp]
 
 
 def _csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sparse.csr_matrix:
@@ -468,44 +533,94 @@ def _hub_parks(parks: gpd.GeoDataFrame, major_only: bool) -> gpd.GeoDataFrame:
     return parks
 
 
-def _snap(graph: RoadGraph, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Nearest edge, distance to it (m) and position along it (m from its start node)."""
-    (i_pt, i_edge), dist = graph._tree.query_nearest(pts, return_distance=True, all_matches=False)
-    edge = np.empty(len(pts), dtype=np.int64)
-    snap = np.empty(len(pts), dtype=float)
-    edge[i_pt], snap[i_pt] = i_edge, dist
-    along = shapely.line_locate_point(graph.edge_geometry[edge], pts)
+def _snap(
+    graph: RoadGraph, pts: np.ndarray, *, boxes: bool | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nearest edge, distance to it (m) and position along it (m from its start node).
+
+    With ``boxes`` (by default on graphs of at least ``_BOX_SNAP_MIN_EDGES`` edges): one box
+    query for all points (edges whose bounds come within the snap radius), exact distances
+    to those candidates, then a nearest-neighbour search only for the points with no edge
+    inside the radius. A point whose best candidate lies within the radius has no nearer
+    edge, since every edge within the radius has bounds inside the box. On a dense network
+    this costs a third of the nearest-neighbour search alone; on a sparse one (a few long
+    national roads, sites kilometres away) most points miss the radius and the search alone
+    is faster. Of equally near edges the lowest number wins.
+    """
+    tree, geoms, r = graph._tree, graph.edge_geometry, graph._snap_radius_m
+    if boxes is None:
+        boxes = graph.n_edges >= _BOX_SNAP_MIN_EDGES
+    edge = np.zeros(len(pts), dtype=np.int64)
+    snap = np.full(len(pts), np.inf)
+    if boxes:
+        x, y = shapely.get_x(pts), shapely.get_y(pts)
+        i_pt, i_edge = tree.query(shapely.box(x - r, y - r, x + r, y + r))
+        _keep_nearest(edge, snap, i_pt, i_edge, shapely.distance(pts[i_pt], geoms[i_edge]))
+    far = np.flatnonzero(~(snap <= r)) if boxes else np.arange(len(pts))
+    if len(far):
+        (i_pt, i_edge), dist = tree.query_nearest(pts[far], return_distance=True)
+        _keep_nearest(edge, snap, far[i_pt], i_edge, dist)
+    along = shapely.line_locate_point(geoms[edge], pts)
     # the edge geometry and the joined node may differ by up to tolerance_m
-    along = np.clip(along, 0.0, graph.edge_length_m[edge])
-    return edge, snap, along
+    return edge, snap, np.clip(along, 0.0, graph.edge_length_m[edge])
+
+
+def _keep_nearest(
+    edge: np.ndarray, snap: np.ndarray, i_pt: np.ndarray, i_edge: np.ndarray, dist: np.ndarray
+) -> None:
+    """Write into ``edge``/``snap`` the nearest candidate of each point (lowest edge on ties)."""
+    if not len(i_pt):
+        return
+    order = np.lexsort((i_edge, dist, i_pt))
+    order = order[np.r_[True, i_pt[order][1:] != i_pt[order][:-1]]]
+    edge[i_pt[order]], snap[i_pt[order]] = i_edge[order], dist[order]
+
+
+def _with_sources(
+    matrix: sparse.csr_matrix,
+    to_u: np.ndarray,
+    to_v: np.ndarray,
+    cost_u: np.ndarray,
+    cost_v: np.ndarray,
+) -> sparse.csr_matrix:
+    """``matrix`` with one extra row per source: arcs to ``to_u`` and ``to_v`` at their costs.
+
+    The rows go after the last node, so the CSR arrays of the graph are only extended, not
+    sorted again; no arc enters a source, which a search from the sources never needs.
+    """
+    n, k = matrix.shape[0], len(to_u)
+    itype = matrix.indices.dtype
+    indptr = np.r_[matrix.indptr, matrix.indptr[-1] + 2 * np.arange(1, k + 1)].astype(itype)
+    indices = np.r_[matrix.indices, np.c_[to_u, to_v].ravel().astype(itype)]
+    data = np.r_[matrix.data, np.maximum(np.c_[cost_u, cost_v].ravel(), _MIN_EDGE_M)]
+    return sparse.csr_matrix((data, indices, indptr), shape=(n + k, n + k))
 
 
 def _network_m(
     graph: RoadGraph,
-    weight: np.ndarray,
     p_edge: np.ndarray,
     p_along: np.ndarray,
     s_edge: np.ndarray,
     s_along: np.ndarray,
+    *,
+    time: bool = False,
 ) -> np.ndarray:
     """Network cost (parks × sites) between points lying on edges, one search per park.
 
     Each park becomes an extra node joined to both ends of its edge, so a single Dijkstra
-    from it covers both directions. ``weight`` is the cost of every edge (metres or
-    seconds); a position along an edge costs its share of the edge's weight.
+    from it covers both directions; the searches of all parks are one ``dijkstra`` call.
+    The cost is metres, or seconds with ``time``; a position along an edge costs its share
+    of the edge's cost.
     """
+    weight = graph.edge_time_s if time else graph.edge_length_m
+    matrix = graph._time_matrix if time else graph.matrix
     n, k = graph.n_nodes, len(p_edge)
     u, v = graph.edge_nodes[:, 0], graph.edge_nodes[:, 1]
     pace = weight / np.maximum(graph.edge_length_m, _MIN_EDGE_M)  # cost per metre
     p_cost = p_along * pace[p_edge]
     p_rest = weight[p_edge] - p_cost
     virtual = n + np.arange(k)
-    matrix = _csr(
-        np.r_[u, virtual, virtual],
-        np.r_[v, u[p_edge], v[p_edge]],
-        np.r_[weight, p_cost, p_rest],
-        n + k,
-    )
+    matrix = _with_sources(matrix, u[p_edge], v[p_edge], p_cost, p_rest)
     dist = dijkstra(matrix, directed=True, indices=virtual)  # (parks, nodes)
     s_cost = s_along * pace[s_edge]
     s_rest = weight[s_edge] - s_cost
@@ -599,9 +714,12 @@ def road_distances(
     p_pts = _site_points(parks, "parks", graph.crs)
     s_edge, s_snap, s_along = _snap(graph, s_pts)
     p_edge, p_snap, p_along = _snap(graph, p_pts)
-    net = _network_m(graph, graph.edge_length_m, p_edge, p_along, s_edge, s_along)
+    net = _network_m(graph, p_edge, p_along, s_edge, s_along)
     road_m = net + p_snap[:, None] + s_snap[None, :]
-    straight_m = shapely.distance(p_pts[:, None], s_pts[None, :])
+    # sites are points here: the straight line is plain Pythagoras, as GEOS computes it
+    dx = shapely.get_x(p_pts)[:, None] - shapely.get_x(s_pts)[None, :]
+    dy = shapely.get_y(p_pts)[:, None] - shapely.get_y(s_pts)[None, :]
+    straight_m = np.sqrt(dx * dx + dy * dy)
     s_comp = graph.component[graph.edge_nodes[s_edge, 0]]
     p_comp = graph.component[graph.edge_nodes[p_edge, 0]]
     p_ids = parks["site_id"].astype(str).to_numpy()
@@ -609,7 +727,7 @@ def road_distances(
 
     minutes = None
     if graph.edge_time_s is not None:
-        net_s = _network_m(graph, graph.edge_time_s, p_edge, p_along, s_edge, s_along)
+        net_s = _network_m(graph, p_edge, p_along, s_edge, s_along, time=True)
         access = 3.6 / access_speed_kmh
         minutes = (net_s + (p_snap[:, None] + s_snap[None, :]) * access) / 60
 
