@@ -283,7 +283,10 @@ def _site_layer() -> gpd.GeoDataFrame:
     gdf = nominal_footprints(points, nominal_area_ha=NOMINAL_AREA_HA)
     order = [c for c in sites.columns if c != "footprint_accuracy"]
     order.insert(order.index("footprint_basis"), "footprint_accuracy")
-    return validate_sites(gdf[[*order, "geometry"]], layer="sites")
+    # Name first and source last: a plain print of the layer (pandas shows the first and last
+    # columns) then reads as named sites with their sources.
+    order = ["name_vi", *[c for c in order if c not in ("name_vi", "source_url")]]
+    return validate_sites(gdf[[*order, "geometry", "source_url"]], layer="sites")
 
 
 def load_sites() -> gpd.GeoDataFrame:
