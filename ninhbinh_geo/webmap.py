@@ -779,6 +779,12 @@ def make_map(
     # folium's Map lists jQuery, Bootstrap and icon fonts from CDNs; this map uses none of them.
     m.default_js = []
     m.default_css = []
+    # Inline Leaflet now, so the map also draws when a notebook displays it (save_map swaps
+    # these assets for CDN links when asked to write an online page).
+    js, css = _leaflet_assets()
+    m.get_root().header.add_child(
+        _Raw(f"<style>{css}</style>\n<script>{js}</script>"), name="nbg_leaflet"
+    )
     if tiles is not None:
         folium.TileLayer(tiles, name="tiles", control=False).add_to(m)
     m.get_root().title = _esc(label("title.overview", lang))

@@ -398,10 +398,17 @@ def test_titles_in_the_chosen_language(layers, tmp_path, lang):
     legends = _legends(layers)
     page = _save(webmap.make_map(layers, legends, lang=lang), tmp_path)
     text = "".join(_parse(page.split('id="nbg-legend"')[1].split("<script>")[0]).text)
-    for legend in legends.values():
-        assert legend.title(lang) in text
+    for name in layers:  # one legend box per layer drawn
+        assert legends[name].title(lang) in text
     assert label("warn.illustrative", lang) in text  # hazard, exposure, footprints
     assert f"<title>{label('title.overview', lang)}</title>" in page
+
+
+def test_map_draws_in_a_notebook_without_saving(layers):
+    # Jupyter shows a folium Map through _repr_html_; Leaflet must already be inline.
+    html_page = webmap.make_map(layers, _legends(layers))._repr_html_()
+    assert "Leaflet 1.9" in html.unescape(html_page)
+    assert "cdn.jsdelivr" not in html.unescape(html_page)
 
 
 def test_bad_input_raises_our_errors(layers):
