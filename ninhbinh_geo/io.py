@@ -967,13 +967,13 @@ def harmonise(
         if textual.any() and style == "vi":
             report.append(
                 f"{col}: decimal commas / dot thousands read (e.g. {raw[textual].iloc[0]!r}"
-                f" -> {parsed[textual].iloc[0]:g})"
+                f" -> {float(parsed[textual].iloc[0])!r})"
             )
         if ambiguous:
             report.append(
                 f"{col}: {ambiguous[:3]} could use '.'/',' as thousands or decimal separator "
                 f"and nothing else in the column tells which; read as decimal separator "
-                f"(e.g. {ambiguous[0]!r} -> {_to_float(ambiguous[0], style='plain'):g})"
+                f"(e.g. {ambiguous[0]!r} -> {float(_to_float(ambiguous[0], style='plain'))!r})"
             )
         out[col] = parsed
     area_basis_note = None
