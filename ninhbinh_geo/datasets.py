@@ -264,10 +264,10 @@ def _typed_sites() -> pd.DataFrame:
     sites["status_year"] = (
         pd.to_numeric(sites["status_year"].replace("", None)).round().astype("Int64")
     )
-    for col in ("has_wwtp", "wwtp_compliant"):
+    # Unknown stays unknown (NA): a zoning rule then says "needs review", never pass or fail.
+    for col in ("has_wwtp", "wwtp_compliant", "craft_village", "mountainous"):
         sites[col] = sites[col].map({"True": True, "False": False, "": pd.NA}).astype("boolean")
-    for col in ("craft_village", "mountainous", "major"):
-        sites[col] = sites[col].map({"True": True, "False": False}).astype(bool)
+    sites["major"] = sites["major"].map({"True": True, "False": False}).astype(bool)
     for col in _TEXT_NA:
         sites[col] = sites[col].replace("", pd.NA)
     return sites

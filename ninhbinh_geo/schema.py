@@ -80,9 +80,9 @@ FLOAT_COLUMNS = (
 )
 INT_COLUMNS = ("status_year",)
 #: Booleans where NA means "unknown" (pandas ``boolean`` dtype).
-NULLABLE_BOOL_COLUMNS = ("has_wwtp", "wwtp_compliant")
+NULLABLE_BOOL_COLUMNS = ("has_wwtp", "wwtp_compliant", "craft_village", "mountainous")
 #: Booleans that must be known for every row (numpy ``bool``).
-BOOL_COLUMNS = ("craft_village", "mountainous", "major")
+BOOL_COLUMNS = ("major",)
 TEXT_COLUMNS = (
     "site_id",
     "name_vi",
@@ -539,8 +539,8 @@ def validate_sites(
     geopandas.GeoDataFrame
         A copy in EPSG:4326 with the same index and columns; numbers as ``float64``,
         ``status_year`` as ``Int64``, ``has_wwtp``/``wwtp_compliant`` as pandas ``boolean``,
-        ``craft_village``/``mountainous``/``major`` as ``bool``. ``attrs["repairs"]`` lists
-        what was repaired (empty list when nothing was).
+        ``major`` as ``bool``, ``craft_village``/``mountainous`` as nullable ``boolean``.
+        ``attrs["repairs"]`` lists what was repaired (empty list when nothing was).
 
     Raises
     ------

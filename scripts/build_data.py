@@ -157,8 +157,10 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".geojson")
     os.close(fd)
     Path(tmp).unlink()
+    # Name the layer after the final file: GeoJSON stores it, and a temp name would make every
+    # rebuild differ.
     pyogrio.write_dataframe(
-        gdf.to_crs(STORAGE), tmp, driver="GeoJSON", layer_options=GEOJSON_OPTIONS
+        gdf.to_crs(STORAGE), tmp, layer=path.stem, driver="GeoJSON", layer_options=GEOJSON_OPTIONS
     )
     Path(tmp).replace(path)
 
@@ -399,8 +401,10 @@ def _curate(shared: Path) -> pd.DataFrame:
             "area_alt": c["area_alt"],
             "has_wwtp": c["has_wwtp"],
             "wwtp_compliant": c["wwtp_compliant"],
-            "craft_village": c["craft_village"] == "True",
-            "mountainous": False,
+            # No source says which clusters are craft-village or mountainous beyond those
+            # named so: unknown stays empty (NA), never a made-up False.
+            "craft_village": c["craft_village"],
+            "mountainous": "",
             "major": c["major"] == "True",
             "source": _host(url),
             "source_url": url,

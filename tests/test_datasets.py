@@ -220,7 +220,9 @@ def test_site_dtypes(sites):
     assert sites["status_year"].dtype == "Int64"
     assert sites["area_ha"].dtype == np.float64
     assert sites["major"].dtype == bool
-    assert sites["craft_village"].dtype == bool
+    assert sites["craft_village"].dtype == "boolean"
+    assert sites["mountainous"].isna().all()  # no source says; unknown, not False
+    assert sites.loc[sites["name_vi"].str.contains("làng nghề"), "craft_village"].all()
     assert sites["status"].isin(["planned", "established", "operating"]).all()
     assert sites.set_index("site_id").loc["KCN-ND-HOAXA", "has_wwtp"] is np.True_
     assert pd.isna(sites.set_index("site_id").loc["CCN-NB-CAUYEN", "has_wwtp"])

@@ -543,7 +543,7 @@ def test_harmonise_is_idempotent_on_contract_columns():
         crs=4326,
     )
     once = io.harmonise(raw, layer="t", **PROVENANCE)
-    assert once["craft_village"].dtype == bool
+    assert once["craft_village"].dtype == "boolean"
     assert once["craft_village"].iloc[0]
     assert once["expansion_ha"].iloc[0] == 3.5
     assert once["source_attributes"].iloc[0] == '{"Ghi chú": "illustrative row"}'

@@ -124,11 +124,20 @@ def test_wrong_type_boolean():
 
 def test_boolean_flag_must_be_known():
     sites = _sites()
-    sites["craft_village"] = [True, None, False]
-    with pytest.raises(
-        SchemaError, match=r"column 'craft_village': missing values in rows 'CCN-NB-T1'"
-    ):
+    sites["major"] = [True, None, False]
+    with pytest.raises(SchemaError, match=r"column 'major': missing values in rows 'CCN-NB-T1'"):
         schema.validate_sites(sites)
+
+
+def test_unknown_craft_village_and_mountainous_stay_unknown():
+    # no source says which clusters are craft-village or mountainous: NA, never a made-up False
+    sites = _sites()
+    sites["craft_village"] = [True, None, False]
+    sites["mountainous"] = [None, None, None]
+    out = schema.validate_sites(sites)
+    assert out["craft_village"].dtype == "boolean"
+    assert out["craft_village"].isna().tolist() == [False, True, False]
+    assert out["mountainous"].isna().all()
 
 
 def test_wrong_type_text():
