@@ -184,8 +184,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         from . import io
 
-        gdf = io.read_inventory(args.file, layer=args.layer, kind=args.kind, allow_points=True,
-                                **io.file_provenance(args.file))
+        gdf = io.read_inventory(
+            args.file,
+            layer=args.layer,
+            kind=args.kind,
+            allow_points=True,
+            **io.file_provenance(args.file),
+        )
         report = gdf.attrs.get("harmonise_report") or []
         for line in report:
             print(f"changed: {line}")

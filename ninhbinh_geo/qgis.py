@@ -21,7 +21,6 @@ import hashlib
 import os
 import re
 import sqlite3
-import uuid
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
@@ -34,6 +33,7 @@ import pyogrio
 import pyproj
 from matplotlib.colors import to_rgba
 
+from . import _atomic
 from . import crs as _crs
 from ._errors import CRSError, InputFileError, OutputError, SchemaError, first_ids
 from .labels import LANGS, label
@@ -752,9 +752,10 @@ def _remove_quietly(path: Path) -> None:
 
 
 def _temp_path(path: Path) -> Path:
-    # Same directory (os.replace is atomic only within one file system); hidden; ends in
-    # .gpkg so that GDAL recognises the driver.
-    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:12]}.tmp{path.suffix}")
+    # Hidden sibling naming this process (see _atomic); ends in the final suffix so that GDAL
+    # recognises the driver. Leftovers of killed exports are removed first.
+    _atomic.remove_stale(path.parent)
+    return _atomic.temp_path(path, path.suffix)
 
 
 def _check_output(path: Path, suffixes: tuple[str, ...], what: str) -> None:
@@ -846,7 +847,7 @@ def export_geopackage(
         for name, df in layers.items():
             _write_layer(df, tmp, name, target, kinds[name])
         _write_styles(tmp, rows)
-        tmp.replace(path)  # atomic: same folder, same file system
+        _atomic.publish(tmp, path)
     except OutputError:
         raise
     except sqlite3.Error as exc:
@@ -1184,7 +1185,7 @@ def _atomic_write_project(project: Path, text: str) -> None:
                 zf.writestr(f"{project.stem}.qgs", text.encode("utf-8"))
         else:
             tmp.write_text(text, encoding="utf-8")
-        tmp.replace(project)  # atomic: same folder, same file system
+        _atomic.publish(tmp, project)
     except OSError as exc:
         raise OutputError(f"Could not write the QGIS project '{project}': {exc}.") from exc
     finally:

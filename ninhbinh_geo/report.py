@@ -12,7 +12,6 @@ import html
 import math
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from . import _atomic
 from .labels import LABELS, label
 
 __all__ = [
@@ -283,8 +283,13 @@ def render_html(
     )
 
 
+# Characters that make inline Markdown (links, emphasis, code, maths, strike-through) or end a
+# table cell; each is backslash-escaped so data can only ever be text.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]$~|])")
+
+
 def _md_cell(text: str) -> str:
-    text = html.escape(text, quote=False).replace("|", "\\|")
+    text = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
     return re.sub(r"[\r\n\t\v\f\u2028\u2029]+", " ", text).strip()
 
 
@@ -297,8 +302,9 @@ def render_markdown(
 ) -> str:
     r"""Render the report as Markdown (GitHub tables).
 
-    Cells are escaped: ``|`` is backslash-escaped, ``<``, ``>`` and ``&`` become entities and
-    line breaks are folded, so hostile text cannot break a table or inject markup.
+    Cells are escaped: Markdown punctuation (backslash, backtick, ``* _ [ ] $ ~ |``) is escaped,
+    ``<``, ``>`` and ``&`` become entities and line breaks are folded, so hostile text cannot
+    break a table, make a link or inject markup.
 
     Parameters
     ----------
@@ -352,19 +358,6 @@ def render_markdown(
     return "\n".join(lines) + "\n"
 
 
-def _atomic_write_text(path: Path, text: str) -> Path:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_report(
     tables: dict[str, pd.DataFrame],
     out_dir: str | os.PathLike,
@@ -408,10 +401,10 @@ def write_report(
     """
     out = Path(out_dir)
     sections = build_sections(tables, maps=maps, notes=notes, lang=lang)
-    html_path = _atomic_write_text(
+    html_path = _atomic.write_text(
         out / f"{stem}.html", render_html(sections, lang=lang, warnings=warnings)
     )
-    md_path = _atomic_write_text(
+    md_path = _atomic.write_text(
         out / f"{stem}.md", render_markdown(sections, lang=lang, warnings=warnings)
     )
     return [html_path, md_path]

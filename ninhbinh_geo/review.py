@@ -24,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import (
+    _atomic,
     datasets,
     efficiency,
     exposure,
@@ -543,7 +544,9 @@ def run_review(
     out = check_outputs(out_dir, force=force, names=names)
     tick = _Progress(6 + len(groups), progress)
     t0 = time.perf_counter()
-    staging = Path(tempfile.mkdtemp(prefix=".ninhbinh-geo-staging-", dir=out))
+    # Leftovers of killed runs (staging folders, temp files) are removed; ours names our pid.
+    _atomic.remove_stale(out)
+    staging = Path(tempfile.mkdtemp(prefix=f"{_atomic.STAGING_PREFIX}{os.getpid()}-", dir=out))
     try:
         (staging / "tables").mkdir()
         result = _analyse(options, tick, staging)

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from rasterio.crs import CRS
 from rasterio.io import DatasetReader, MemoryFile
 from scipy import ndimage
 
+from . import _atomic
 from ._errors import CRSError, DataCoverageError, InputFileError, OutputError, SchemaError
 
 __all__ = [
@@ -151,18 +151,13 @@ class InundationRaster:
         if not target.parent.is_dir():
             raise OutputError(f"Cannot write {str(target)!r}: folder does not exist.")
         try:
-            fd, tmp = tempfile.mkstemp(suffix=".tif", dir=target.parent)
-        except OSError as exc:
-            raise OutputError(f"Cannot write in {str(target.parent)!r}: {exc}.") from None
-        os.close(fd)
-        try:
-            with rasterio.open(tmp, "w", **self._profile()) as dst:
+            with (
+                _atomic.writing(target, ".tif") as tmp,
+                rasterio.open(tmp, "w", **self._profile()) as dst,
+            ):
                 self._write(dst)
-            Path(tmp).chmod(0o644)  # mkstemp creates 0600; a map layer is for sharing
-            Path(tmp).replace(target)
-        finally:
-            if Path(tmp).exists():
-                Path(tmp).unlink()
+        except OSError as exc:
+            raise OutputError(f"Cannot write {str(target)!r}: {exc}.") from None
         return target
 
     @contextlib.contextmanager

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import tempfile
 import textwrap
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -44,6 +43,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
 from shapely.geometry import box
 
+from . import _atomic
 from . import crs as _crs
 from ._errors import OutputError, SchemaError, first_ids
 from .labels import LABELS, LANGS, label
@@ -1290,9 +1290,7 @@ _PLOTTERS: dict[str, Callable[..., Figure]] = {
 
 
 def _atomic_savefig(fig: Figure, path: Path, fmt: str, dpi: int) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with _atomic.writing(path) as tmp:
         meta = {"Title": fig.get_label(), "Creator": "ninhbinh_geo"}
         extra = {}
         if fmt == "pdf":
@@ -1303,10 +1301,6 @@ def _atomic_savefig(fig: Figure, path: Path, fmt: str, dpi: int) -> None:
             extra["pil_kwargs"] = {"compress_level": 1}
         with rc_context(_RC):
             fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta, **extra)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_figure(fig: Figure, path_stem: str | os.PathLike, *, dpi: int | None = None) -> list[Path]:

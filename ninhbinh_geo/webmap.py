@@ -23,7 +23,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
@@ -39,6 +38,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 from shapely.geometry import Point
 
+from . import _atomic
 from . import crs as _crs
 from ._errors import NinhBinhGeoError, OutputError, SchemaError, first_ids
 from .labels import LANGS, label
@@ -957,26 +957,8 @@ def save_map(m: folium.Map, path: str | os.PathLike, *, offline: bool = True) ->
             )
     if not path.parent.is_dir():
         raise OutputError(f"Cannot write {path}: folder {path.parent} does not exist; create it.")
-    tmp_name = None
     try:
-        with tempfile.NamedTemporaryFile(
-            "w",
-            encoding="utf-8",
-            dir=path.parent,
-            prefix=f".{path.name}.",
-            suffix=".tmp",
-            delete=False,
-        ) as tmp:
-            tmp_name = tmp.name
-            tmp.write(page)
-        # NamedTemporaryFile creates the file readable by its owner only; give the page the
-        # permissions of any new file.
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(tmp_name).chmod(0o666 & ~umask)
-        Path(tmp_name).replace(path)
+        _atomic.write_text(path, page)
     except OSError as exc:
-        if tmp_name is not None and Path(tmp_name).exists():
-            Path(tmp_name).unlink()
         raise OutputError(f"Cannot write {path}: {exc.strerror or exc}. Check the folder.") from exc
     return path

@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from shapely.geometry import LineString, Point, Polygon
 
 from ninhbinh_geo import network
@@ -307,3 +308,44 @@ def test_speeds_by_road_class():
     out = network.road_distances(g, sites({"B": (30, 2500)}), parks({"P": (0, 0)}))
     # 2.5 km up the x=0 road at 30 km/h = 5 min, + 0.09 min
     assert out["road_min"].iloc[0] == pytest.approx(5.09)
+
+
+def test_box_snapping_equals_nearest_neighbour_search():
+    # a jittered 12×12 grid of 200 m: snap radius ~100 m, so the sites below mix points
+    # inside the radius, points far outside it (the search fallback) and points on nodes
+    rng = np.random.default_rng(3)
+    n, step = 12, 200.0
+    xs, ys = np.meshgrid(np.arange(n) * step, np.arange(n) * step)
+    xs = xs + rng.uniform(-30, 30, xs.shape)
+    ys = ys + rng.uniform(-30, 30, ys.shape)
+    rows = [LineString(np.c_[X0 + xs[i], Y0 + ys[i]]) for i in range(n)]
+    cols = [LineString(np.c_[X0 + xs[:, j], Y0 + ys[:, j]]) for j in range(n)]
+    g = network.build_graph(gpd.GeoDataFrame(geometry=rows + cols, crs=3405), tolerance_m=1)
+    xy = np.r_[
+        rng.uniform([X0 - 3000, Y0 - 3000], [X0 + 5000, Y0 + 5000], (300, 2)),
+        g.nodes_xy[:20],
+    ]
+    pts = np.array([Point(p) for p in xy])
+    box_edge, box_snap, box_along = network._snap(g, pts, boxes=True)
+    nn_edge, nn_snap, nn_along = network._snap(g, pts, boxes=False)
+    assert (box_snap > g._snap_radius_m).sum() > 50  # the fallback did run
+    np.testing.assert_array_equal(box_edge, nn_edge)
+    np.testing.assert_allclose(box_snap, nn_snap, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(box_along, nn_along, rtol=0, atol=1e-9)
+    # the nearest edge really is the nearest: brute force over every edge
+    brute = shapely.distance(pts[:, None], g.edge_geometry[None, :])
+    np.testing.assert_allclose(box_snap, brute.min(axis=1), rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(box_edge, brute.argmin(axis=1))
+    np.testing.assert_allclose(box_snap[-20:], 0, atol=1e-9)
+
+
+def test_nodes_are_numbered_along_the_ground():
+    # Morton order: the 16 nodes of the 3×3 km grid go quadrant by quadrant, so the four
+    # nodes of the south-west 1×1 km square come first
+    g = network.build_graph(grid_roads())
+    first = g.nodes_xy[:4] - [X0, Y0]
+    assert sorted(map(tuple, first.round())) == [(0, 0), (0, 1000), (1000, 0), (1000, 1000)]
+    # renumbering keeps the matrix and the edge list in agreement
+    u, v = g.edge_nodes[:, 0], g.edge_nodes[:, 1]
+    np.testing.assert_allclose(np.asarray(g.matrix[u, v]).ravel(), g.edge_length_m)
+    np.testing.assert_allclose(np.hypot(*(g.nodes_xy[u] - g.nodes_xy[v]).T), g.edge_length_m)
