@@ -122,7 +122,8 @@ def get_path(name: str) -> Path:
 
 @functools.cache
 def _read_vector(name: str) -> gpd.GeoDataFrame:
-    return pyogrio.read_dataframe(get_path(name)).to_crs(STORAGE_CRS)
+    # Dates stay text ("2024-03-06"), as in every other layer: GDAL would parse some of them.
+    return pyogrio.read_dataframe(get_path(name), datetime_as_string=True).to_crs(STORAGE_CRS)
 
 
 @functools.cache

@@ -12,7 +12,6 @@ import math
 import warnings
 from dataclasses import dataclass, field
 
-import mapclassify
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
@@ -291,6 +290,10 @@ def graduated_legend(
     if k_eff == 1:
         bins = np.array([valid.max()])
     else:
+        # Imported here: mapclassify pulls in scipy.stats and scikit-learn (~3 s), which only a
+        # graduated legend needs.
+        import mapclassify
+
         with warnings.catch_warnings():
             # mapclassify suggests numba for speed; irrelevant for a few hundred sites.
             warnings.filterwarnings("ignore", message=".*[Nn]umba.*")
