@@ -797,8 +797,12 @@ def road_distances(
         pick = np.array([lookup[w] for w in want], dtype=np.int64)
     else:
         by_road = np.where(np.isnan(road_m), np.inf, road_m)
-        by_air = np.argmin(straight_m, axis=0)
-        pick = np.where(np.isfinite(by_road.min(axis=0)), np.argmin(by_road, axis=0), by_air)
+        # Ties (parks at exactly the same distance) go to the smaller park id, so the park
+        # order never matters.
+        park_rank = np.broadcast_to(np.argsort(np.argsort(p_ids))[:, None], by_road.shape)
+        by_air = np.lexsort((park_rank, straight_m), axis=0)[0]
+        nearest_by_road = np.lexsort((park_rank, by_road), axis=0)[0]
+        pick = np.where(np.isfinite(by_road.min(axis=0)), nearest_by_road, by_air)
     out = clusters.copy()
     out["road_park_id"] = p_ids[pick]
     out["road_park"] = p_names[pick]

@@ -247,7 +247,10 @@ def nearest_parks(
     assert_metric(crs)
     hubs = _hubs(parks, major_only=major_only, park_names=park_names)
     edge, point, _, _ = _km(clusters, hubs, crs)
-    pick = np.argmin(edge, axis=1)
+    # Nearest by edge distance; ties (e.g. a footprint touching two parks) go to the nearer
+    # representative point, then to the smaller park site_id, so row order never matters.
+    park_rank = np.broadcast_to(np.argsort(np.argsort(hubs["site_id"].astype(str))), edge.shape)
+    pick = np.lexsort((park_rank, point, edge), axis=-1)[:, 0]
     rows = np.arange(len(pick))
     out = clusters.copy()
     out["nearest_park_id"] = hubs["site_id"].astype(str).to_numpy()[pick]
@@ -256,8 +259,11 @@ def nearest_parks(
     out["straight_km_points"] = point[rows, pick]
     out["is_satellite"] = out["straight_km"] <= max_km
     sat = out[out["is_satellite"]]
-    # ties on the edge distance (e.g. touching footprints) are broken by the point distance
-    order = sat.sort_values(["nearest_park_id", "straight_km", "straight_km_points"])
+    # ties on the edge distance (e.g. touching footprints) are broken by the point distance,
+    # then by site_id
+    order = sat.sort_values(
+        ["nearest_park_id", "straight_km", "straight_km_points", "site_id"], kind="stable"
+    )
     rank = order.groupby("nearest_park_id", sort=False).cumcount() + 1
     out["satellite_rank"] = pd.Series(rank, dtype="Int64").reindex(out.index)
     return out
