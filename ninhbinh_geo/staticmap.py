@@ -930,6 +930,17 @@ def _missing_reason(map_name: str, layers: dict) -> str | None:
     return f"it needs the layer {wanted}, which is absent or empty."
 
 
+def _sites_drawn(
+    layers: dict[str, gpd.GeoDataFrame], legends: dict[str, Legend], names: tuple[str, ...]
+) -> list:
+    """Return the site layers among ``names`` that are present and not empty, in that order."""
+    return [
+        _drawn(name, layers[name], _need_legend(legends, name), "site")
+        for name in names
+        if name in layers and len(layers[name])
+    ]
+
+
 def plot_overview(
     layers: dict[str, gpd.GeoDataFrame],
     legends: dict[str, Legend],
@@ -987,9 +998,7 @@ def plot_overview(
     drawn = _base(
         layers, legends, ("province", "former_provinces", "districts", "coastline", "roads")
     )
-    for name in ("parks", "clusters"):
-        if name in layers and len(layers[name]):
-            drawn.append(_drawn(name, layers[name], _need_legend(legends, name), "site"))
+    drawn += _sites_drawn(layers, legends, ("parks", "clusters"))
     credited = {d.name: [d.source] for d in drawn}
     return _compose(
         "title.overview", drawn, credited=credited, lang=lang, paper=paper, label_parks=True
@@ -1116,9 +1125,7 @@ def plot_satellite(
             "line",
         )
     )
-    for name in ("clusters", "parks"):
-        if name in layers and len(layers[name]):
-            drawn.append(_drawn(name, layers[name], _need_legend(legends, name), "site"))
+    drawn += _sites_drawn(layers, legends, ("clusters", "parks"))
     credited = {d.name: [d.source] for d in drawn}
     return _compose(
         "title.satellite", drawn, credited=credited, lang=lang, paper=paper, label_parks=True
