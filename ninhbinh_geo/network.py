@@ -30,6 +30,7 @@ from scipy.spatial import cKDTree
 
 from ._errors import CRSError, SchemaError, first_ids
 from .crs import METRIC_CRS, assert_metric, to_metric
+from .schema import hub_parks
 
 __all__ = ["RAILWAY_CLASS", "RoadGraph", "build_graph", "road_distances"]
 
@@ -514,32 +515,6 @@ def _ids(sites: pd.DataFrame) -> np.ndarray:
     return sites.index.astype(str).to_numpy()
 
 
-def _hub_parks(parks: gpd.GeoDataFrame, major_only: bool) -> gpd.GeoDataFrame:
-    if not isinstance(parks, gpd.GeoDataFrame) or parks.empty:
-        raise SchemaError("Layer 'parks' is empty or not a GeoDataFrame; pass the park layer.")
-    missing = [c for c in ("site_id", "name_vi") if c not in parks.columns]
-    if missing:
-        raise SchemaError(f"Layer 'parks' lacks columns {missing}; load it with datasets.")
-    if major_only:
-        if "major" not in parks.columns:
-            raise SchemaError(
-                "Layer 'parks' has no column 'major' to pick the hubs; add it or pass "
-                "major_only=False to use every park."
-            )
-        parks = parks[parks["major"].fillna(False).astype(bool)]
-        if parks.empty:
-            raise SchemaError(
-                "Layer 'parks': no row has major=True; mark the hub parks or pass major_only=False."
-            )
-    dup = parks["site_id"].duplicated(keep=False)
-    if dup.any():
-        raise SchemaError(
-            f"Layer 'parks', column 'site_id': duplicated ids {first_ids(parks['site_id'][dup])}; "
-            f"each park must appear once."
-        )
-    return parks
-
-
 def _snap(
     graph: RoadGraph, pts: np.ndarray, *, boxes: bool | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -716,7 +691,7 @@ def road_distances(
         raise SchemaError(f"target must be one of {_TARGETS}, not {target!r}.")
     if not isinstance(clusters, gpd.GeoDataFrame):
         raise SchemaError("Layer 'clusters' must be a GeoDataFrame.")
-    parks = _hub_parks(parks, major_only)
+    parks = hub_parks(parks, major_only=major_only)
     s_pts = _site_points(clusters, "clusters", graph.crs)
     p_pts = _site_points(parks, "parks", graph.crs)
     s_edge, s_snap, s_along = _snap(graph, s_pts)

@@ -8,7 +8,6 @@ footprint, comparable with road distances, which start from those points).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -19,6 +18,7 @@ import shapely
 
 from ._errors import CRSError, SchemaError, first_ids
 from .crs import METRIC_CRS, STORAGE_CRS, assert_metric, to_metric
+from .schema import hub_parks
 
 __all__ = ["SATELLITE_MAX_KM", "distance_matrix", "nearest_parks", "satellite_links"]
 
@@ -58,48 +58,6 @@ def _shapes(sites: gpd.GeoDataFrame, layer: str, crs: str) -> tuple[np.ndarray, 
             f"drop them before measuring distances."
         )
     return geom, shapely.point_on_surface(geom)
-
-
-def _hubs(
-    parks: gpd.GeoDataFrame, *, major_only: bool, park_names: Sequence[str] | None
-) -> gpd.GeoDataFrame:
-    if not isinstance(parks, gpd.GeoDataFrame) or parks.empty:
-        raise SchemaError("Layer 'parks' is empty or not a GeoDataFrame; pass the park layer.")
-    missing = [c for c in ("site_id", "name_vi") if c not in parks.columns]
-    if missing:
-        raise SchemaError(
-            f"Layer 'parks' lacks columns {missing}; load it with ninhbinh_geo.datasets."
-        )
-    for col in ("site_id", "name_vi"):
-        dup = parks[col].duplicated(keep=False) & parks[col].notna()
-        if dup.any():
-            raise SchemaError(
-                f"Layer 'parks', column '{col}': {first_ids(sorted(set(parks[col][dup])))} "
-                f"appear more than once (rows {first_ids(parks.index[dup])}); a park must be "
-                f"one row with a unique {col}, so that results can name it."
-            )
-    if park_names is not None:
-        known = set(parks["name_vi"]) | set(parks["site_id"])
-        unknown = [n for n in park_names if n not in known]
-        if unknown:
-            hints = {n: difflib.get_close_matches(n, list(parks["name_vi"]), n=2) for n in unknown}
-            raise SchemaError(
-                f"Layer 'parks' has no park named {first_ids(unknown)} (column 'name_vi' or "
-                f"'site_id'). Closest names: {hints}. Use the names exactly as in the layer."
-            )
-        return parks[parks["name_vi"].isin(park_names) | parks["site_id"].isin(park_names)]
-    if major_only:
-        if "major" not in parks.columns:
-            raise SchemaError(
-                "Layer 'parks' has no column 'major' to pick the hub parks; add it, pass "
-                "park_names=[...], or pass major_only=False."
-            )
-        parks = parks[parks["major"].fillna(False).astype(bool)]
-        if parks.empty:
-            raise SchemaError(
-                "Layer 'parks': no row has major=True; mark the hubs or pass major_only=False."
-            )
-    return parks
 
 
 def _km(
@@ -167,7 +125,7 @@ def distance_matrix(
     if form not in ("long", "wide"):
         raise SchemaError(f"form must be 'long' or 'wide', not {form!r}.")
     assert_metric(crs)
-    hubs = _hubs(parks, major_only=major_only, park_names=park_names)
+    hubs = hub_parks(parks, major_only=major_only, park_names=park_names)
     edge, point, _, _ = _km(clusters, hubs, crs)
     p_ids = hubs["site_id"].astype(str).to_numpy()
     if form == "wide":
@@ -245,7 +203,7 @@ def nearest_parks(
     if not max_km > 0:
         raise SchemaError(f"max_km must be a positive distance in km, not {max_km!r}.")
     assert_metric(crs)
-    hubs = _hubs(parks, major_only=major_only, park_names=park_names)
+    hubs = hub_parks(parks, major_only=major_only, park_names=park_names)
     edge, point, _, _ = _km(clusters, hubs, crs)
     # Nearest by edge distance; ties (e.g. a footprint touching two parks) go to the nearer
     # representative point, then to the smaller park site_id, so row order never matters.
