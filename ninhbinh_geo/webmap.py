@@ -436,7 +436,7 @@ def _geometry_features(
         if empty and point is None:
             lost.append(row_id)
             continue
-        nodata = nodata or color == legend.nodata_color
+        nodata = nodata or (legend.kind != "single" and color == legend.nodata_color)
         popup = tooltip = None
         if interactive:
             popup = _popup_html(row, columns, layer=name, legend=legend, lang=lang)
@@ -514,7 +514,7 @@ def _site_features(
                 "stroke": False,
                 "radius": _EXPOSURE_RADIUS_PX,
             }
-        nodata = nodata or color == legend.nodata_color
+        nodata = nodata or (legend.kind != "single" and color == legend.nodata_color)
         row = {**base, legend.column: value}
         details = _table(summary) + _details_table(rows, columns, lang)
         popup = _popup_html(row, (), layer=name, legend=legend, lang=lang, details=details)

@@ -587,3 +587,15 @@ def test_tiles_are_optional_and_not_scripts(layers, tmp_path):
     page = _save(m, tmp_path)  # tiles are images: the page still saves offline
     assert "L.tileLayer" in page
     assert "tile.openstreetmap.org" in page
+
+
+def test_single_colour_layer_has_no_nodata_row(tmp_path):
+    # the districts are drawn in the same grey as "no data"; a single-colour layer has no
+    # missing values, so its legend must not list a "no data" row
+    from ninhbinh_geo import datasets, styles
+
+    layers = {"districts": datasets.load_districts()}
+    legends = styles.default_legends(layers)
+    assert legends["districts"].classes[0].color == styles.NODATA_COLOR
+    page = _save(webmap.make_map(layers, legends), tmp_path)
+    assert "nbg-nodata-row" not in page
