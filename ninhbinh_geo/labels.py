@@ -147,6 +147,7 @@ _RAW: dict[str, tuple[str, str]] = {
         "Inventory coverage against the official figures",
     ),
     "report.efficiency": ("Hiệu quả sử dụng đất", "Land-use efficiency"),
+    "report.efficiency_district": ("Hiệu quả theo huyện cũ", "Efficiency by former district"),
     "report.efficiency_sites": ("Chỉ tiêu theo từng CCN", "Indicators per cluster"),
     "report.proximity": (
         "Mạng lưới vệ tinh và khoảng cách tới KCN lớn",

@@ -36,6 +36,7 @@ SECTION_ORDER: tuple[tuple[str, str], ...] = (
     ("facts", "report.facts"),
     ("coverage", "report.coverage"),
     ("efficiency", "report.efficiency"),
+    ("efficiency_district", "report.efficiency_district"),
     ("efficiency_sites", "report.efficiency_sites"),
     ("proximity", "report.proximity"),
     ("network", "report.network"),
