@@ -22,6 +22,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import rasterio
 
 from . import (
     _atomic,
@@ -237,8 +238,6 @@ def _hazard_layer(hazards: Sequence[Path]) -> gpd.GeoDataFrame | None:
         return None
     by_rp = {exposure.parse_return_period(p.name): p for p in hazards}
     chosen = by_rp.get(100.0) or by_rp[max((rp for rp in by_rp if rp), default=None)]
-    import rasterio
-
     with rasterio.open(chosen) as ds:
         if ds.width * ds.height > MAX_DISPLAY_CELLS:
             return None
@@ -368,8 +367,6 @@ def _worst_accuracy(*classes: pd.Series) -> pd.Series:
 
 def _raster_provenance(paths: Sequence[Path]) -> pd.DataFrame:
     """Source, licence and date of each hazard raster, from its tags or the file itself."""
-    import rasterio
-
     rows = []
     for p in paths:
         with rasterio.open(p) as ds:
