@@ -29,7 +29,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from ._errors import CRSError, SchemaError, first_ids
-from .crs import METRIC_CRS, assert_metric, to_metric
+from .crs import METRIC_CRS, assert_metric, check_coordinates, to_metric
 from .schema import hub_parks
 
 __all__ = ["RAILWAY_CLASS", "RoadGraph", "build_graph", "road_distances"]
@@ -41,10 +41,77 @@ _LINE_TYPES = {"LineString", "MultiLineString", "LinearRing"}
 _MIN_EDGE_M = 1e-6  # csgraph reads an explicit 0 as "no edge"; a zero-length edge keeps 1 µm
 _TARGETS = ("nearest_park", "nearest_park_id", "all")
 _CLASS_COLUMNS = ("loai_duong", "road_class")
-# Below this many edges the nearest-neighbour search alone snaps faster than the box pass
-# (measured: 61 edges of national roads 17 ms vs 24 ms, 105,340 grid edges 16 ms vs 6 ms,
-# for 1,000 sites).
-_BOX_SNAP_MIN_EDGES = 5_000
+# Nodes a block of the edge index spans: 16 consecutive Morton numbers are a patch of about
+# 4 × 4 nodes, whose edges a query box of half an edge meets in one to four blocks.
+_BLOCK_NODES = 16
+
+
+@dataclass(frozen=True, eq=False)
+class _EdgeIndex:
+    """Where the edges of a graph lie: the spatial index that sites are snapped with.
+
+    The edges are put in blocks by the lower of their two node numbers, ``_BLOCK_NODES``
+    consecutive numbers a block; since nodes are numbered along a Morton curve, a block is
+    a small patch of ground. An STRtree holds one bounding box per block (a few thousand
+    boxes where an STRtree of every edge would hold a hundred thousand geometries and take
+    several times as long to build), and the bounding boxes of the edges, stored block
+    after block, sift the edges of the blocks a query meets before any exact distance.
+    """
+
+    edges: np.ndarray  # edge numbers, block after block, ascending within a block
+    bounds: tuple[np.ndarray, ...]  # xmin, ymin, xmax, ymax of the edges, in that order
+    start: np.ndarray  # (n_blocks + 1,): where each block starts in ``edges``
+    tree: shapely.STRtree  # of the block boxes
+    radius_m: float  # first query radius: half the middle edge length
+
+    @classmethod
+    def build(cls, graph: RoadGraph) -> _EdgeIndex:
+        """Index the edges of ``graph``."""
+        low = np.minimum(graph.edge_nodes[:, 0], graph.edge_nodes[:, 1])
+        # block numbers fit in 16 bits, so that numpy sorts them by radix, in linear time
+        per_block = max(_BLOCK_NODES, -(-graph.n_nodes // 0xFFFF))
+        block = (low // per_block).astype(np.uint16)
+        order = np.argsort(block, kind="stable")
+        counts = np.bincount(block)
+        start = np.r_[0, np.cumsum(counts[counts > 0])]
+        bounds = tuple(np.take(shapely.bounds(graph.edge_geometry).T, order, axis=1))
+        first = start[:-1]
+        boxes = shapely.box(
+            np.minimum.reduceat(bounds[0], first),
+            np.minimum.reduceat(bounds[1], first),
+            np.maximum.reduceat(bounds[2], first),
+            np.maximum.reduceat(bounds[3], first),
+        )
+        # in a dense network most sites lie closer than half an edge to a road
+        mid = graph.n_edges // 2
+        radius = float(np.partition(graph.edge_length_m, mid)[mid]) / 2
+        return cls(order, bounds, start, shapely.STRtree(boxes), radius)
+
+    def positions(self, i_block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions in ``edges`` of every edge of the blocks, and how many each block has."""
+        size = self.start[i_block + 1] - self.start[i_block]
+        first = np.repeat(self.start[i_block] - np.cumsum(size) + size, size)
+        return first + np.arange(len(first)), size
+
+    def near(
+        self, x: np.ndarray, y: np.ndarray, half_m: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(point, edge) pairs for every edge whose bounds meet the box ``±half_m`` of a point.
+
+        Every edge that comes within ``half_m`` of a point is among them (boxes are closed
+        and padded by a micrometre against rounding); some farther ones may be too.
+        """
+        half = half_m * (1 + 1e-12) + 1e-6
+        lo_x, lo_y, hi_x, hi_y = x - half, y - half, x + half, y + half
+        i_pt, i_block = self.tree.query(shapely.box(lo_x, lo_y, hi_x, hi_y))
+        pos, size = self.positions(i_block)
+        i_pt = np.repeat(i_pt, size)
+        xmin, ymin, xmax, ymax = self.bounds
+        meet = xmin[pos] <= hi_x[i_pt]
+        meet &= xmax[pos] >= lo_x[i_pt]
+        meet &= ymin[pos] <= hi_y[i_pt]
+        meet &= ymax[pos] >= lo_y[i_pt]
+        return i_pt[meet], self.edges[pos[meet]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,13 +182,8 @@ class RoadGraph:
         return out
 
     @cached_property
-    def _tree(self) -> shapely.STRtree:
-        return shapely.STRtree(self.edge_geometry)
-
-    @cached_property
-    def _snap_radius_m(self) -> float:
-        # half the median edge: in a dense network most sites lie closer than that to a road
-        return float(np.median(self.edge_length_m)) / 2
+    def _index(self) -> _EdgeIndex:
+        return _EdgeIndex.build(self)
 
     @cached_property
     def _time_matrix(self) -> sparse.csr_matrix:
@@ -389,8 +451,7 @@ def build_graph(
         connectors=n_links,
     )
     # the edge index belongs to the reusable graph: every road_distances call snaps onto it
-    graph._tree  # noqa: B018
-    graph._snap_radius_m  # noqa: B018
+    graph._index  # noqa: B018
     return graph
 
 
@@ -488,10 +549,11 @@ def _site_points(sites: gpd.GeoDataFrame, layer: str, crs: pyproj.CRS) -> np.nda
     """Return representative points in ``crs``: of the footprint, else of ``lon``/``lat``."""
     if sites.crs is None:
         raise CRSError(f"Layer '{layer}' has no CRS; set it, e.g. {layer}.set_crs('EPSG:4326').")
+    check_coordinates(sites, layer)
     # only the geometry is needed: reprojecting the other columns too costs as much again
-    geom = to_metric(sites[[sites.geometry.name]], layer, crs=crs.srs).geometry
-    pts = np.asarray(geom.representative_point().values, dtype=object)
-    nogeom = (geom.isna() | geom.is_empty).to_numpy()
+    geom = np.asarray(sites.geometry.to_crs(crs).values, dtype=object)
+    pts = shapely.point_on_surface(geom)
+    nogeom = shapely.is_missing(geom) | shapely.is_empty(geom)
     if nogeom.any():
         if {"lon", "lat"} <= set(sites.columns):
             lonlat = sites.loc[nogeom, ["lon", "lat"]].to_numpy(dtype=float)
@@ -515,36 +577,53 @@ def _ids(sites: pd.DataFrame) -> np.ndarray:
     return sites.index.astype(str).to_numpy()
 
 
-def _snap(
-    graph: RoadGraph, pts: np.ndarray, *, boxes: bool | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _snap(graph: RoadGraph, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Nearest edge, distance to it (m) and position along it (m from its start node).
 
-    With ``boxes`` (by default on graphs of at least ``_BOX_SNAP_MIN_EDGES`` edges): one box
-    query for all points (edges whose bounds come within the snap radius), exact distances
-    to those candidates, then a nearest-neighbour search only for the points with no edge
-    inside the radius. A point whose best candidate lies within the radius has no nearer
-    edge, since every edge within the radius has bounds inside the box. On a dense network
-    this costs a third of the nearest-neighbour search alone; on a sparse one (a few long
-    national roads, sites kilometres away) most points miss the radius and the search alone
-    is faster. Of equally near edges the lowest number wins.
+    First pass: the edges that come within the index radius (half the median edge) of each
+    point, by the edge index, and exact distances to those. A point whose nearest candidate
+    lies within the radius has no nearer edge, since every edge within the radius is a
+    candidate. Second pass, for the other points (sites far from a sparse network): the
+    distance to the edges of the nearest block is an upper bound of the distance to the
+    nearest edge, so the edges within that bound hold it. Of equally near edges the lowest
+    number wins.
     """
-    tree, geoms, r = graph._tree, graph.edge_geometry, graph._snap_radius_m
-    if boxes is None:
-        boxes = graph.n_edges >= _BOX_SNAP_MIN_EDGES
+    index, geoms = graph._index, graph.edge_geometry
+    x, y = shapely.get_x(pts), shapely.get_y(pts)
     edge = np.zeros(len(pts), dtype=np.int64)
     snap = np.full(len(pts), np.inf)
-    if boxes:
-        x, y = shapely.get_x(pts), shapely.get_y(pts)
-        i_pt, i_edge = tree.query(shapely.box(x - r, y - r, x + r, y + r))
-        _keep_nearest(edge, snap, i_pt, i_edge, shapely.distance(pts[i_pt], geoms[i_edge]))
-    far = np.flatnonzero(~(snap <= r)) if boxes else np.arange(len(pts))
+    radius = np.full(len(pts), index.radius_m)
+    i_pt, i_edge = index.near(x, y, radius)
+    _keep_nearest(edge, snap, i_pt, i_edge, shapely.distance(pts[i_pt], geoms[i_edge]))
+    far = np.flatnonzero(~(snap <= radius))
     if len(far):
-        (i_pt, i_edge), dist = tree.query_nearest(pts[far], return_distance=True)
+        j_pt, j_block = index.tree.query_nearest(pts[far])
+        pos, size = index.positions(j_block)
+        j_pt, j_edge = np.repeat(j_pt, size), index.edges[pos]
+        bound = np.full(len(far), np.inf)
+        np.minimum.at(bound, j_pt, shapely.distance(pts[far][j_pt], geoms[j_edge]))
+        i_pt, i_edge = index.near(x[far], y[far], bound)
+        dist = shapely.distance(pts[far][i_pt], geoms[i_edge])
         _keep_nearest(edge, snap, far[i_pt], i_edge, dist)
     along = shapely.line_locate_point(geoms[edge], pts)
     # the edge geometry and the joined node may differ by up to tolerance_m
     return edge, snap, np.clip(along, 0.0, graph.edge_length_m[edge])
+
+
+def _snap_sites(
+    graph: RoadGraph, clusters: gpd.GeoDataFrame, parks: gpd.GeoDataFrame
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """Points of sites and parks in the graph's CRS, and both snapped in one pass."""
+    s_pts = _site_points(clusters, "clusters", graph.crs)
+    p_pts = _site_points(parks, "parks", graph.crs)
+    snapped = _snap(graph, np.r_[s_pts, p_pts])
+    n = len(s_pts)
+    return (
+        s_pts,
+        p_pts,
+        tuple(a[:n] for a in snapped),
+        tuple(a[n:] for a in snapped),
+    )
 
 
 def _keep_nearest(
@@ -692,10 +771,9 @@ def road_distances(
     if not isinstance(clusters, gpd.GeoDataFrame):
         raise SchemaError("Layer 'clusters' must be a GeoDataFrame.")
     parks = hub_parks(parks, major_only=major_only)
-    s_pts = _site_points(clusters, "clusters", graph.crs)
-    p_pts = _site_points(parks, "parks", graph.crs)
-    s_edge, s_snap, s_along = _snap(graph, s_pts)
-    p_edge, p_snap, p_along = _snap(graph, p_pts)
+    s_pts, p_pts, (s_edge, s_snap, s_along), (p_edge, p_snap, p_along) = _snap_sites(
+        graph, clusters, parks
+    )
     net = _network_m(graph, p_edge, p_along, s_edge, s_along)
     road_m = net + p_snap[:, None] + s_snap[None, :]
     # sites are points here: the straight line is plain Pythagoras, as GEOS computes it

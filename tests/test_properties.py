@@ -316,6 +316,45 @@ def test_road_distance_at_least_straight_between_snapped_points(case):
     assert (snaps <= 1e-6).all(), snaps.tolist()
 
 
+@st.composite
+def snap_cases(draw: st.DrawFn) -> dict:
+    """Random roads (short and long, crossing or not) and points near, on and far from them."""
+    n = draw(st.integers(1, 60))
+    coord = st.floats(0, 20_000, allow_nan=False)
+    ends = draw(hnp.arrays(float, (n, 4), elements=coord))
+    # a few long roads next to many short ones: blocks of very different sizes
+    short = draw(hnp.arrays(np.bool_, n))
+    ends[short, 2:] = ends[short, :2] + (ends[short, 2:] - 10_000) / 40
+    pts = draw(
+        hnp.arrays(float, (draw(st.integers(1, 40)), 2), elements=st.floats(-30_000, 50_000))
+    )
+    return {"ends": ends, "pts": pts, "on_vertex": draw(st.booleans())}
+
+
+@settings(PROPS, max_examples=40)
+@given(case=snap_cases())
+def test_snapping_finds_the_nearest_edge(case):
+    e = case["ends"]
+    lines = shapely.linestrings(np.stack([e[:, :2] + [_X, _Y], e[:, 2:] + [_X, _Y]], axis=1))
+    lines = lines[shapely.length(lines) > 30]  # longer than the 20 m join tolerance
+    if not len(lines):
+        reject()
+    try:
+        graph = network.build_graph(gpd.GeoDataFrame(geometry=lines, crs=3405))
+    except network.SchemaError:
+        reject()
+    xy = case["pts"] + [_X, _Y]
+    if case["on_vertex"]:
+        xy = np.r_[xy, graph.nodes_xy[:5]]
+    pts = shapely.points(xy)
+    edge, snap, along = network._snap(graph, pts)
+    brute = shapely.distance(pts[:, None], graph.edge_geometry[None, :])
+    np.testing.assert_allclose(snap, brute.min(axis=1), rtol=0, atol=1e-9)
+    # of equally near edges the lowest number
+    np.testing.assert_array_equal(edge, np.argmax(brute <= brute.min(axis=1)[:, None], axis=1))
+    assert ((along >= 0) & (along <= graph.edge_length_m[edge])).all()
+
+
 # ---------------------------------------------------------------------------------------------
 # results do not depend on row order
 
