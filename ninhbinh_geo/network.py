@@ -3,8 +3,9 @@
 :func:`build_graph` turns a line layer into a reusable :class:`RoadGraph`: the lines are split
 where they cross (GEOS noding), line ends closer than ``tolerance_m`` are joined, a dangling end
 closer than ``tolerance_m`` to another road is tied to it, and the edges go into a sparse
-matrix (lengths in metres, in a metric CRS), with an STRtree of the edges for snapping sites
-onto roads. :func:`road_distances` then runs
+matrix (lengths in metres, in a metric CRS), with a spatial index of the edges (an STRtree of
+the bounding boxes of blocks of nearby edges) for snapping sites onto roads.
+:func:`road_distances` then runs
 :func:`scipy.sparse.csgraph.dijkstra` *from the parks* (one search per park node, all at
 once), so 1,000 clusters cost no more than 10: the sites are only looked up in the result.
 
@@ -44,6 +45,10 @@ _CLASS_COLUMNS = ("loai_duong", "road_class")
 # Nodes a block of the edge index spans: 16 consecutive Morton numbers are a patch of about
 # 4 × 4 nodes, whose edges a query box of half an edge meets in one to four blocks.
 _BLOCK_NODES = 16
+# Up to this many edges an STRtree of the edges themselves is cheap to build, and its
+# nearest-neighbour search snaps faster than the block passes where sites lie far from a
+# few long roads (the embedded national and provincial roads: 61 edges).
+_EDGE_TREE_MAX_EDGES = 5_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +68,7 @@ class _EdgeIndex:
     start: np.ndarray  # (n_blocks + 1,): where each block starts in ``edges``
     tree: shapely.STRtree  # of the block boxes
     radius_m: float  # first query radius: half the middle edge length
+    edge_tree: shapely.STRtree | None  # of the edges, on small graphs only
 
     @classmethod
     def build(cls, graph: RoadGraph) -> _EdgeIndex:
@@ -74,7 +80,10 @@ class _EdgeIndex:
         order = np.argsort(block, kind="stable")
         counts = np.bincount(block)
         start = np.r_[0, np.cumsum(counts[counts > 0])]
-        bounds = tuple(np.take(shapely.bounds(graph.edge_geometry).T, order, axis=1))
+        bounds = graph.edge_bounds
+        if bounds is None:
+            bounds = shapely.bounds(graph.edge_geometry)
+        bounds = tuple(np.take(bounds.T, order, axis=1))
         first = start[:-1]
         boxes = shapely.box(
             np.minimum.reduceat(bounds[0], first),
@@ -85,7 +94,10 @@ class _EdgeIndex:
         # in a dense network most sites lie closer than half an edge to a road
         mid = graph.n_edges // 2
         radius = float(np.partition(graph.edge_length_m, mid)[mid]) / 2
-        return cls(order, bounds, start, shapely.STRtree(boxes), radius)
+        edge_tree = None
+        if graph.n_edges <= _EDGE_TREE_MAX_EDGES:
+            edge_tree = shapely.STRtree(graph.edge_geometry)
+        return cls(order, bounds, start, shapely.STRtree(boxes), radius, edge_tree)
 
     def positions(self, i_block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions in ``edges`` of every edge of the blocks, and how many each block has."""
@@ -136,6 +148,9 @@ class RoadGraph:
         LineString of every edge in ``crs`` (used to snap sites onto roads).
     edge_time_s : numpy.ndarray or None
         Travel time of every edge in seconds when speeds were given.
+    edge_bounds : numpy.ndarray or None
+        ``(n_edges, 4)`` bounding box of every edge (xmin, ymin, xmax, ymax) in ``crs``;
+        taken from the geometries when None.
     tolerance_m : float
         Distance under which line ends were joined.
     excluded_rows : int
@@ -152,6 +167,7 @@ class RoadGraph:
     edge_length_m: np.ndarray
     edge_geometry: np.ndarray
     edge_time_s: np.ndarray | None = None
+    edge_bounds: np.ndarray | None = None
     tolerance_m: float = 0.0
     excluded_rows: int = 0
     connectors: int = 0
@@ -269,12 +285,23 @@ def _cluster_points(xy: np.ndarray, tolerance_m: float) -> tuple[np.ndarray, np.
     return lab[inverse], centre
 
 
-def _endpoints(pieces: np.ndarray) -> np.ndarray:
-    """Return the start points of all pieces, then their end points, as one (2m, 2) array."""
+def _endpoints(pieces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start points of all pieces, then their end points, as one (2m, 2) array; their bounds.
+
+    The bounds ((m, 4): xmin, ymin, xmax, ymax) come from the same coordinates, so that the
+    edge index never has to visit the geometries again.
+    """
     coords = shapely.get_coordinates(pieces)
     last = np.cumsum(shapely.get_num_coordinates(pieces)) - 1
     first = np.r_[0, last[:-1] + 1]
-    return np.vstack([coords[first], coords[last]])
+    x, y = coords[:, 0], coords[:, 1]
+    bounds = np.c_[
+        np.minimum.reduceat(x, first),
+        np.minimum.reduceat(y, first),
+        np.maximum.reduceat(x, first),
+        np.maximum.reduceat(y, first),
+    ]
+    return np.vstack([coords[first], coords[last]]), bounds
 
 
 def _connectors(
@@ -343,8 +370,9 @@ def build_graph(
     the drawn lines by up to ``tolerance_m`` per junction. Self-loops are dropped and of
     parallel edges between the same two nodes the shortest is kept, since neither changes a
     shortest path. Nodes are numbered along a Morton curve (near on the ground, near in
-    memory: faster searches), and the STRtree of edges that every :func:`road_distances`
-    call snaps onto is built here, once.
+    memory: faster searches), and the edge index that every :func:`road_distances` call
+    snaps with (an STRtree of the boxes of blocks of edges near each other) is built here,
+    once.
 
     Parameters
     ----------
@@ -427,7 +455,7 @@ def build_graph(
         if min(speeds_kmh.values()) <= 0:
             raise SchemaError("speeds_kmh must be positive (km/h).")
     metric = to_metric(roads, "roads", crs=crs)
-    parts, row, (u, v, length, geoms), nodes_xy, n_links = _edge_list(
+    parts, row, (u, v, length, geoms, bounds), nodes_xy, n_links = _edge_list(
         np.asarray(metric.geometry.values), tolerance_m
     )
     u, v, nodes_xy, matrix, comp = _assemble(u, v, length, nodes_xy)
@@ -446,6 +474,7 @@ def build_graph(
         edge_length_m=length,
         edge_geometry=geoms,
         edge_time_s=edge_time_s,
+        edge_bounds=bounds,
         tolerance_m=float(tolerance_m),
         excluded_rows=excluded,
         connectors=n_links,
@@ -457,13 +486,11 @@ def build_graph(
 
 def _edge_list(
     lines: np.ndarray, tolerance_m: float
-) -> tuple[
-    np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray, int
-]:
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...], np.ndarray, int]:
     """Turn lines (metric CRS) into an edge list: the geometric stage of :func:`build_graph`.
 
     Returns the non-empty parts of ``lines`` and the row of each, the edges ``(u, v,
-    length_m, geometry)`` (noded, ends joined, self-loops and longer parallels dropped),
+    length_m, geometry, bounds)`` (noded, ends joined, self-loops and longer parallels dropped),
     the node coordinates and the number of connectors added.
     """
     parts, row = shapely.get_parts(lines, return_index=True)
@@ -471,7 +498,7 @@ def _edge_list(
     parts, row = parts[nonzero], row[nonzero]
     noded = shapely.get_parts(shapely.node(shapely.multilinestrings(parts)))
     noded = noded[shapely.length(noded) > 0]
-    ends = _endpoints(noded)
+    ends, bounds = _endpoints(noded)
     labels, nodes_xy = _cluster_points(ends, tolerance_m)
     links = np.empty(0, dtype=object)
     if tolerance_m > 0:
@@ -479,7 +506,7 @@ def _edge_list(
     if len(links):
         noded = shapely.get_parts(shapely.node(shapely.multilinestrings(np.r_[noded, links])))
         noded = noded[shapely.length(noded) > 0]
-        ends = _endpoints(noded)
+        ends, bounds = _endpoints(noded)
         labels, nodes_xy = _cluster_points(ends, tolerance_m)
     m = len(noded)
     u, v = labels[:m], labels[m:]
@@ -496,7 +523,8 @@ def _edge_list(
     order = order[keep[order]]
     first = np.r_[True, (a[order][1:] != a[order][:-1]) | (b[order][1:] != b[order][:-1])]
     sel = np.sort(order[first])
-    return parts, row, (u[sel], v[sel], length[sel], noded[sel]), nodes_xy, len(links)
+    edges = (u[sel], v[sel], length[sel], noded[sel], bounds[sel])
+    return parts, row, edges, nodes_xy, len(links)
 
 
 def _spread_bits(x: np.ndarray) -> np.ndarray:
@@ -580,34 +608,50 @@ def _ids(sites: pd.DataFrame) -> np.ndarray:
 def _snap(graph: RoadGraph, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Nearest edge, distance to it (m) and position along it (m from its start node).
 
-    First pass: the edges that come within the index radius (half the median edge) of each
-    point, by the edge index, and exact distances to those. A point whose nearest candidate
-    lies within the radius has no nearer edge, since every edge within the radius is a
-    candidate. Second pass, for the other points (sites far from a sparse network): the
-    distance to the edges of the nearest block is an upper bound of the distance to the
-    nearest edge, so the edges within that bound hold it. Of equally near edges the lowest
-    number wins.
+    On a small graph (up to ``_EDGE_TREE_MAX_EDGES`` edges) the nearest-neighbour search of
+    an STRtree of the edges answers at once; on a larger one :func:`_snap_by_blocks`. Of
+    equally near edges the lowest number wins.
     """
     index, geoms = graph._index, graph.edge_geometry
-    x, y = shapely.get_x(pts), shapely.get_y(pts)
     edge = np.zeros(len(pts), dtype=np.int64)
     snap = np.full(len(pts), np.inf)
+    if index.edge_tree is not None:
+        (i_pt, i_edge), dist = index.edge_tree.query_nearest(pts, return_distance=True)
+        _keep_nearest(edge, snap, i_pt, i_edge, dist)
+    else:
+        _snap_by_blocks(index, geoms, pts, edge, snap)
+    along = shapely.line_locate_point(geoms[edge], pts)
+    # the edge geometry and the joined node may differ by up to tolerance_m
+    return edge, snap, np.clip(along, 0.0, graph.edge_length_m[edge])
+
+
+def _snap_by_blocks(
+    index: _EdgeIndex, geoms: np.ndarray, pts: np.ndarray, edge: np.ndarray, snap: np.ndarray
+) -> None:
+    """Write into ``edge``/``snap`` the nearest edge of every point, by the block index.
+
+    First pass: the edges that come within the index radius (half the middle edge length)
+    of each point, and exact distances to those. A point whose nearest candidate lies
+    within the radius has no nearer edge, since every edge within the radius is a
+    candidate. Second pass, for the other points (sites far from the roads): the distance
+    to the edges of the nearest block is an upper bound of the distance to the nearest
+    edge, so the edges within that bound hold it.
+    """
+    x, y = shapely.get_x(pts), shapely.get_y(pts)
     radius = np.full(len(pts), index.radius_m)
     i_pt, i_edge = index.near(x, y, radius)
     _keep_nearest(edge, snap, i_pt, i_edge, shapely.distance(pts[i_pt], geoms[i_edge]))
     far = np.flatnonzero(~(snap <= radius))
-    if len(far):
-        j_pt, j_block = index.tree.query_nearest(pts[far])
-        pos, size = index.positions(j_block)
-        j_pt, j_edge = np.repeat(j_pt, size), index.edges[pos]
-        bound = np.full(len(far), np.inf)
-        np.minimum.at(bound, j_pt, shapely.distance(pts[far][j_pt], geoms[j_edge]))
-        i_pt, i_edge = index.near(x[far], y[far], bound)
-        dist = shapely.distance(pts[far][i_pt], geoms[i_edge])
-        _keep_nearest(edge, snap, far[i_pt], i_edge, dist)
-    along = shapely.line_locate_point(geoms[edge], pts)
-    # the edge geometry and the joined node may differ by up to tolerance_m
-    return edge, snap, np.clip(along, 0.0, graph.edge_length_m[edge])
+    if not len(far):
+        return
+    j_pt, j_block = index.tree.query_nearest(pts[far])
+    pos, size = index.positions(j_block)
+    j_pt, j_edge = np.repeat(j_pt, size), index.edges[pos]
+    bound = np.full(len(far), np.inf)
+    np.minimum.at(bound, j_pt, shapely.distance(pts[far][j_pt], geoms[j_edge]))
+    i_pt, i_edge = index.near(x[far], y[far], bound)
+    dist = shapely.distance(pts[far][i_pt], geoms[i_edge])
+    _keep_nearest(edge, snap, far[i_pt], i_edge, dist)
 
 
 def _snap_sites(

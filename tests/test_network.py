@@ -310,9 +310,12 @@ def test_speeds_by_road_class():
     assert out["road_min"].iloc[0] == pytest.approx(5.09)
 
 
-def test_box_snapping_equals_nearest_neighbour_search():
+@pytest.mark.parametrize("edge_tree_max", [0, 5_000], ids=["blocks", "edge-tree"])
+def test_box_snapping_equals_nearest_neighbour_search(monkeypatch, edge_tree_max):
     # a jittered 12×12 grid of 200 m: snap radius ~100 m, so the sites below mix points
-    # inside the radius, points far outside it (the search fallback) and points on nodes
+    # inside the radius, points far outside it (the second pass) and points on nodes; the
+    # block index (large graphs) and the STRtree of edges (small ones) both find them
+    monkeypatch.setattr(network, "_EDGE_TREE_MAX_EDGES", edge_tree_max)
     rng = np.random.default_rng(3)
     n, step = 12, 200.0
     xs, ys = np.meshgrid(np.arange(n) * step, np.arange(n) * step)
@@ -327,6 +330,7 @@ def test_box_snapping_equals_nearest_neighbour_search():
     ]
     pts = np.array([Point(p) for p in xy])
     box_edge, box_snap, box_along = network._snap(g, pts)
+    assert (g._index.edge_tree is None) == (edge_tree_max == 0)
     assert (box_snap > g._index.radius_m).sum() > 50  # the second pass did run
     # the same as the nearest-neighbour search of an STRtree of every edge
     (i_pt, nn_edge), nn_snap = shapely.STRtree(g.edge_geometry).query_nearest(
@@ -343,6 +347,8 @@ def test_box_snapping_equals_nearest_neighbour_search():
     np.testing.assert_allclose(box_snap, brute.min(axis=1), rtol=0, atol=1e-9)
     np.testing.assert_array_equal(box_edge, brute.argmin(axis=1))
     np.testing.assert_allclose(box_snap[-20:], 0, atol=1e-9)
+    # the index reads the bounds the noding stage took from the coordinates
+    np.testing.assert_array_equal(g.edge_bounds, shapely.bounds(g.edge_geometry))
 
 
 def test_nodes_are_numbered_along_the_ground():

@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
+import pytest
 import rasterio
 import shapely
 from hypothesis import HealthCheck, Phase, example, given, reject, settings
@@ -331,18 +332,23 @@ def snap_cases(draw: st.DrawFn) -> dict:
     return {"ends": ends, "pts": pts, "on_vertex": draw(st.booleans())}
 
 
+@pytest.mark.parametrize("edge_tree_max", [0, 5_000], ids=["blocks", "edge-tree"])
 @settings(PROPS, max_examples=40)
 @given(case=snap_cases())
-def test_snapping_finds_the_nearest_edge(case):
+def test_snapping_finds_the_nearest_edge(case, edge_tree_max):
     e = case["ends"]
     lines = shapely.linestrings(np.stack([e[:, :2] + [_X, _Y], e[:, 2:] + [_X, _Y]], axis=1))
     lines = lines[shapely.length(lines) > 30]  # longer than the 20 m join tolerance
     if not len(lines):
         reject()
+    saved, network._EDGE_TREE_MAX_EDGES = network._EDGE_TREE_MAX_EDGES, edge_tree_max
     try:
         graph = network.build_graph(gpd.GeoDataFrame(geometry=lines, crs=3405))
     except network.SchemaError:
         reject()
+    finally:
+        network._EDGE_TREE_MAX_EDGES = saved
+    assert (graph._index.edge_tree is None) == (edge_tree_max == 0)
     xy = case["pts"] + [_X, _Y]
     if case["on_vertex"]:
         xy = np.r_[xy, graph.nodes_xy[:5]]
