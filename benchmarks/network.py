@@ -9,36 +9,40 @@ Two graphs:
   park layer (or 4 random points, flagged illustrative, when the datasets are not built).
 
 ``build_graph`` has two stages: the geometric one (noding the lines, joining ends, dropping
-self-loops and longer parallels: ``network._edge_list``) hands on an edge list; the graph one
-(``network._assemble``: nodes renumbered along a Morton curve, the CSR matrix, components)
-turns it into the sparse matrix, and the STRtree of edges used for snapping is built last.
+self-loops and longer parallels: ``network._edge_list``) hands on an edge list (with the
+bounding box of every edge, read from the coordinates it extracts for the end points); the
+graph one (``network._assemble``: nodes renumbered along a Morton curve, the CSR matrix,
+components) turns it into the sparse matrix, and the edge index used for snapping
+(``network._EdgeIndex``: edges in blocks of nearby nodes, an STRtree of the block boxes) is
+built last.
 
 Timed, wall clock, best round of ``--repeat`` (stages interleaved ours/networkx in every
 round so that both meet the same machine load; nothing is reused between rounds except the
 inputs: the edge list, and for networkx our graph object to read the edge list from):
 
-* ours (``ours_same_plan_seconds``): graph from the edge list (``_assemble``) + the STRtree
-  and snap radius (rebuilt every round) + ``road_distances(target="all")``: site points and
+* ours (``ours_same_plan_seconds``): graph from the edge list (``_assemble``) + the edge
+  index (rebuilt every round) + ``road_distances(target="all")``: site points and
   snapping of origins and parks, ONE ``scipy.sparse.csgraph.dijkstra`` call from the 4 parks
   (``indices=`` all of them), lookup of every origin, the output table;
 * networkx, same plan (``networkx_same_plan_seconds``): ``nx.Graph`` built from the same
   edge list, one ``single_source_dijkstra_path_length`` per park (the park joined to its
-  edge as a node), lookup of every origin into an array (no table); plus the same STRtree
-  time and the time of the same snapping code (``network._site_points`` + ``network._snap``
-  for origins and parks; the searches then use those snaps);
+  edge as a node), lookup of every origin into an array (no table); plus the same edge
+  index time and the time of the same snapping code (``network._snap_sites``: points of
+  origins and parks, snapped in one pass; the searches then use those snaps);
 * networkx, naive plan: one ``single_source_dijkstra_path_length`` per origin, timed on a
-  sample of origins and scaled to 1,000 (+ the same graph build, tree and snapping).
+  sample of origins and scaled to 1,000 (+ the same graph build, index and snapping).
 
 ``speedup_vs_networkx`` = networkx same plan ÷ ours, both from the edge list;
 ``speedup_vs_networkx_cpu`` is the same ratio in processor time of this process
 (``time.process_time``, best round), which other work on a shared machine disturbs less.
-``speedup_vs_networkx_search_only`` compares the searches alone (graph, tree and snaps
+``speedup_vs_networkx_search_only`` compares the searches alone (graph, index and snaps
 ready on both sides: the dijkstra call with its park nodes and the lookup, against the
 networkx searches and lookups). The geometric stage both sides need first is reported as
 ``noding_seconds`` and added to networkx in the ``*_end_to_end`` ratios; ``seconds`` is our
-whole run from the line layer (``build_graph``, which includes the STRtree, +
+whole run from the line layer (``build_graph``, which includes the edge index, +
 ``road_distances``). Distances and reachability of all plans are asserted equal (relative
-1e-9, absolute 1e-5 m).
+1e-9, absolute 1e-5 m). The garbage collector is off while a stage is timed (as in
+``timeit``) and a collection runs between stages, untimed.
 
 Run: ``.venv/bin/python benchmarks/network.py [--quick]``. The last line printed is a JSON
 object.
@@ -240,7 +244,7 @@ def run_case(label, layer, origins, parks, *, repeat, naive_sample, tolerance_m,
     ours_km = long["road_km"].to_numpy().reshape(n_p, n_s)
     log(
         f"[{label}] ours: graph from edge list (node order + CSR + components) {t_graph:.4f} s, "
-        f"edge index (STRtree) {t_tree:.4f} s, road_distances (snap + dijkstra from parks + "
+        f"edge index {t_tree:.4f} s, road_distances (snap + dijkstra from parks + "
         f"lookup + table) {t_query:.4f} s -> {t_graph + t_tree + t_query:.4f} s"
     )
     nx_total = t_nx + t_tree + t_snap
@@ -284,7 +288,7 @@ def run_case(label, layer, origins, parks, *, repeat, naive_sample, tolerance_m,
         "build_graph_seconds": round(t_build, 4),
         "noding_seconds": round(t_noding, 4),
         "graph_seconds": round(t_graph, 4),
-        "strtree_seconds": round(t_tree, 4),
+        "edge_index_seconds": round(t_tree, 4),
         "road_distances_seconds": round(t_query, 4),
         "ours_same_plan_seconds": round(ours, 4),
         "seconds": round(ours_e2e, 4),
@@ -394,9 +398,9 @@ def main(argv: list[str] | None = None) -> dict:
         "province": province,
         "quick": args.quick,
         "repeat": args.repeat,
-        "timed": "ours: node order + CSR + components from the edge list, STRtree, "
+        "timed": "ours: node order + CSR + components from the edge list, edge index, "
         "road_distances (snapping, one dijkstra from all parks, lookup, table); networkx: "
-        "nx.Graph from the same edge list, one search per park, lookup, + the same STRtree "
+        "nx.Graph from the same edge list, one search per park, lookup, + the same edge index "
         "and snapping; noding of the line layer added to both in the *_end_to_end ratios",
         "total_benchmark_seconds": round(time.perf_counter() - start, 1),
         "peak_rss_mb": round(peak_mb, 1),
