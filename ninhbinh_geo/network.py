@@ -559,7 +559,9 @@ def _assemble(
     matrix = _csr(u, v, length, n)
     # the matrix is symmetric: its strong components are the pieces, found without the
     # transpose that directed=False builds
-    _, comp = connected_components(matrix, directed=True, connection="strong")
+    n_comp, comp = connected_components(matrix, directed=True, connection="strong")
+    if n_comp == 1:
+        return u, v, nodes_xy, matrix, comp
     # relabel so that 0 is the piece with most road length: stable across runs and useful
     comp_len = np.bincount(comp[u], length, minlength=comp.max() + 1)
     rank = np.empty_like(comp_len, dtype=np.int64)
@@ -676,9 +678,14 @@ def _keep_nearest(
     """Write into ``edge``/``snap`` the nearest candidate of each point (lowest edge on ties)."""
     if not len(i_pt):
         return
-    order = np.lexsort((i_edge, dist, i_pt))
-    order = order[np.r_[True, i_pt[order][1:] != i_pt[order][:-1]]]
-    edge[i_pt[order]], snap[i_pt[order]] = i_edge[order], dist[order]
+    if (i_pt[1:] < i_pt[:-1]).any():  # the trees answer point by point; sort otherwise
+        order = np.argsort(i_pt, kind="stable")
+        i_pt, i_edge, dist = i_pt[order], i_edge[order], dist[order]
+    start = np.flatnonzero(np.r_[True, i_pt[1:] != i_pt[:-1]])
+    best = np.minimum.reduceat(dist, start)
+    tied = dist == np.repeat(best, np.diff(np.r_[start, len(i_pt)]))
+    lowest = np.minimum.reduceat(np.where(tied, i_edge, np.iinfo(i_edge.dtype).max), start)
+    edge[i_pt[start]], snap[i_pt[start]] = lowest, best
 
 
 def _with_sources(

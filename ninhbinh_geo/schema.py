@@ -618,7 +618,8 @@ def hub_parks(
     Returns
     -------
     geopandas.GeoDataFrame
-        The selected rows, unchanged.
+        The selected rows, unchanged (the layer itself when every row is selected: copy it
+        before changing it).
 
     Raises
     ------
@@ -644,6 +645,9 @@ def hub_parks(
             f"Layer 'parks' lacks columns {missing}; load it with ninhbinh_geo.datasets."
         )
     for col in ("site_id", "name_vi"):
+        values = [v for v in parks[col].tolist() if not pd.isna(v)]
+        if len(set(values)) == len(values):  # (a set is fast on the few rows of a park layer)
+            continue
         dup = parks[col].duplicated(keep=False) & parks[col].notna()
         if dup.any():
             raise SchemaError(
@@ -667,9 +671,11 @@ def hub_parks(
                 "Layer 'parks' has no column 'major' to pick the hub parks; add it, pass "
                 "park_names=[...], or pass major_only=False."
             )
-        parks = parks[parks["major"].fillna(False).astype(bool)]
-        if parks.empty:
+        major = parks["major"].fillna(False).astype(bool).to_numpy()
+        if not major.any():
             raise SchemaError(
                 "Layer 'parks': no row has major=True; mark the hubs or pass major_only=False."
             )
+        if not major.all():
+            parks = parks[major]
     return parks

@@ -361,3 +361,13 @@ def test_nodes_are_numbered_along_the_ground():
     u, v = g.edge_nodes[:, 0], g.edge_nodes[:, 1]
     np.testing.assert_allclose(np.asarray(g.matrix[u, v]).ravel(), g.edge_length_m)
     np.testing.assert_allclose(np.hypot(*(g.nodes_xy[u] - g.nodes_xy[v]).T), g.edge_length_m)
+
+
+def test_keep_nearest_takes_the_lowest_edge_of_equally_near_ones_in_any_order():
+    edge, snap = np.zeros(3, dtype=np.int64), np.full(3, np.inf)
+    i_pt = np.array([2, 0, 2, 0, 0, 2])
+    i_edge = np.array([9, 4, 3, 7, 2, 5])
+    dist = np.array([1.0, 5.0, 1.0, 0.5, 0.5, 2.0])
+    network._keep_nearest(edge, snap, i_pt, i_edge, dist)
+    assert edge.tolist() == [2, 0, 3]  # point 1 had no candidate: left as it was
+    assert snap.tolist() == [0.5, np.inf, 1.0]

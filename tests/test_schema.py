@@ -313,3 +313,33 @@ def test_no_active_geometry_column():
     frame = gpd.GeoDataFrame(pd.DataFrame(_sites().drop(columns="geometry")))
     with pytest.raises(SchemaError, match=r"has no active geometry column.*set_geometry"):
         schema.validate_sites(frame)
+
+
+def _parks(**overrides: object) -> gpd.GeoDataFrame:
+    data = {
+        "site_id": ["KCN-A", "KCN-B", "KCN-C"],
+        "name_vi": ["KCN A", "KCN B", "KCN C"],
+        "major": pd.array([True, pd.NA, False], dtype="boolean"),
+    }
+    data.update(overrides)
+    geoms = [Point(105.9 + 0.1 * i, 20.3) for i in range(3)]
+    return gpd.GeoDataFrame(data, geometry=geoms, crs=4326, index=[5, 6, 7])
+
+
+def test_hub_parks_selects_major_and_refuses_repeated_parks():
+    parks = _parks()
+    hubs = schema.hub_parks(parks)
+    assert hubs.index.tolist() == [5]  # unknown (NA) is not a hub
+    pd.testing.assert_frame_equal(hubs, parks.loc[[5]])
+    everyone = parks.assign(major=True)
+    assert schema.hub_parks(everyone).index.tolist() == [5, 6, 7]
+    assert schema.hub_parks(parks, major_only=False).index.tolist() == [5, 6, 7]
+    assert schema.hub_parks(parks, park_names=["KCN C", "KCN-B"]).index.tolist() == [6, 7]
+    # two parks without a name are not the same park; two with one id are
+    assert len(schema.hub_parks(_parks(name_vi=[None, None, "KCN C"]), major_only=False)) == 3
+    with pytest.raises(
+        SchemaError, match=r"'site_id': 'KCN-A' appear more than once \(rows 5, 7\)"
+    ):
+        schema.hub_parks(_parks(site_id=["KCN-A", "KCN-B", "KCN-A"]))
+    with pytest.raises(SchemaError, match="no row has major=True"):
+        schema.hub_parks(parks.assign(major=False))
