@@ -561,7 +561,7 @@ def _assemble(
     # transpose that directed=False builds
     n_comp, comp = connected_components(matrix, directed=True, connection="strong")
     if n_comp == 1:
-        return u, v, nodes_xy, matrix, comp
+        return u, v, nodes_xy, matrix, comp.astype(np.int64)
     # relabel so that 0 is the piece with most road length: stable across runs and useful
     comp_len = np.bincount(comp[u], length, minlength=comp.max() + 1)
     rank = np.empty_like(comp_len, dtype=np.int64)
@@ -833,8 +833,8 @@ def road_distances(
     straight_m = np.sqrt(dx * dx + dy * dy)
     s_comp = graph.component[graph.edge_nodes[s_edge, 0]]
     p_comp = graph.component[graph.edge_nodes[p_edge, 0]]
-    p_ids = parks["site_id"].astype(str).to_numpy()
-    p_names = parks["name_vi"].astype(str).to_numpy()
+    p_ids = np.array([str(x) for x in parks["site_id"].tolist()], dtype=object)
+    p_names = np.array([str(x) for x in parks["name_vi"].tolist()], dtype=object)
 
     minutes = None
     if graph.edge_time_s is not None:
@@ -863,6 +863,9 @@ def road_distances(
 
     if target == "all":
         n_p, n_s = road_m.shape
+        road_km, straight_km = road_m.ravel() / 1000, straight_m.ravel() / 1000
+        with np.errstate(divide="ignore", invalid="ignore"):  # a site on its park: NaN/inf
+            detour = road_km / straight_km
         out = pd.DataFrame(
             {
                 "site_id": np.tile(_ids(clusters), n_p),
@@ -870,14 +873,14 @@ def road_distances(
                 "park_name": np.repeat(p_names, n_s),
                 "snap_m": np.tile(s_snap, n_p),
                 "park_snap_m": np.repeat(p_snap, n_s),
-                "road_km": road_m.ravel() / 1000,
-                "road_straight_km": straight_m.ravel() / 1000,
+                "road_km": road_km,
+                "road_straight_km": straight_km,
                 "component": np.tile(s_comp, n_p),
                 "park_component": np.repeat(p_comp, n_s),
                 "road_reason": reason.ravel(),
+                "detour_ratio": detour,
             }
         )
-        out["detour_ratio"] = out["road_km"] / out["road_straight_km"]
         if minutes is not None:
             out["road_min"] = minutes.ravel()
         return out
