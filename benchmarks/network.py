@@ -20,10 +20,11 @@ Timed, wall clock, best round of ``--repeat`` (stages interleaved ours/networkx 
 round so that both meet the same machine load; nothing is reused between rounds except the
 inputs: the edge list, and for networkx our graph object to read the edge list from):
 
-* ours (``ours_same_plan_seconds``): graph from the edge list (``_assemble``) + the edge
-  index (rebuilt every round) + ``road_distances(target="all")``: site points and
-  snapping of origins and parks, ONE ``scipy.sparse.csgraph.dijkstra`` call from the 4 parks
-  (``indices=`` all of them), lookup of every origin, the output table;
+* ours (``ours_same_plan_seconds``): graph from the edge list (``_assemble``, a new
+  ``RoadGraph`` every round) + the edge index of that graph + ``road_distances(target=
+  "all")`` on it: site points and snapping of origins and parks, ONE
+  ``scipy.sparse.csgraph.dijkstra`` call from the 4 parks (``indices=`` all of them),
+  lookup of every origin, the output table;
 * networkx, same plan (``networkx_same_plan_seconds``): ``nx.Graph`` built from the same
   edge list, one ``single_source_dijkstra_path_length`` per park (the park joined to its
   edge as a node), lookup of every origin into an array (no table); plus the same edge
