@@ -326,6 +326,9 @@ def _analyse(options: ReviewOptions, tick: Callable[[str], None], staging: Path)
                 "straight_km",
                 "straight_km_points",
                 "road_km",
+                # the park the road distance runs to: the nearest by road, which is not the
+                # nearest in a straight line where that one lies far from the road layer
+                "road_park",
                 "snap_m",
                 "detour_ratio",
                 "is_satellite",

@@ -184,3 +184,7 @@ def test_tables_agree_with_layers(reviewed):
     assert len(prox) == len(clusters)
     merged = prox.set_index("site_id")["straight_km"]
     assert merged.to_numpy() == pytest.approx(clusters.loc[merged.index, "straight_km"].to_numpy())
+    # a road distance names the park it runs to, which may not be the straight-line nearest
+    by_road = prox.set_index("site_id")["road_park"]
+    assert (by_road == clusters.loc[by_road.index, "road_park"]).all()
+    assert (by_road != prox.set_index("site_id")["nearest_park"]).any()
