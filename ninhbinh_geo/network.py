@@ -646,13 +646,14 @@ def _snap_by_blocks(
     far = np.flatnonzero(~(snap <= radius))
     if not len(far):
         return
-    j_pt, j_block = index.tree.query_nearest(pts[far])
+    far_pts = pts[far]
+    j_pt, j_block = index.tree.query_nearest(far_pts)
     pos, size = index.positions(j_block)
     j_pt, j_edge = np.repeat(j_pt, size), index.edges[pos]
     bound = np.full(len(far), np.inf)
-    np.minimum.at(bound, j_pt, shapely.distance(pts[far][j_pt], geoms[j_edge]))
+    np.minimum.at(bound, j_pt, shapely.distance(far_pts[j_pt], geoms[j_edge]))
     i_pt, i_edge = index.near(x[far], y[far], bound)
-    dist = shapely.distance(pts[far][i_pt], geoms[i_edge])
+    dist = shapely.distance(far_pts[i_pt], geoms[i_edge])
     _keep_nearest(edge, snap, far[i_pt], i_edge, dist)
 
 
