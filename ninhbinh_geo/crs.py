@@ -21,6 +21,7 @@ __all__ = [
     "ZONE_CRS",
     "assert_metric",
     "pick_zone",
+    "project_checked",
     "to_metric",
     "to_storage",
 ]
@@ -170,6 +171,37 @@ def to_metric(
     """
     assert_metric(crs)
     check_coordinates(gdf, layer)
+    return gdf.to_crs(crs)
+
+
+def project_checked(gdf: gpd.GeoDataFrame, crs: str = METRIC_CRS) -> gpd.GeoDataFrame:
+    """Reproject a layer already checked at the door, without checking it again.
+
+    Public functions check their input layers once (:func:`check_coordinates`, or
+    :func:`to_metric`, which calls it); the helpers they call inside take the checked frames and
+    reproject them with this function. It is :meth:`geopandas.GeoDataFrame.to_crs` and nothing
+    else, named so that a reader sees the layer was checked upstream.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        A layer with a CRS whose coordinates were checked.
+    crs : str, default "EPSG:3405"
+        The target CRS.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Same rows and index, in ``crs``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame(geometry=[Point(105.97, 20.25)], crs=4326)
+    >>> project_checked(g).crs.to_epsg()
+    3405
+    """
     return gdf.to_crs(crs)
 
 
