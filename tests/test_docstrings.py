@@ -10,7 +10,11 @@ import pytest
 
 import ninhbinh_geo
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(ninhbinh_geo.__path__))
+# Subpackages and their modules too (``io.encodings``, ``staticmap.furniture`` …).
+MODULES = sorted(
+    m.name.removeprefix("ninhbinh_geo.")
+    for m in pkgutil.walk_packages(ninhbinh_geo.__path__, prefix="ninhbinh_geo.")
+)
 
 
 def test_every_module_is_listed():
