@@ -22,7 +22,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
+import data_basemap
 import data_iip
+import data_population
+import data_protected
 import geopandas as gpd
 import pandas as pd
 import pyogrio
@@ -626,8 +629,13 @@ def main(argv: list[str] | None = None) -> int:
     roads = build_roads(shared, out, b["province"])
     facts = build_facts(shared, out)
     sites, _ = build_inventory(shared, out, b["districts"], b["former"])
+    protected = data_protected.build_protected(shared, out)
+    data_population.build_population(shared, out, b["province"])
+    places = data_basemap.build_places(shared, out, b["province"], b["districts"])
+    rivers = data_basemap.build_rivers(shared, out, b["province"])
     print(f"province 1, former provinces {len(b['former'])}, districts {len(b['districts'])}")
     print(f"coastline {len(coast)} lines, roads {len(roads)} lines, facts {len(facts)} rows")
+    print(f"protected areas {len(protected)}, places {len(places)}, rivers {len(rivers)} lines")
     print(sites.groupby(["former_province", "kind"]).size().unstack(fill_value=0))
     print(sites["location_accuracy"].value_counts())
     return 0
