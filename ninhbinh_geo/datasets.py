@@ -38,6 +38,7 @@ from .schema import validate_sites
 __all__ = [
     "DATASETS",
     "NOMINAL_AREA_HA",
+    "POPULATION_YEARS",
     "get_path",
     "load_clusters",
     "load_coastline",
@@ -46,16 +47,14 @@ __all__ = [
     "load_facts",
     "load_former_provinces",
     "load_parks",
-    "load_province",
-    "load_roads",
-    "load_sites",
-    # added for issues 12-15
-    "POPULATION_YEARS",
     "load_pending_sites",
     "load_places",
     "load_population",
     "load_protected_areas",
+    "load_province",
     "load_rivers",
+    "load_roads",
+    "load_sites",
     "population_path",
 ]
 
@@ -508,7 +507,7 @@ def load_protected_areas() -> gpd.GeoDataFrame:
 def population_path(year: int) -> Path:
     """Return the path of the WorldPop population raster of ``year`` (2000 or 2020).
 
-    One band, EPSG:4326, cells of 30 arc-seconds (about 0.87 × 0.93 km here), people per cell
+    One band, EPSG:4326, cells of 30 arc-seconds (about 0.87 × 0.92 km here), people per cell
     (float32, nodata −99999), covering the province plus 5 km; the tags carry ``source``,
     ``licence`` (CC BY 4.0), ``credit`` (required by WorldPop), ``source_date``, ``units``
     and ``year``.

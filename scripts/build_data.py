@@ -4,10 +4,14 @@ Run from the repository root::
 
     python scripts/build_data.py --shared ../shared
 
-It rewrites ``data/boundaries``, ``data/roads``, ``data/facts`` and ``data/inventory`` (never
-``data/hazard`` or ``data/rules``, which other scripts own). Every output is derived (clipped,
-dissolved, columns selected and renamed, coordinates rounded to 6 decimals, re-encoded), carries
-the provenance columns ``source``, ``source_url``, ``source_date``, ``licence``, ``accuracy``
+It rewrites ``data/boundaries``, ``data/roads``, ``data/facts``, ``data/inventory`` and, through
+its sibling modules, ``data/protected`` (``data_protected``), ``data/population``
+(``data_population``), ``data/places`` and ``data/hydro`` (``data_basemap``); never
+``data/hazard`` or ``data/rules``, which other scripts own. The IIP portal's points are matched
+to the inventory in ``data_iip`` following the reviewed table ``scripts/iip_matches.csv``;
+names are folded in ``data_names`` and every file is written by ``data_write``. Every output
+is derived (clipped, dissolved, columns selected and renamed, coordinates rounded to 6
+decimals, re-encoded), carries the provenance columns ``source``, ``source_url``, ``source_date``, ``licence``, ``accuracy``
 and is described in the folder's ``SOURCES.md``. The site inventory is curated row by row in
 ``scripts/inventory_curation.csv``: the script checks that each curated site points at a real
 row of the source tables and that each URL it cites appears in them, so the CSV is reproducible.
@@ -573,7 +577,9 @@ def _commune_points(shared: Path) -> gpd.GeoDataFrame:
 def _accuracy_counts(sites: pd.DataFrame) -> pd.DataFrame:
     """Sites at an approximate (or better) location / all sites, per kind and former province."""
     good = sites["location_accuracy"] != "illustrative"
-    table = sites.assign(good=good).groupby(["kind", "former_province"])["good"].agg(["sum", "size"])
+    table = (
+        sites.assign(good=good).groupby(["kind", "former_province"])["good"].agg(["sum", "size"])
+    )
     table.loc[("all", "all"), :] = [int(good.sum()), len(sites)]
     return table.astype(int).rename(columns={"sum": "approximate", "size": "sites"})
 

@@ -197,17 +197,29 @@ def candidates(
                     "earlier_km": round(e_km, 1) if not math.isnan(e_km) else math.nan,
                 }
             )
-    return pd.DataFrame(
-        rows, columns=["iip_code", "site_id", "basis", "district_km", "earlier_km"]
-    )
+    return pd.DataFrame(rows, columns=["iip_code", "site_id", "basis", "district_km", "earlier_km"])
 
 
 def read_decisions(path: Path = MATCHES) -> pd.DataFrame:
-    """The hand-reviewed table of decisions (``scripts/iip_matches.csv``)."""
+    """The hand-reviewed table of decisions (``scripts/iip_matches.csv``).
+
+    Columns: ``iip_code``, ``iip_name``, ``decision`` (:data:`DECISIONS`), ``site_id`` (the
+    inventory site, or the new id of an added row), ``match_basis`` (:data:`BASES`),
+    ``use_point`` (``yes``/``no``: take the portal point as the site's location),
+    ``status`` (added rows only; empty = not known, the row goes to ``sites_pending.csv``),
+    ``district_km`` and ``earlier_km`` (as recomputed by :func:`candidates`),
+    ``basis_note`` (appended to ``location_basis``) and ``note`` (the reviewer's reason).
+    """
     table = pd.read_csv(path, dtype=str, keep_default_na=False).map(nfc)
     for col in ("district_km", "earlier_km"):
         table[col] = pd.to_numeric(table[col].replace("", None)).astype(float)
-    bad = ~table["decision"].isin(DECISIONS) | ~table["match_basis"].isin(BASES)
+    bad = (
+        ~table["decision"].isin(DECISIONS)
+        | ~table["match_basis"].isin(BASES)
+        | ~table["use_point"].isin(["yes", "no", ""])
+        | ~table["status"].isin(["", "planned", "established", "operating"])
+        | ((table["status"] != "") & (table["decision"] != "add"))
+    )
     if bad.any():
         raise SystemExit(f"iip_matches.csv: bad decision or basis in rows {list(table.index[bad])}")
     return table
@@ -253,13 +265,29 @@ def check_decisions(
             problems.append(f"candidate {key} ({c['basis']}) has no row: review it")
             continue
         row = pairs.loc[key]
-        if row["decision"] != "reject" and row["match_basis"] != "manual" and (
-            row["match_basis"] != c["basis"]
+        if (
+            row["decision"] != "reject"
+            and row["match_basis"] != "manual"
+            and (row["match_basis"] != c["basis"])
         ):
             problems.append(f"{key}: basis now {c['basis']!r}, table says {row['match_basis']!r}")
         for col in ("district_km", "earlier_km"):
             if not _same_km(float(row[col]), float(c[col])):
                 problems.append(f"{key}: {col} now {c[col]}, table says {row[col]}")
+    taken_points = table[table["decision"].isin(["match", "part"]) & (table["use_point"] == "yes")]
+    far = taken_points[taken_points["district_km"] > MAX_DISTRICT_KM]
+    for _, row in far.iterrows():
+        if not row["note"].startswith("exception:"):
+            problems.append(
+                f"{row['site_id']}: point {row['district_km']} km from its former district; "
+                "take another point or explain in a note starting 'exception:'"
+            )
+    unexplained = table[(table["earlier_km"] > MAX_EARLIER_KM) & (table["note"] == "")]
+    for _, row in unexplained.iterrows():
+        problems.append(
+            f"{row['site_id']}: {row['earlier_km']} km from its earlier point; say in a note "
+            "which point is kept and why"
+        )
     if problems:
         raise SystemExit("scripts/iip_matches.csv needs a review:\n  " + "\n  ".join(problems))
 
@@ -342,6 +370,8 @@ def apply_decisions(
                 label = "phase I on the IIP portal" if d["decision"] == "part" else "IIP portal"
                 alt = f"{_area_text(p['area_ha'])} ({label}, {p['updated']})"
         out.loc[i, "area_alt"] = "; ".join(x for x in (s["area_alt"], alt) if x)
+    unlinked = ~out["site_id"].isin(linked["site_id"])
+    out.loc[unlinked, "location_basis"] += "; no record of the IIP portal matches the site"
     out["accuracy"] = out["location_accuracy"]
     return out
 
@@ -375,22 +405,31 @@ def _former_district(
     if named:
         district = next((d for d in in_prov.index if fold(d) == fold(named.group(1))), "")
         if district:
-            note = [] if district == by_shape else [
-                f"district from the record's address ({named.group(0)}); the point lies "
-                f"{d_km[district]:.1f} km from its coarse pre-2013 shape"
-            ]
+            note = (
+                []
+                if district == by_shape
+                else [
+                    f"district from the record's address ({named.group(0)}); the point lies "
+                    f"{d_km[district]:.1f} km from its coarse pre-2013 shape"
+                ]
+            )
             return district, note
     name = site_key(p["name_vi"])[1]
     same = communes[communes["key"] == name]
     if len(same):
         km = same.geometry.distance(geom) / 1000
         if km.min() <= NAMED_COMMUNE_KM:
-            district = str(same.loc[km.idxmin(), "district_name"])
-            note = [] if district == by_shape else [
-                f"district of the commune the site is named after ({same.loc[km.idxmin(), 'commune']}, "
-                f"label point {km.min():.1f} km away, tnmt-nb 2024); the coarse pre-2013 shapes "
-                f"put the point in {by_shape}"
-            ]
+            near = same.loc[km.idxmin()]
+            district = str(near["district_name"])
+            note = (
+                []
+                if district == by_shape
+                else [
+                    f"district of the commune the site is named after ({near['commune']}, label "
+                    f"point {km.min():.1f} km away, tnmt-nb 2024); the coarse pre-2013 shapes put "
+                    f"the point in {by_shape}"
+                ]
+            )
             return district, note
     notes = []
     if d_km.iloc[0] > 0:

@@ -12,7 +12,6 @@ import math
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import rasterio
 import rasterio.features
 import rasterio.windows
@@ -109,6 +108,7 @@ def build_population(shared: Path, out: Path, province: gpd.GeoDataFrame) -> dic
             description=f"population count {year} (people per ~1 km cell, UN-adjusted)",
         )
         total = province_total(path, province)
-        print(f"population {year}: {data.shape[1]} x {data.shape[0]} cells, {total:,.0f} in the province")
+        size = f"{data.shape[1]} x {data.shape[0]} cells"
+        print(f"population {year}: {size}, {total:,.0f} people in the province")
         written[year] = path
     return written

@@ -104,9 +104,7 @@ def build_protected(shared: Path, out: Path) -> gpd.GeoDataFrame:
     )
     gdf["area_ha"] = (gdf.to_crs(METRIC).area / 1e4).round(1)
     gdf = provenance(gdf, LEGOCITY_HERITAGE)
-    gdf["note"] = (
-        "polygon as drawn in the source (not simplified); area_ha computed in EPSG:3405"
-    )
+    gdf["note"] = "polygon as drawn in the source (not simplified); area_ha computed in EPSG:3405"
     gdf = gdf.sort_values("area_id", ignore_index=True)
     write_geojson(gdf, out / "protected/protected_areas.geojson")
     return gdf
