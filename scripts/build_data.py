@@ -11,10 +11,11 @@ its sibling modules, ``data/protected`` (``data_protected``), ``data/population`
 to the inventory in ``data_iip`` following the reviewed table ``scripts/iip_matches.csv``;
 names are folded in ``data_names`` and every file is written by ``data_write``. Every output
 is derived (clipped, dissolved, columns selected and renamed, coordinates rounded to 6
-decimals, re-encoded), carries the provenance columns ``source``, ``source_url``, ``source_date``, ``licence``, ``accuracy``
-and is described in the folder's ``SOURCES.md``. The site inventory is curated row by row in
-``scripts/inventory_curation.csv``: the script checks that each curated site points at a real
-row of the source tables and that each URL it cites appears in them, so the CSV is reproducible.
+decimals, re-encoded), carries the provenance columns ``source``, ``source_url``,
+``source_date``, ``licence``, ``accuracy`` and is described in the folder's ``SOURCES.md``.
+The site inventory is curated row by row in ``scripts/inventory_curation.csv``: the script
+checks that each curated site points at a real row of the source tables and that each URL it
+cites appears in them, so the CSV is reproducible.
 """
 
 from __future__ import annotations
