@@ -599,8 +599,8 @@ def load_population(year: int) -> gpd.GeoDataFrame:
     --------
     >>> pop = load_population(2020)
     >>> inside = pop.within(load_province().geometry.iloc[0])
-    >>> round(pop.loc[inside, "people"].sum(), -3)
-    3359000.0
+    >>> int(round(pop.loc[inside, "people"].sum(), -3))
+    3359000
     >>> pop.attrs["credit"].startswith("WorldPop")
     True
     """
