@@ -47,7 +47,6 @@ __all__ = [
     "load_facts",
     "load_former_provinces",
     "load_parks",
-    "load_pending_sites",
     "load_places",
     "load_population",
     "load_protected_areas",
@@ -68,7 +67,6 @@ DATASETS = {
     "sites": "inventory/sites.csv",
     "facts": "facts/province_facts_2024.csv",
     # added for issues 12-15
-    "sites_pending": "inventory/sites_pending.csv",
     "protected_areas": "protected/protected_areas.geojson",
     "population_2000": "population/worldpop_ppp_2000_1km_ninhbinh.tif",
     "population_2020": "population/worldpop_ppp_2020_1km_ninhbinh.tif",
@@ -444,38 +442,6 @@ def load_coverage() -> pd.DataFrame:
 # ------------------------------------------------------------------ layers added for issues 12-15
 #: Years of the embedded WorldPop population rasters.
 POPULATION_YEARS = (2000, 2020)
-
-
-def load_pending_sites() -> gpd.GeoDataFrame:
-    """Load the sites listed on the IIP Vietnam portal but not in :func:`load_sites`.
-
-    They are held apart because the portal says nothing of their status (``planned``,
-    ``established`` or ``operating``), which :func:`load_sites` requires; ``status`` is
-    empty (NA) here, never guessed. See ``inventory/SOURCES.md``.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Points in EPSG:4326 with the columns of ``inventory/sites.csv`` (areas as float,
-        ``address_2025`` the portal's address) and the provenance columns (``accuracy`` =
-        ``approximate``: an unverified portal point).
-
-    Examples
-    --------
-    >>> p = load_pending_sites()
-    >>> bool(p["status"].isna().all()), set(p["location_accuracy"])
-    (True, {'approximate'})
-    >>> p.loc[p["site_id"] == "KCN-ND-VSIPNAMDINH", "area_ha"].item()
-    180.0
-    """
-    raw = _read_table("sites_pending").copy()
-    for col in _FLOATS:
-        raw[col] = pd.to_numeric(raw[col].replace("", None)).astype(float)
-    raw["major"] = raw["major"].map({"True": True, "False": False}).astype(bool)
-    raw = raw.replace("", pd.NA)
-    return gpd.GeoDataFrame(
-        raw, geometry=gpd.points_from_xy(raw["lon"], raw["lat"]), crs=STORAGE_CRS
-    )
 
 
 def load_protected_areas() -> gpd.GeoDataFrame:

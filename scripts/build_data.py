@@ -587,14 +587,14 @@ def _accuracy_counts(sites: pd.DataFrame) -> pd.DataFrame:
 
 def build_inventory(
     shared: Path, out: Path, districts: gpd.GeoDataFrame, former: gpd.GeoDataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Write ``inventory/sites.csv`` and ``inventory/sites_pending.csv``.
+) -> pd.DataFrame:
+    """Write ``inventory/sites.csv``.
 
     The curated inventory is located (``_locate``), then the reviewed IIP portal records are
     applied (``data_iip``): matched sites take the portal's point where the review says so,
-    and records the inventory lacks become rows of their own. Rows whose status the review has
-    not set (nothing in the portal's listing says whether a site is planned, established or
-    operating) are written to ``sites_pending.csv`` instead of ``sites.csv``.
+    and records the inventory lacks become rows of their own. The portal's listing does not
+    say whether a site is planned, established or operating, so an added row's ``status`` is
+    empty (unknown) unless the review table sets it; it is never guessed.
     """
     sites = _locate(_curate(shared), shared, districts, former)
     before = _accuracy_counts(sites)
@@ -606,21 +606,19 @@ def build_inventory(
     added = data_iip.new_sites(points, table, districts, former, _commune_points(shared))
     added["footprint_basis"] = FOOTPRINT_BASIS
     added = added.reindex(columns=SITE_COLUMNS, fill_value="")
-    decided = added["status"] != ""
-    sites = pd.concat([sites, added[decided]], ignore_index=True)
+    sites = pd.concat([sites, added], ignore_index=True)
     for w in _check_districts(sites, districts):
         print("warning:", w, file=sys.stderr)
     order = ["kind", "former_province", "site_id"]
     sites = sites.sort_values(order, ignore_index=True)
-    pending = added[~decided].sort_values(order, ignore_index=True)
     write_csv(sites[SITE_COLUMNS], out / "inventory/sites.csv")
-    write_csv(pending[SITE_COLUMNS], out / "inventory/sites_pending.csv")
     after = _accuracy_counts(sites)
     counts = pd.concat({"before": before, "after": after}, axis=1)
     print("sites at an approximate location, before and after the IIP portal points:")
     print(counts.to_string())
-    print(f"IIP records: {table['decision'].value_counts().to_dict()}; pending {len(pending)}")
-    return sites, pending
+    unknown = int((added["status"] == "").sum())
+    print(f"IIP records: {table['decision'].value_counts().to_dict()}; status unknown {unknown}")
+    return sites
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -635,7 +633,7 @@ def main(argv: list[str] | None = None) -> int:
     coast = build_coastline(shared, out, b["province"])
     roads = build_roads(shared, out, b["province"])
     facts = build_facts(shared, out)
-    sites, _ = build_inventory(shared, out, b["districts"], b["former"])
+    sites = build_inventory(shared, out, b["districts"], b["former"])
     protected = data_protected.build_protected(shared, out)
     data_population.build_population(shared, out, b["province"])
     places = data_basemap.build_places(shared, out, b["province"], b["districts"])

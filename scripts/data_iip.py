@@ -206,7 +206,7 @@ def read_decisions(path: Path = MATCHES) -> pd.DataFrame:
     Columns: ``iip_code``, ``iip_name``, ``decision`` (:data:`DECISIONS`), ``site_id`` (the
     inventory site, or the new id of an added row), ``match_basis`` (:data:`BASES`),
     ``use_point`` (``yes``/``no``: take the portal point as the site's location),
-    ``status`` (added rows only; empty = not known, the row goes to ``sites_pending.csv``),
+    ``status`` (added rows only; empty = not known, never guessed),
     ``district_km`` and ``earlier_km`` (as recomputed by :func:`candidates`),
     ``basis_note`` (appended to ``location_basis``) and ``note`` (the reviewer's reason).
     """
@@ -321,8 +321,9 @@ def apply_decisions(
     point (``approximate``; the basis names the portal, the record, its date, the match basis
     and how far the earlier point lay); otherwise the basis says why the point was not taken.
     An ``extension`` record only adds its point's distance to the basis and its area to
-    ``area_alt``. The inventory's ``area_ha`` is never changed: a differing IIP area goes to
-    ``area_alt`` with its date.
+    ``area_alt``. The inventory's ``area_ha`` is never overwritten: a differing IIP area goes
+    to ``area_alt`` with its date; where no other source states an area, a matched record's
+    area becomes ``area_ha`` with the portal as its basis.
     """
     out = sites.copy()
     out["address_2025"] = ""
@@ -366,7 +367,17 @@ def apply_decisions(
                     f"was not taken: {d['basis_note']}"
                 )
             alt = ""
-            if math.isnan(s["area_ha"]) or not np.isclose(s["area_ha"], p["area_ha"], atol=0.005):
+            if math.isnan(s["area_ha"]) and d["decision"] == "match":
+                # No other source states an area: the portal's listed area is the only
+                # published figure, better than a nominal marker.
+                out.loc[i, "area_ha"] = float(p["area_ha"])
+                out.loc[i, "area_basis"] = (
+                    f"area listed on the IIP portal (record updated {p['updated']}); no other "
+                    "source read states one"
+                )
+            elif math.isnan(s["area_ha"]) or not np.isclose(
+                s["area_ha"], p["area_ha"], atol=0.005
+            ):
                 label = "phase I on the IIP portal" if d["decision"] == "part" else "IIP portal"
                 alt = f"{_area_text(p['area_ha'])} ({label}, {p['updated']})"
         out.loc[i, "area_alt"] = "; ".join(x for x in (s["area_alt"], alt) if x)

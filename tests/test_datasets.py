@@ -297,7 +297,7 @@ def test_build_script_reproduces_the_shipped_data(tmp_path):
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     for rel in (
-        "inventory/sites.csv", "facts/province_facts_2024.csv", "inventory/sites_pending.csv",
+        "inventory/sites.csv", "facts/province_facts_2024.csv",
         "protected/protected_areas.geojson", "places/places.geojson", "hydro/rivers.geojson",
         "population/worldpop_ppp_2000_1km_ninhbinh.tif",
         "population/worldpop_ppp_2020_1km_ninhbinh.tif",
@@ -442,29 +442,35 @@ def test_matched_sites_keep_their_former_address_and_official_area(sites):
 
 
 def test_portal_only_sites_carry_their_source_and_no_invented_status(sites):
-    pending = datasets.load_pending_sites()
-    assert pending.crs.to_epsg() == 4326
-    assert len(pending) == 25
-    assert set(pending["kind"]) == {"CCN", "KCN"}
-    assert not set(pending["site_id"]) & set(sites["site_id"])
-    assert not set(pending["name_vi"]) & set(sites["name_vi"])
-    assert pending["source"].eq(IIP_SOURCE).all()
-    assert pending["source_url"].str.match(r"^https://api\.iipvietnam\.vn/").all()
-    assert pending["source_date"].str.match(r"^2025-\d\d-\d\d$").all()
-    assert pending["licence"].eq("facts from a public portal, restated (no licence claimed)").all()
-    assert pending["location_accuracy"].eq("approximate").all()
-    assert pending["location_basis"].str.startswith("IIP Vietnam portal point, unverified").all()
-    # Nothing beyond what the portal lists: no status, year, occupancy, flag or commune.
+    added = sites[sites["source"].eq(IIP_SOURCE)]
+    assert len(added) == 25
+    assert set(added["kind"]) == {"CCN", "KCN"}
+    assert added["source_url"].str.match(r"^https://api\.iipvietnam\.vn/").all()
+    assert added["source_date"].str.match(r"^2025-\d\d-\d\d$").all()
+    assert added["licence"].eq("facts from a public portal, restated (no licence claimed)").all()
+    assert added["location_accuracy"].eq("approximate").all()
+    assert added["location_basis"].str.startswith("IIP Vietnam portal point, unverified").all()
+    # Nothing beyond what the portal lists: the status is unknown (NA), never guessed; no
+    # year, occupancy, flag or commune.
     for col in ("status", "status_year", "communes", "has_wwtp", "craft_village"):
-        assert pending[col].isna().all(), col
+        assert added[col].isna().all(), col
     for col in ("occupancy_pct", "jobs", "projects", "leased_ha"):
-        assert pending[col].isna().all(), col
-    assert pending["area_ha"].gt(0).all()
-    assert pending["former_province"].isin(["Hà Nam", "Nam Định", "Ninh Bình"]).all()
-    vsip = pending.set_index("site_id").loc["KCN-ND-VSIPNAMDINH"]
-    assert (vsip["name_vi"], vsip["district_old"]) == ("KCN VSIP Nam Định", "Giao Thủy")
-    # Nothing in sites.csv comes from the portal alone.
-    assert not sites["source"].eq(IIP_SOURCE).any()
+        assert added[col].isna().all(), col
+    assert added["area_ha"].gt(0).all()
+    assert added["former_province"].isin(["Hà Nam", "Nam Định", "Ninh Bình"]).all()
+    vsip = added.set_index("site_id").loc["KCN-ND-VSIPNAMDINH"]
+    assert (vsip["name_vi"], vsip["district_old"], vsip["area_ha"]) == (
+        "KCN VSIP Nam Định", "Giao Thủy", 180.0
+    )
+
+
+def test_portal_area_adopted_only_where_no_other_source_states_one(sites):
+    s = sites.set_index("site_id")
+    # Gián Khẩu had no area from the inventory's sources: the portal's listed area is taken,
+    # with the portal as its basis.
+    gian_khau = s.loc["KCN-NB-GIANKHAU"]
+    assert gian_khau["area_ha"] == 262.0
+    assert gian_khau["area_basis"].startswith("area listed on the IIP portal")
 
 
 # ----------------------------------------------------------- protected areas (issue 12.3)
@@ -585,7 +591,6 @@ def test_new_layers_carry_provenance():
         "protected_areas": datasets.load_protected_areas,
         "places": datasets.load_places,
         "rivers": datasets.load_rivers,
-        "pending_sites": datasets.load_pending_sites,
         "population_2000": lambda: datasets.load_population(2000),
         "population_2020": lambda: datasets.load_population(2020),
     }
