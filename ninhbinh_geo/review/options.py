@@ -142,7 +142,7 @@ class ReviewState:
 
         Examples
         --------
-        >>> s = ReviewState(ReviewOptions(), Path("."), clusters=None, parks=None)
+        >>> s = ReviewState(ReviewOptions(), Path(), clusters=None, parks=None)
         >>> s2 = s.add(tables={"a": 1}, warnings=["w"], graph="g")
         >>> (dict(s.tables), dict(s2.tables), s2.warnings, s2.graph)
         ({}, {'a': 1}, ('w',), 'g')

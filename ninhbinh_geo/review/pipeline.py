@@ -10,11 +10,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .. import _atomic
+from . import steps
 from .inputs import load_inputs
 from .options import ReviewOptions, ReviewResult, ReviewState
 from .outputs import OUTPUT_GROUPS, check_outputs, promote, write_outputs
 from .provenance import sources_table, with_derived_provenance
-from .steps import LAYER_ORDER, STEPS
 
 __all__ = ["assemble", "run_review"]
 
@@ -72,7 +72,7 @@ def assemble(state: ReviewState) -> ReviewResult:
 
     clusters = state.clusters
     found = {**state.layers, "parks": state.parks, "clusters": clusters}
-    layers = {k: found[k] for k in LAYER_ORDER if found.get(k) is not None}
+    layers = {k: found[k] for k in steps.LAYER_ORDER if found.get(k) is not None}
     layers = with_derived_provenance(layers, state.hazards)
     table = clusters.drop(columns="geometry")
     tables = {
@@ -90,7 +90,7 @@ def assemble(state: ReviewState) -> ReviewResult:
 def _analyse(options: ReviewOptions, tick: Callable[[str], None], staging: Path) -> ReviewResult:
     tick("loading layers")
     state = load_inputs(options, staging)
-    for step in STEPS:
+    for step in steps.STEPS:  # looked up at run time: a caller may add its own steps
         tick(step.message)
         state = step.run(state)
     return assemble(state)
@@ -155,7 +155,7 @@ def run_review(
         raise ValueError(f"Unknown output groups {unknown}; use some of {list(OUTPUT_GROUPS)}.")
     names = [n for g in groups for n in OUTPUT_GROUPS[g]]
     out = check_outputs(out_dir, force=force, names=names)
-    tick = _Progress(1 + len(STEPS) + len(groups), progress)
+    tick = _Progress(1 + len(steps.STEPS) + len(groups), progress)
     t0 = time.perf_counter()
     # Leftovers of killed runs (staging folders, temp files) are removed; ours names our pid.
     _atomic.remove_stale(out)

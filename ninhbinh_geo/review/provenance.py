@@ -30,10 +30,9 @@ def worst_accuracy(*classes: pd.Series) -> pd.Series:
     Examples
     --------
     >>> import pandas as pd
-    >>> worst_accuracy(pd.Series(["surveyed", "digitized"]), pd.Series(["approximate", None]))
-    0     approximate
-    1    illustrative
-    dtype: object
+    >>> a, b = pd.Series(["surveyed", "digitized"]), pd.Series(["approximate", None])
+    >>> worst_accuracy(a, b).tolist()
+    ['approximate', 'illustrative']
     """
     import pandas as pd
 
