@@ -112,7 +112,7 @@ def network_step(state: ReviewState) -> ReviewState:
 
 def _hazard_inputs(state: ReviewState) -> tuple[list[Path], bool]:
     """Return the hazard rasters to use and whether they are the illustrative demo layer."""
-    from .. import exposure, sealevel
+    from .. import exposure
 
     options = state.options
     hazards = [Path(p) for p in options.hazards]
@@ -120,6 +120,8 @@ def _hazard_inputs(state: ReviewState) -> tuple[list[Path], bool]:
     if illustrative:
         hazards = list(exposure.illustrative_hazard_paths().values())
     if options.dem is not None:
+        from .. import sealevel  # scipy.ndimage: only with a DEM
+
         for cm in options.slr_cm or (100,):
             depth_path = state.staging / "tables" / f"slr_{cm:g}cm_depth.tif"
             sealevel.inundation_depth(options.dem, slr_cm=cm, out_path=depth_path)
