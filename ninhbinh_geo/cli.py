@@ -18,8 +18,9 @@ from . import __version__
 from ._errors import NinhBinhGeoError, OutputError
 from .review.options import DEFAULT_FORMATS, MAP_FORMATS
 
-# Only the standard library is imported at module level, and the checks below need no data:
-# `--help` and a mistyped option answer at once. The analyses are imported when a command runs.
+# Only the standard library and light modules of ours are imported here, and the checks below
+# need no data: `--help` and a mistyped option answer at once. The analyses are imported when a
+# command runs.
 
 __all__ = ["EXIT_CODES", "build_parser", "main"]
 
@@ -63,13 +64,15 @@ def _existing_file(suffixes: Sequence[str], what: str) -> Callable[[str], Path]:
 
 
 def _zone(text: str) -> str:
+    from pyproj.exceptions import CRSError as ProjCRSError
+
     from .crs import assert_metric
 
     try:
         assert_metric(text)
     except NinhBinhGeoError:  # a CRS, but not projected in metres
         why = "not a projected CRS in metres"
-    except Exception:  # pyproj's CRSError: not a CRS at all
+    except ProjCRSError:
         why = "not a CRS that PROJ knows"
     else:
         return text
