@@ -28,7 +28,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from ._errors import InputFileError
 from .crs import STORAGE_CRS
@@ -122,6 +121,8 @@ def get_path(name: str) -> Path:
 
 @functools.cache
 def _read_vector(name: str) -> gpd.GeoDataFrame:
+    import pyogrio  # only the boundary and road layers are vector files
+
     # Dates stay text ("2024-03-06"), as in every other layer: GDAL would parse some of them.
     return pyogrio.read_dataframe(get_path(name), datetime_as_string=True).to_crs(STORAGE_CRS)
 
@@ -290,6 +291,14 @@ def _site_layer() -> gpd.GeoDataFrame:
     return validate_sites(gdf[[*order, "geometry", "source_url"]], layer="sites")
 
 
+def _of_kind(kind: str) -> gpd.GeoDataFrame:
+    # The site layer was validated once when read: its rows of one kind need no second check.
+    sites = _site_layer()
+    out = sites[sites["kind"] == kind].reset_index(drop=True)
+    out.attrs = {**sites.attrs, "repairs": []}
+    return out
+
+
 def load_sites() -> gpd.GeoDataFrame:
     """Load the inventory of industrial parks (KCN) and clusters (CCN), one row per site.
 
@@ -335,10 +344,7 @@ def load_parks() -> gpd.GeoDataFrame:
     >>> sorted(parks.loc[parks["major"], "name_vi"])[:3]
     ['KCN Bảo Minh', 'KCN Gián Khẩu', 'KCN Khánh Phú']
     """
-    sites = _site_layer()
-    return validate_sites(
-        sites[sites["kind"] == "KCN"].reset_index(drop=True), kind="KCN", layer="parks"
-    )
+    return _of_kind("KCN")
 
 
 def load_clusters() -> gpd.GeoDataFrame:
@@ -356,10 +362,7 @@ def load_clusters() -> gpd.GeoDataFrame:
     >>> mai_son["name_vi"], mai_son["area_ha"], mai_son["occupancy_pct"]
     ('CCN Mai Sơn', np.float64(44.98), np.float64(53.6))
     """
-    sites = _site_layer()
-    return validate_sites(
-        sites[sites["kind"] == "CCN"].reset_index(drop=True), kind="CCN", layer="clusters"
-    )
+    return _of_kind("CCN")
 
 
 def load_coverage() -> pd.DataFrame:
@@ -392,7 +395,7 @@ def load_coverage() -> pd.DataFrame:
     wide = facts.pivot_table(index="scope", columns="indicator", values="value", aggfunc="first")
     wide.index = wide.index.map(_SCOPE_PROVINCE)
     url = facts[facts["indicator"] == "clusters_planned_2021_2030"].set_index("scope")
-    sites = _typed_sites()
+    sites = _read_table("sites")  # kinds, statuses and provinces only: the raw text will do
     ccn = sites[sites["kind"] == "CCN"]
     held = ccn.groupby("former_province").size()
     operating = ccn[ccn["status"] == "operating"].groupby("former_province").size()

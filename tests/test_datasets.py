@@ -348,3 +348,24 @@ def test_data_found_in_installed_wheel(tmp_path):
     assert n_clusters == len(datasets.load_clusters())
     assert n_parks == len(datasets.load_parks())
     assert math.isfinite(time.monotonic() - start)
+
+
+def test_clusters_and_parks_meet_the_site_contract_as_loaded():
+    # The inventory is validated once when read; its clusters and parks are handed out
+    # without a second check, so they must be exactly what a check would return.
+    from ninhbinh_geo.schema import validate_sites
+
+    for kind, loaded in (("CCN", datasets.load_clusters()), ("KCN", datasets.load_parks())):
+        checked = validate_sites(loaded, kind=kind, layer=kind)
+        pd.testing.assert_frame_equal(checked, loaded, check_exact=True)
+        assert loaded.attrs["repairs"] == []
+
+
+def test_load_clusters_reads_only_the_inventory():
+    code = (
+        "import sys, ninhbinh_geo as nb; nb.datasets.load_clusters();"
+        "print(sorted(m for m in ('matplotlib', 'rasterio', 'mapclassify', 'scipy') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
