@@ -28,7 +28,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from ._errors import InputFileError
 from .crs import STORAGE_CRS
@@ -84,7 +83,7 @@ _SCOPE_PROVINCE = {
     "former_ninh_binh": "Ninh Bình",
     "merged_province": "total",
 }
-_TEXT_NA = ("district_old", "communes", "area_basis", "area_alt", "note")
+_TEXT_NA = ("status", "district_old", "communes", "area_basis", "area_alt", "address_2025", "note")
 _FLOATS = (
     "area_ha", "industrial_ha", "leasable_ha", "leased_ha", "occupancy_pct", "jobs",
     "projects", "expansion_ha", "lon", "lat",
@@ -134,6 +133,8 @@ def get_path(name: str) -> Path:
 
 @functools.cache
 def _read_vector(name: str) -> gpd.GeoDataFrame:
+    import pyogrio  # only the boundary and road layers are vector files
+
     # Dates stay text ("2024-03-06"), as in every other layer: GDAL would parse some of them.
     return pyogrio.read_dataframe(get_path(name), datetime_as_string=True).to_crs(STORAGE_CRS)
 
@@ -302,6 +303,14 @@ def _site_layer() -> gpd.GeoDataFrame:
     return validate_sites(gdf[[*order, "geometry", "source_url"]], layer="sites")
 
 
+def _of_kind(kind: str) -> gpd.GeoDataFrame:
+    # The site layer was validated once when read: its rows of one kind need no second check.
+    sites = _site_layer()
+    out = sites[sites["kind"] == kind].reset_index(drop=True)
+    out.attrs = {**sites.attrs, "repairs": []}
+    return out
+
+
 def load_sites() -> gpd.GeoDataFrame:
     """Load the inventory of industrial parks (KCN) and clusters (CCN), one row per site.
 
@@ -347,10 +356,7 @@ def load_parks() -> gpd.GeoDataFrame:
     >>> sorted(parks.loc[parks["major"], "name_vi"])[:3]
     ['KCN Bảo Minh', 'KCN Gián Khẩu', 'KCN Khánh Phú']
     """
-    sites = _site_layer()
-    return validate_sites(
-        sites[sites["kind"] == "KCN"].reset_index(drop=True), kind="KCN", layer="parks"
-    )
+    return _of_kind("KCN")
 
 
 def load_clusters() -> gpd.GeoDataFrame:
@@ -368,10 +374,7 @@ def load_clusters() -> gpd.GeoDataFrame:
     >>> mai_son["name_vi"], mai_son["area_ha"], mai_son["occupancy_pct"]
     ('CCN Mai Sơn', np.float64(44.98), np.float64(53.6))
     """
-    sites = _site_layer()
-    return validate_sites(
-        sites[sites["kind"] == "CCN"].reset_index(drop=True), kind="CCN", layer="clusters"
-    )
+    return _of_kind("CCN")
 
 
 def load_coverage() -> pd.DataFrame:
@@ -404,7 +407,7 @@ def load_coverage() -> pd.DataFrame:
     wide = facts.pivot_table(index="scope", columns="indicator", values="value", aggfunc="first")
     wide.index = wide.index.map(_SCOPE_PROVINCE)
     url = facts[facts["indicator"] == "clusters_planned_2021_2030"].set_index("scope")
-    sites = _typed_sites()
+    sites = _read_table("sites")  # kinds, statuses and provinces only: the raw text will do
     ccn = sites[sites["kind"] == "CCN"]
     held = ccn.groupby("former_province").size()
     operating = ccn[ccn["status"] == "operating"].groupby("former_province").size()

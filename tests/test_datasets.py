@@ -223,7 +223,9 @@ def test_site_dtypes(sites):
     assert sites["craft_village"].dtype == "boolean"
     assert sites["mountainous"].isna().all()  # no source says; unknown, not False
     assert sites.loc[sites["name_vi"].str.contains("làng nghề"), "craft_village"].all()
-    assert sites["status"].isin(["planned", "established", "operating"]).all()
+    # Unknown status (sites listed only on the IIP portal) stays NA, never guessed.
+    assert sites["status"].isin(["planned", "established", "operating"]).sum() == 89
+    assert sites["status"].isna().sum() == 25
     assert sites.set_index("site_id").loc["KCN-ND-HOAXA", "has_wwtp"] is np.True_
     assert pd.isna(sites.set_index("site_id").loc["CCN-NB-CAUYEN", "has_wwtp"])
 
@@ -384,10 +386,11 @@ def test_every_hub_park_has_an_approximate_or_better_location():
 
 
 def test_located_share_does_not_fall_back(sites):
-    # 31 of 89 sites had an approximate location before the portal's points, 60 after.
+    # 31 of 89 sites had an approximate location before the portal's points; 60 of those 89
+    # after, plus the 25 sites the portal alone lists: 85 of 114.
     good = sites["location_accuracy"].isin(GOOD_LOCATION)
-    assert good.sum() >= 60
-    assert _from_portal(sites).sum() == 48
+    assert good.sum() >= 85
+    assert _from_portal(sites).sum() == 48 + 25
     # Still placed by district or province: illustrative, and the basis says how.
     rest = sites[~good]
     assert rest["location_basis"].str.startswith("illustrative: only the former").all()
@@ -398,7 +401,7 @@ def test_located_share_does_not_fall_back(sites):
     reason=(
         "issue 12.1 target: 29 sites (23 Hà Nam clusters of the 2023 draft plan, 6 planned "
         "parks and clusters) have no portal record, and ../shared has commune points only for "
-        "the former Ninh Bình; 60 of 89 (67 %) are approximate. See inventory/SOURCES.md."
+        "the former Ninh Bình; 85 of 114 (75 %) are approximate. See inventory/SOURCES.md."
     ),
 )
 def test_ninety_percent_of_sites_at_an_approximate_location(sites):
@@ -438,7 +441,7 @@ def test_matched_sites_keep_their_former_address_and_official_area(sites):
     portal = _from_portal(sites)
     assert (sites.loc[portal, "address_2025"].str.len() > 10).all()
     assert (sites.loc[~portal & sites["location_basis"].str.contains("no record of the IIP"),
-                      "address_2025"] == "").all()  # fmt: skip
+                      "address_2025"]).isna().all()  # fmt: skip
 
 
 def test_portal_only_sites_carry_their_source_and_no_invented_status(sites):
@@ -627,3 +630,24 @@ def test_build_name_folding_examples_run(monkeypatch):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0, name
         assert result.failed == 0, name
+
+
+def test_clusters_and_parks_meet_the_site_contract_as_loaded():
+    # The inventory is validated once when read; its clusters and parks are handed out
+    # without a second check, so they must be exactly what a check would return.
+    from ninhbinh_geo.schema import validate_sites
+
+    for kind, loaded in (("CCN", datasets.load_clusters()), ("KCN", datasets.load_parks())):
+        checked = validate_sites(loaded, kind=kind, layer=kind)
+        pd.testing.assert_frame_equal(checked, loaded, check_exact=True)
+        assert loaded.attrs["repairs"] == []
+
+
+def test_load_clusters_reads_only_the_inventory():
+    code = (
+        "import sys, ninhbinh_geo as nb; nb.datasets.load_clusters();"
+        "print(sorted(m for m in ('matplotlib', 'rasterio', 'mapclassify', 'scipy') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,142 @@
+"""Inventories in one call: read, harmonise and validate a planner's file; default provenance.
+
+:func:`read_inventory` chains :func:`~ninhbinh_geo.io.read_layer`, the harmoniser and
+:func:`ninhbinh_geo.schema.validate_sites`; :func:`file_provenance` gives a user's file the
+provenance it does not carry.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+
+import geopandas as gpd
+
+from .. import schema as _schema
+from .._errors import InputFileError
+from .conform import _given_provenance
+from .formats import read_layer
+from .harmonisation import _check_arguments, _harmonise
+
+
+def read_inventory(
+    path: str | os.PathLike[str],
+    *,
+    layer: str | None = None,
+    lon: str | None = None,
+    lat: str | None = None,
+    crs: object = None,
+    kind: str | None = None,
+    source: str | None = None,
+    source_date: str | None = None,
+    licence: str | None = None,
+    accuracy: str | None = None,
+    source_url: str | None = None,
+    former_province: str | None = None,
+    repair: bool = False,
+    allow_points: bool = False,
+    province: object = None,
+) -> gpd.GeoDataFrame:
+    r"""Read, harmonise and validate an inventory of clusters or parks in one call.
+
+    :func:`read_layer`, then :func:`harmonise`, then
+    :func:`ninhbinh_geo.schema.validate_sites`. See those for the parameters.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    layer, lon, lat, crs
+        Passed to :func:`read_layer`.
+    kind, source, source_date, licence, accuracy, source_url, former_province
+        Passed to :func:`harmonise`.
+    repair, allow_points, province
+        Passed to :func:`ninhbinh_geo.schema.validate_sites` (``allow_points=True`` for
+        tables of locations without footprints).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The validated site layer in EPSG:4326; ``attrs["harmonise_report"]`` and
+        ``attrs["repairs"]`` say what was changed.
+
+    Raises
+    ------
+    InputFileError, CRSError, EncodingError, SchemaError
+        As the three steps do.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "ccn.csv"
+    >>> _ = path.write_text(
+    ...     "Tên CCN,Huyện,Diện tích (ha),Tình trạng,lon,lat\n"
+    ...     "Gia Vân,Gia Viễn,\"50,5\",Đã thành lập,105.88,20.33\n", encoding="utf-8")
+    >>> sites = read_inventory(path, kind="CCN", source="illustrative example",
+    ...                        source_date="2025-07-01", licence="CC0",
+    ...                        accuracy="illustrative", allow_points=True)
+    >>> sites.loc[0, ["site_id", "name_vi", "status"]].tolist(), float(sites.loc[0, "area_ha"])
+    (['CCN-NB-GIAVAN', 'CCN Gia Vân', 'established'], 50.5)
+    """
+    _check_arguments(kind=kind, accuracy=accuracy, former_province=former_province)
+    raw = read_layer(path, layer=layer, lon=lon, lat=lat, crs=crs)
+    name = layer or Path(path).stem
+    provenance = _given_provenance(source, source_date, licence, accuracy, source_url)
+    harmonised = _harmonise(
+        raw, layer=name, kind=kind, former_province=former_province, provenance=provenance
+    )
+    report = harmonised.attrs.get("harmonise_report", [])
+    valid = _schema.validate_sites(
+        harmonised,
+        layer=name,
+        kind=kind,
+        repair=repair,
+        allow_points=allow_points,
+        province=province,
+    )
+    valid.attrs["harmonise_report"] = report
+    return valid
+
+
+def file_provenance(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Default provenance for a user's file that carries none of its own.
+
+    Used by ``ninhbinh-geo review --clusters FILE`` and ``ninhbinh-geo check FILE``, so that a
+    planner's layer works without extra options. Columns the file has win over these.
+
+    Parameters
+    ----------
+    path : path-like
+        The user's file (must exist).
+
+    Returns
+    -------
+    dict
+        ``source`` (the file name), ``source_date`` (the file's modification date),
+        ``licence`` ("not stated (user file)") and ``accuracy`` ("approximate": a user's
+        footprints are taken as approximate unless the file says otherwise).
+
+    Raises
+    ------
+    InputFileError
+        When the file does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "ccn.gpkg"
+    >>> _ = p.write_bytes(b"")
+    >>> file_provenance(p)["source"]
+    'user file ccn.gpkg'
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(f"File '{p}' does not exist. Check the path and its extension.")
+    mtime = datetime.date.fromtimestamp(p.stat().st_mtime).isoformat()
+    return {
+        "source": f"user file {p.name}",
+        "source_date": mtime,
+        "licence": "not stated (user file)",
+        "accuracy": "approximate",
+    }
