@@ -302,7 +302,6 @@ def _check_text(out: gpd.GeoDataFrame, layer: str, *, repair: bool, repairs: lis
         "name_vi": "Every site needs its Vietnamese name.",
         "kind": "Set 'CCN' or 'KCN'; io.harmonise(..., kind='CCN') sets it for names "
         "without a prefix.",
-        "status": "Set planned, established or operating for every site.",
         "former_province": "Set Hà Nam, Nam Định or Ninh Bình; io.harmonise() infers it from "
         "the former district or takes former_province=.",
     }
@@ -322,7 +321,9 @@ def _check_text(out: gpd.GeoDataFrame, layer: str, *, repair: bool, repairs: lis
             f"ninhbinh_geo._provenance.with_provenance(gdf, source='...', "
             f"source_date='YYYY-MM-DD', licence='...', accuracy='approximate')."
         )
-    for col in ("kind", "status", "former_province"):
+    # A missing status is allowed: it means the sources do not say (NA, never guessed), and
+    # every analysis treats it as unknown.
+    for col in ("kind", "former_province"):
         if blank(col).any():
             raise SchemaError(
                 f"Layer '{layer}', column '{col}': missing value in rows "
