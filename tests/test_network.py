@@ -14,6 +14,7 @@ from shapely.geometry import LineString, Point, Polygon
 
 from ninhbinh_geo import network
 from ninhbinh_geo._errors import CRSError, SchemaError
+from ninhbinh_geo.network import snapping
 
 X0, Y0 = 600_000.0, 2_240_000.0  # inside the province, EPSG:3405
 
@@ -315,7 +316,7 @@ def test_box_snapping_equals_nearest_neighbour_search(monkeypatch, edge_tree_max
     # a jittered 12×12 grid of 200 m: snap radius ~100 m, so the sites below mix points
     # inside the radius, points far outside it (the second pass) and points on nodes; the
     # block index (large graphs) and the STRtree of edges (small ones) both find them
-    monkeypatch.setattr(network, "_EDGE_TREE_MAX_EDGES", edge_tree_max)
+    monkeypatch.setattr(snapping, "_EDGE_TREE_MAX_EDGES", edge_tree_max)
     rng = np.random.default_rng(3)
     n, step = 12, 200.0
     xs, ys = np.meshgrid(np.arange(n) * step, np.arange(n) * step)
@@ -329,7 +330,7 @@ def test_box_snapping_equals_nearest_neighbour_search(monkeypatch, edge_tree_max
         g.nodes_xy[:20],
     ]
     pts = np.array([Point(p) for p in xy])
-    box_edge, box_snap, box_along = network._snap(g, pts)
+    box_edge, box_snap, box_along = snapping._snap(g, pts)
     assert (g._index.edge_tree is None) == (edge_tree_max == 0)
     assert (box_snap > g._index.radius_m).sum() > 50  # the second pass did run
     # the same as the nearest-neighbour search of an STRtree of every edge
@@ -368,6 +369,6 @@ def test_keep_nearest_takes_the_lowest_edge_of_equally_near_ones_in_any_order():
     i_pt = np.array([2, 0, 2, 0, 0, 2])
     i_edge = np.array([9, 4, 3, 7, 2, 5])
     dist = np.array([1.0, 5.0, 1.0, 0.5, 0.5, 2.0])
-    network._keep_nearest(edge, snap, i_pt, i_edge, dist)
+    snapping._keep_nearest(edge, snap, i_pt, i_edge, dist)
     assert edge.tolist() == [2, 0, 3]  # point 1 had no candidate: left as it was
     assert snap.tolist() == [0.5, np.inf, 1.0]
