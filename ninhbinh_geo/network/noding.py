@@ -109,27 +109,86 @@ def _orientation(
     return side
 
 
+_DD_SPLIT = 134217729.0  # 2**27 + 1: splits a double into halves for exact products
+
+
+def _dd_add(a: tuple, b: tuple) -> tuple:
+    """Sum of two double-doubles ``(hi, lo)``, step by step as GEOS's ``DD::selfAdd``."""
+    (hi, lo), (yhi, ylo) = a, b
+    big_s, big_t = hi + yhi, lo + ylo
+    e, f = big_s - hi, big_t - lo
+    s, t = big_s - e, big_t - f
+    s, t = (yhi - e) + (hi - s), (ylo - f) + (lo - t)
+    e = s + big_t
+    big_h = big_s + e
+    h = e + (big_s - big_h)
+    e = t + h
+    z = big_h + e
+    return z, e + (big_h - z)
+
+
+def _dd_sub(a: tuple, b: tuple) -> tuple:
+    return _dd_add(a, (-b[0], -b[1]))
+
+
+def _dd_mul(a: tuple, b: tuple) -> tuple:
+    """Product of two double-doubles, as GEOS's ``DD::selfMultiply``."""
+    (hi, lo), (yhi, ylo) = a, b
+    big_c = _DD_SPLIT * hi
+    hx = big_c - hi
+    c = _DD_SPLIT * yhi
+    hx = big_c - hx
+    tx = hi - hx
+    hy = c - yhi
+    big_c = hi * yhi
+    hy = c - hy
+    ty = yhi - hy
+    c = ((((hx * hy - big_c) + hx * ty) + tx * hy) + tx * ty) + (hi * ylo + lo * yhi)
+    z = big_c + c
+    return z, c + (big_c - z)
+
+
+def _dd_div(a: tuple, b: tuple) -> tuple:
+    """Quotient of two double-doubles, as GEOS's ``DD::selfDivide``."""
+    (hi, lo), (yhi, ylo) = a, b
+    big_c = hi / yhi
+    c = _DD_SPLIT * big_c
+    hc = c - big_c
+    u = _DD_SPLIT * yhi
+    hc = c - hc
+    tc = big_c - hc
+    hy = u - yhi
+    big_u = big_c * yhi
+    hy = u - hy
+    ty = yhi - hy
+    u = (((hc * hy - big_u) + hc * ty) + tc * hy) + tc * ty
+    c = ((((hi - big_u) - u) + lo) - big_c * ylo) / yhi
+    u = big_c + c
+    return u, (big_c - u) + c
+
+
 def _crossing_points(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Where segments ``p`` and ``q`` ((k, 4): x1, y1, x2, y2) cross properly, as GEOS finds it.
 
-    The lines are intersected in homogeneous coordinates around the middle of the overlap of
-    their boxes; a point that rounding puts outside either segment's box is replaced by the
-    segment end nearest to the other segment.
+    The lines are intersected in homogeneous coordinates in double-double arithmetic, each
+    step as GEOS's ``CGAlgorithmsDD::intersection`` takes it, so that the points are the
+    same to the last bit; a point that rounding puts outside either segment's box is
+    replaced by the segment end nearest to the other segment.
     """
-    lo_x = np.maximum(np.minimum(p[:, 0], p[:, 2]), np.minimum(q[:, 0], q[:, 2]))
-    hi_x = np.minimum(np.maximum(p[:, 0], p[:, 2]), np.maximum(q[:, 0], q[:, 2]))
-    lo_y = np.maximum(np.minimum(p[:, 1], p[:, 3]), np.minimum(q[:, 1], q[:, 3]))
-    hi_y = np.minimum(np.maximum(p[:, 1], p[:, 3]), np.maximum(q[:, 1], q[:, 3]))
-    mid_x, mid_y = (lo_x + hi_x) / 2, (lo_y + hi_y) / 2
-    p1x, p1y, p2x, p2y = p[:, 0] - mid_x, p[:, 1] - mid_y, p[:, 2] - mid_x, p[:, 3] - mid_y
-    q1x, q1y, q2x, q2y = q[:, 0] - mid_x, q[:, 1] - mid_y, q[:, 2] - mid_x, q[:, 3] - mid_y
-    px, py, pw = p1y - p2y, p2x - p1x, p1x * p2y - p2x * p1y
-    qx, qy, qw = q1y - q2y, q2x - q1x, q1x * q2y - q2x * q1y
+    zero = np.zeros(len(p))
+    p1x, p1y, p2x, p2y = ((p[:, k], zero) for k in range(4))
+    q1x, q1y, q2x, q2y = ((q[:, k], zero) for k in range(4))
+    px, py = _dd_sub(p1y, p2y), _dd_sub(p2x, p1x)
+    pw = _dd_sub(_dd_mul(p1x, p2y), _dd_mul(p2x, p1y))
+    qx, qy = _dd_sub(q1y, q2y), _dd_sub(q2x, q1x)
+    qw = _dd_sub(_dd_mul(q1x, q2y), _dd_mul(q2x, q1y))
+    x = _dd_sub(_dd_mul(py, qw), _dd_mul(qy, pw))
+    y = _dd_sub(_dd_mul(qx, pw), _dd_mul(px, qw))
+    w = _dd_sub(_dd_mul(px, qy), _dd_mul(qx, py))
     with np.errstate(divide="ignore", invalid="ignore"):
-        w = px * qy - qx * py
-        x = (py * qw - qy * pw) / w + mid_x
-        y = (qx * pw - px * qw) / w + mid_y
-    inside = np.isfinite(x) & np.isfinite(y)
+        x = sum(_dd_div(x, w))
+        y = sum(_dd_div(y, w))
+    inside = (w[0] != 0) | (w[1] != 0)
     for seg in (p, q):
         inside &= (np.minimum(seg[:, 0], seg[:, 2]) <= x) & (x <= np.maximum(seg[:, 0], seg[:, 2]))
         inside &= (np.minimum(seg[:, 1], seg[:, 3]) <= y) & (y <= np.maximum(seg[:, 1], seg[:, 3]))
@@ -231,14 +290,15 @@ def _intersections(
 
 def _cut(
     xy: np.ndarray, part: np.ndarray, seg: np.ndarray, pts: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cut lines at nodes: coordinates of the pieces, piece after piece; their sizes, lines.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cut lines at nodes: coordinates of the pieces, piece after piece; sizes, lines, new.
 
     ``xy`` (n, 2) holds the vertices of the lines, line after line, ``part`` the line of each;
     ``pts`` are nodes lying on the segments that start at vertices ``seg``. A node equal to an
     end of its segment makes that vertex a node (as GEOS normalises it); the others are
     inserted into their segment in order along it. Line ends are nodes; a piece runs from a
-    node to the next one on its line, through the vertices between.
+    node to the next one on its line, through the vertices between. Returns the
+    coordinates, the size and line of every piece, and which coordinates were inserted.
     """
     n = len(xy)
     is_node = np.r_[True, part[1:] != part[:-1]]
@@ -272,7 +332,9 @@ def _cut(
     start, end = start[moves[end] > moves[start]], end[moves[end] > moves[start]]
     size = end - start + 1
     index = np.repeat(start - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
-    return merged[index], size, line[start]
+    inserted = np.zeros(len(merged), dtype=bool)
+    inserted[pos_i] = True
+    return merged[index], size, line[start], inserted[index]
 
 
 def _drop_repeats(coords: np.ndarray, size: np.ndarray) -> np.ndarray:
@@ -302,14 +364,29 @@ def _drop_repeats(coords: np.ndarray, size: np.ndarray) -> np.ndarray:
     return keep
 
 
-def _node(xy: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Split lines where they cross or touch, as :func:`shapely.node` does.
+def _monotone_chains(s: np.ndarray, line: np.ndarray) -> np.ndarray:
+    """Monotone chain of every segment (no zero-length ones), numbered as GEOS builds them.
 
-    ``xy`` (n, 2) holds the vertices of the lines, line after line, ``part`` (n,) the line of
-    each, ascending. Returns the coordinates of the pieces, piece after piece, the number of
-    vertices of each and the line each comes from. Pieces come in the order of their lines
-    and along each line; of pieces equal to an earlier one (forwards or backwards) only the
-    first is kept, and pieces of zero length are dropped.
+    A chain runs along a line while its segments head into the same quadrant (``dx >= 0``
+    and ``dy >= 0`` bound them, as in GEOS's ``Quadrant``); zero-length segments, left out
+    here, never start a chain.
+    """
+    dx, dy = s[:, 2] - s[:, 0], s[:, 3] - s[:, 1]
+    quadrant = (dx < 0).astype(np.int8) * 2 + (dy < 0)
+    new_line = np.r_[True, line[1:] != line[:-1]]
+    turn = np.r_[True, quadrant[1:] != quadrant[:-1]]
+    return np.cumsum(new_line | turn)
+
+
+def _meet(
+    xy: np.ndarray, part: np.ndarray, fresh: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, bool, bool]:
+    """One pass of GEOS's noder: every point where two segments of the lines meet.
+
+    ``fresh`` marks the vertices inserted by the last pass (None: all are new); only pairs
+    with a segment that touches one are met again, the others were met before. Returns the
+    start vertex of the segment of every node and the node, whether any node lies inside a
+    segment (GEOS then nodes again) and whether any two segments overlap.
     """
     seg = np.flatnonzero((part[1:] == part[:-1]) & ~_same(xy[1:], xy[:-1]))
     s = np.c_[xy[seg], xy[seg + 1]]
@@ -319,6 +396,13 @@ def _node(xy: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
         np.maximum(s[:, 0], s[:, 2]),
         np.maximum(s[:, 1], s[:, 3]),
     )
+    # GEOS never meets two segments of one monotone chain (they cannot cross): neither do we
+    chain = _monotone_chains(s, part[seg])
+    keep = chain[i] != chain[j]
+    if fresh is not None:
+        new = fresh[seg] | fresh[seg + 1]
+        keep &= new[i] | new[j]
+    i, j = i[keep], j[keep]
     adjacent = (seg[j] == seg[i] + 1) & (part[seg[i]] == part[seg[j]])
     # consecutive segments meet beyond their shared vertex only when they run on one line
     a = np.flatnonzero(adjacent)
@@ -327,11 +411,37 @@ def _node(xy: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     drop[a[~straight]] = True
     i, j, adjacent = i[~drop], j[~drop], adjacent[~drop]
     pair, pts, overlaps = _intersections(s[i], s[j], adjacent)
-    coords, size, line = _cut(xy, part, np.r_[seg[i[pair]], seg[j[pair]]], np.r_[pts, pts])
+    p, q = s[i[pair]], s[j[pair]]
+    on_p = _same(pts, p[:, :2]) | _same(pts, p[:, 2:])
+    on_q = _same(pts, q[:, :2]) | _same(pts, q[:, 2:])
+    inside = not bool((on_p & on_q).all())
+    return np.r_[seg[i[pair]], seg[j[pair]]], np.r_[pts, pts], inside, overlaps
+
+
+def _node(xy: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split lines where they cross or touch, as :func:`shapely.node` does.
+
+    ``xy`` (n, 2) holds the vertices of the lines, line after line, ``part`` (n,) the line of
+    each, ascending. Returns the coordinates of the pieces, piece after piece, the number of
+    vertices of each and the line each comes from. Pieces come in the order of their lines
+    and along each line; of pieces equal to an earlier one (forwards or backwards) only the
+    first is kept, and pieces of zero length are dropped. As GEOS's iterated noder, the
+    pieces are noded again while a pass puts a node inside a segment: a computed crossing
+    point may lie a rounding error off its segments and meet a third one.
+    """
+    fresh, overlaps, line = None, False, None
+    while True:
+        seg, pts, inside, overlap = _meet(xy, part, fresh)
+        overlaps |= overlap
+        xy, size, piece, fresh = _cut(xy, part, seg, pts)
+        line = piece if line is None else line[piece]
+        if not inside:
+            break
+        part = np.repeat(np.arange(len(size)), size)
     if overlaps:
-        keep = _drop_repeats(coords, size)
-        coords, size, line = coords[np.repeat(keep, size)], size[keep], line[keep]
-    return coords, size, line
+        keep = _drop_repeats(xy, size)
+        xy, size, line = xy[np.repeat(keep, size)], size[keep], line[keep]
+    return xy, size, line
 
 
 def _lines(coords: np.ndarray, size: np.ndarray) -> np.ndarray:
