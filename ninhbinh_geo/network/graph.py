@@ -9,7 +9,7 @@ matrix from any subset of edges, e.g. the edges left open) and :func:`_component
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import geopandas as gpd
@@ -22,14 +22,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .._errors import CRSError, SchemaError, first_ids
 from ..crs import METRIC_CRS, assert_metric, to_metric
-from .noding import (
-    _cluster_points,
-    _connectors,
-    _endpoints,
-    _lines,
-    _node,
-    _node_with,
-)
+from .noding import _cluster_points, _connectors, _endpoints, _Lines, _node, _node_with
 from .snapping import _EdgeIndex
 
 #: Value of ``loai_duong`` that marks the railway in the LegoCity layer; never a road.
@@ -38,6 +31,25 @@ RAILWAY_CLASS = "Đường sắt"
 _LINE_TYPES = {"LineString", "MultiLineString", "LinearRing"}
 _MIN_EDGE_M = 1e-6  # csgraph reads an explicit 0 as "no edge"; a zero-length edge keeps 1 µm
 _CLASS_COLUMNS = ("loai_duong", "road_class")
+
+
+class _EdgeGeometry:
+    """The ``edge_geometry`` field: as given, or made from the edges' coordinates when read.
+
+    :func:`build_graph` keeps the edges as coordinates; the hundred thousand LineStrings of a
+    large network are made on first use (snapping only makes those of the edges it meets).
+    """
+
+    def __get__(self, graph: RoadGraph | None, owner: type | None = None) -> np.ndarray | None:
+        if graph is None:  # the default of the dataclass field
+            return None
+        given = graph.__dict__.get("_edge_geometry")
+        if given is None and graph._edge_lines is not None:
+            given = graph.__dict__["_edge_geometry"] = graph._edge_lines.all()
+        return given
+
+    def __set__(self, graph: RoadGraph, value: np.ndarray | None) -> None:
+        graph.__dict__["_edge_geometry"] = value
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,12 +91,13 @@ class RoadGraph:
     crs: pyproj.CRS
     edge_nodes: np.ndarray
     edge_length_m: np.ndarray
-    edge_geometry: np.ndarray
+    edge_geometry: np.ndarray = _EdgeGeometry()  # type: ignore[assignment]
     edge_time_s: np.ndarray | None = None
     edge_bounds: np.ndarray | None = None
     tolerance_m: float = 0.0
     excluded_rows: int = 0
     connectors: int = 0
+    _edge_lines: _Lines | None = field(default=None, repr=False)
 
     @property
     def n_nodes(self) -> int:
@@ -114,6 +127,12 @@ class RoadGraph:
     @cached_property
     def _index(self) -> _EdgeIndex:
         return _EdgeIndex.build(self)
+
+    def _geometry_of(self, edges: np.ndarray) -> np.ndarray:
+        """LineStrings of ``edges``, without making those of the other edges."""
+        if self.__dict__.get("_edge_geometry") is None and self._edge_lines is not None:
+            return self._edge_lines.take(edges)
+        return self.edge_geometry[edges]
 
     @cached_property
     def _time_matrix(self) -> sparse.csr_matrix:
@@ -305,14 +324,15 @@ def build_graph(
         class_column = next((c for c in _CLASS_COLUMNS if c in roads.columns), _CLASS_COLUMNS[0])
     roads, excluded = _check_classes(roads, class_column, exclude_classes, speeds_kmh)
     metric = to_metric(roads, "roads", crs=crs)  # the coordinates are checked here, once
-    parts, row, (u, v, length, geoms, bounds), nodes_xy, n_links = _edge_list(
+    parts, row, (u, v, length, lines, bounds), nodes_xy, n_links = _edge_list(
         np.asarray(metric.geometry.values), tolerance_m
     )
     u, v, nodes_xy, matrix, comp = _assemble(u, v, length, nodes_xy)
     edge_time_s = None
     if speeds_kmh is not None:
         part_class = metric[class_column].to_numpy()[row]
-        edge_time_s = length / (_edge_speeds(geoms, parts, part_class, speeds_kmh) / 3.6)
+        speed = _edge_speeds(lines.all(), parts, part_class, speeds_kmh)
+        edge_time_s = length / (speed / 3.6)
     graph = RoadGraph(
         matrix=matrix,
         nodes_xy=nodes_xy,
@@ -320,12 +340,13 @@ def build_graph(
         crs=pyproj.CRS.from_user_input(crs),
         edge_nodes=np.c_[u, v],
         edge_length_m=length,
-        edge_geometry=geoms,
+        edge_geometry=None,
         edge_time_s=edge_time_s,
         edge_bounds=bounds,
         tolerance_m=float(tolerance_m),
         excluded_rows=excluded,
         connectors=n_links,
+        _edge_lines=lines,
     )
     # the edge index belongs to the reusable graph: every road_distances call snaps onto it
     graph._index  # noqa: B018
@@ -338,26 +359,26 @@ def _edge_list(
     """Turn lines (metric CRS) into an edge list: the geometric stage of :func:`build_graph`.
 
     Returns the non-empty parts of ``lines`` and the row of each, the edges ``(u, v,
-    length_m, geometry, bounds)`` (noded, ends joined, self-loops and longer parallels dropped),
-    the node coordinates and the number of connectors added.
+    length_m, lines, bounds)`` (noded, ends joined, self-loops and longer parallels dropped;
+    ``lines`` a :class:`~.noding._Lines`: coordinates, LineStrings made when asked for), the
+    node coordinates and the number of connectors added.
     """
     parts, row = shapely.get_parts(lines, return_index=True)
     nonzero = shapely.length(parts) > 0
     parts, row = parts[nonzero], row[nonzero]
-    coords, size, _ = _node(*shapely.get_coordinates(parts, return_index=True))
-    noded = _lines(coords, size)
-    ends, bounds = _endpoints(coords, size)
+    noded = _Lines(*_node(*shapely.get_coordinates(parts, return_index=True))[:2])
+    ends, bounds = _endpoints(noded.coords, noded.size)
     labels, nodes_xy = _cluster_points(ends, tolerance_m)
     links = np.empty(0, dtype=object)
     if tolerance_m > 0:
         links = _connectors(noded, ends, labels, tolerance_m)
     if len(links):
-        coords, size, noded = _node_with(noded, coords, size, links)
-        ends, bounds = _endpoints(coords, size)
+        noded = _node_with(noded, links)
+        ends, bounds = _endpoints(noded.coords, noded.size)
         labels, nodes_xy = _cluster_points(ends, tolerance_m)
     m = len(noded)
     u, v = labels[:m], labels[m:]
-    length = shapely.length(noded)
+    length = noded.lengths()
     keep = u != v
     if not keep.any():
         raise SchemaError(
@@ -365,13 +386,34 @@ def _edge_list(
             f"are joined (every line is shorter than that or a closed loop). Pass a smaller "
             f"tolerance_m or longer road lines."
         )
-    a, b = np.minimum(u, v), np.maximum(u, v)
-    order = np.lexsort((length, b, a))
-    order = order[keep[order]]
-    first = np.r_[True, (a[order][1:] != a[order][:-1]) | (b[order][1:] != b[order][:-1])]
-    sel = np.sort(order[first])
-    edges = (u[sel], v[sel], length[sel], noded[sel], bounds[sel])
+    sel = _shortest_of_parallels(u, v, length, keep)
+    edges = (u[sel], v[sel], length[sel], noded.subset(sel), bounds[sel])
     return parts, row, edges, nodes_xy, len(links)
+
+
+def _shortest_of_parallels(
+    u: np.ndarray, v: np.ndarray, length: np.ndarray, keep: np.ndarray
+) -> np.ndarray:
+    """Edges kept, ascending: of those in ``keep``, the shortest between each pair of nodes.
+
+    Of equally short parallels the first is kept.
+    """
+    key = np.minimum(u, v).astype(np.int64) * (int(max(u.max(), v.max())) + 1) + np.maximum(u, v)
+    key = key[keep]
+    edge = np.flatnonzero(keep)
+    order = np.argsort(key, kind="stable")
+    twin = key[order][1:] == key[order][:-1]
+    if not twin.any():
+        return edge
+    # only the groups of parallels need their lengths compared
+    group = np.zeros(len(key), dtype=bool)
+    group[order[1:][twin]] = group[order[:-1][twin]] = True
+    cand = np.flatnonzero(group)
+    order = cand[np.lexsort((length[edge[cand]], key[cand]))]
+    first = np.r_[True, key[order][1:] != key[order][:-1]]
+    drop = np.zeros(len(key), dtype=bool)
+    drop[order[~first]] = True
+    return edge[~drop]
 
 
 def _spread_bits(x: np.ndarray) -> np.ndarray:

@@ -289,21 +289,23 @@ def _intersections(
 
 
 def _cut(
-    xy: np.ndarray, part: np.ndarray, seg: np.ndarray, pts: np.ndarray
+    xy: np.ndarray, part: np.ndarray, vertex: np.ndarray, seg: np.ndarray, pts: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cut lines at nodes: coordinates of the pieces, piece after piece; sizes, lines, new.
 
     ``xy`` (n, 2) holds the vertices of the lines, line after line, ``part`` the line of each;
-    ``pts`` are nodes lying on the segments that start at vertices ``seg``. A node equal to an
-    end of its segment makes that vertex a node (as GEOS normalises it); the others are
-    inserted into their segment in order along it. Line ends are nodes; a piece runs from a
-    node to the next one on its line, through the vertices between. Returns the
-    coordinates, the size and line of every piece, and which coordinates were inserted.
+    vertices ``vertex`` are nodes; ``pts`` are nodes lying on the segments that start at
+    vertices ``seg``. A node equal to an end of its segment makes that vertex a node (as GEOS
+    normalises it); the others are inserted into their segment in order along it. Line ends
+    are nodes; a piece runs from a node to the next one on its line, through the vertices
+    between. Returns the coordinates, the size and line of every piece, and which
+    coordinates were inserted.
     """
     n = len(xy)
     is_node = np.r_[True, part[1:] != part[:-1]]
     is_node[:-1] |= is_node[1:]  # the last vertex of a line before the first of the next
     is_node[-1] = True
+    is_node[vertex] = True
     at_start = _same(pts, xy[seg])
     at_end = _same(pts, xy[seg + 1]) & ~at_start
     is_node[seg[at_start]] = True
@@ -380,13 +382,14 @@ def _monotone_chains(s: np.ndarray, line: np.ndarray) -> np.ndarray:
 
 def _meet(
     xy: np.ndarray, part: np.ndarray, fresh: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray, bool, bool]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, bool]:
     """One pass of GEOS's noder: every point where two segments of the lines meet.
 
     ``fresh`` marks the vertices inserted by the last pass (None: all are new); only pairs
     with a segment that touches one are met again, the others were met before. Returns the
-    start vertex of the segment of every node and the node, whether any node lies inside a
-    segment (GEOS then nodes again) and whether any two segments overlap.
+    vertices that are nodes, the start vertex of the segment of every other node and the
+    node, whether any node lies inside a segment (GEOS then nodes again) and whether any two
+    segments overlap.
     """
     seg = np.flatnonzero((part[1:] == part[:-1]) & ~_same(xy[1:], xy[:-1]))
     s = np.c_[xy[seg], xy[seg + 1]]
@@ -403,19 +406,32 @@ def _meet(
         new = fresh[seg] | fresh[seg + 1]
         keep &= new[i] | new[j]
     i, j = i[keep], j[keep]
+    # Segments sharing an end (most junctions of a road layer) meet there and nowhere else,
+    # unless they run on one line: the shared vertex is a node of both (consecutive
+    # segments of a line excepted), with no intersection to compute.
+    p, q = s[i], s[j]
+    p1_q1, p1_q2 = _same(p[:, :2], q[:, :2]), _same(p[:, :2], q[:, 2:])
+    p2_q1, p2_q2 = _same(p[:, 2:], q[:, :2]), _same(p[:, 2:], q[:, 2:])
+    shared = p1_q1 | p1_q2 | p2_q1 | p2_q2
+    k = np.flatnonzero(shared)
+    other = np.where((p1_q1 | p2_q1)[k, None], q[k, 2:], q[k, :2])
+    apart = _orientation(*p[k].T, *other.T) != 0
+    vertex_pairs = k[apart]
     adjacent = (seg[j] == seg[i] + 1) & (part[seg[i]] == part[seg[j]])
-    # consecutive segments meet beyond their shared vertex only when they run on one line
-    a = np.flatnonzero(adjacent)
-    straight = _orientation(*s[i[a]].T, *s[j[a], 2:].T) == 0
-    drop = np.zeros(len(i), dtype=bool)
-    drop[a[~straight]] = True
-    i, j, adjacent = i[~drop], j[~drop], adjacent[~drop]
+    vertex_pairs = vertex_pairs[~adjacent[vertex_pairs]]
+    vertex = np.r_[
+        seg[i[vertex_pairs]] + p2_q1[vertex_pairs] + p2_q2[vertex_pairs],
+        seg[j[vertex_pairs]] + p1_q2[vertex_pairs] + p2_q2[vertex_pairs],
+    ]
+    rest = np.ones(len(i), dtype=bool)
+    rest[k[apart]] = False
+    i, j, adjacent = i[rest], j[rest], adjacent[rest]
     pair, pts, overlaps = _intersections(s[i], s[j], adjacent)
     p, q = s[i[pair]], s[j[pair]]
     on_p = _same(pts, p[:, :2]) | _same(pts, p[:, 2:])
     on_q = _same(pts, q[:, :2]) | _same(pts, q[:, 2:])
     inside = not bool((on_p & on_q).all())
-    return np.r_[seg[i[pair]], seg[j[pair]]], np.r_[pts, pts], inside, overlaps
+    return vertex, np.r_[seg[i[pair]], seg[j[pair]]], np.r_[pts, pts], inside, overlaps
 
 
 def _node(xy: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -431,9 +447,9 @@ def _node(xy: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     """
     fresh, overlaps, line = None, False, None
     while True:
-        seg, pts, inside, overlap = _meet(xy, part, fresh)
+        vertex, seg, pts, inside, overlap = _meet(xy, part, fresh)
         overlaps |= overlap
-        xy, size, piece, fresh = _cut(xy, part, seg, pts)
+        xy, size, piece, fresh = _cut(xy, part, vertex, seg, pts)
         line = piece if line is None else line[piece]
         if not inside:
             break
@@ -493,14 +509,15 @@ def _cluster_points(xy: np.ndarray, tolerance_m: float) -> tuple[np.ndarray, np.
 
 
 def _connectors(
-    pieces: np.ndarray, ends: np.ndarray, labels: np.ndarray, tolerance_m: float
+    lines: _Lines, ends: np.ndarray, labels: np.ndarray, tolerance_m: float
 ) -> np.ndarray:
     """Short lines tying each dangling end to the nearest other road within ``tolerance_m``."""
-    m = len(pieces)
+    m = len(lines)
     degree = np.bincount(labels)
     dangling = np.flatnonzero(degree[labels] == 1)
     if not len(dangling):
         return np.empty(0, dtype=object)
+    pieces = lines.all()
     points = shapely.points(ends[dangling])
     hit_pt, hit_piece = shapely.STRtree(pieces).query(
         points, predicate="dwithin", distance=tolerance_m
@@ -525,15 +542,14 @@ def _connectors(
     return lines[shapely.length(lines) > 0]
 
 
-def _node_with(
-    pieces: np.ndarray, coords: np.ndarray, size: np.ndarray, links: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Node noded ``pieces`` (coordinates ``coords``, ``size`` each) together with ``links``.
+def _node_with(lines: _Lines, links: np.ndarray) -> _Lines:
+    """Node the noded pieces ``lines`` together with ``links``.
 
     Only the pieces whose box a link meets can change: they are noded again with the links,
     and their pieces take their place, so that the result is what noding everything again
-    gives (the links come last). Returns coordinates, sizes and geometries of the pieces.
+    gives (the links come last).
     """
+    pieces, coords, size = lines.all(), lines.coords, lines.size
     m = len(pieces)
     touched = np.unique(shapely.STRtree(pieces).query(links)[1])
     first = np.cumsum(size) - size
@@ -545,13 +561,65 @@ def _node_with(
     new_coords, new_size, new_line = _node(sub_xy, sub_part)
     kept = np.ones(m, dtype=bool)
     kept[touched] = False
-    line = np.r_[np.flatnonzero(kept), new_line]
-    order = np.argsort(line, kind="stable")
-    size_all = np.r_[size[kept], new_size]
-    coords_all = np.r_[coords[np.repeat(kept, size)], new_coords]
-    start = np.cumsum(size_all) - size_all
-    size_out = size_all[order]
-    take = np.repeat(start[order] - np.cumsum(size_out) + size_out, size_out)
-    take += np.arange(len(take))
-    geoms = np.r_[pieces[kept], _lines(new_coords, new_size)][order]
-    return coords_all[take], size_out, geoms
+    order = np.argsort(np.r_[np.flatnonzero(kept), new_line], kind="stable")
+    merged = _Lines(
+        np.r_[coords[np.repeat(kept, size)], new_coords],
+        np.r_[size[kept], new_size],
+        np.r_[pieces[kept], _lines(new_coords, new_size)],
+    )
+    return merged.subset(order)
+
+
+class _Lines:
+    """Lines kept as coordinates (line after line, ``size`` vertices each).
+
+    Their LineStrings are made only when asked for: all of them (:meth:`all`), or those of a
+    few lines (:meth:`take`, e.g. the edges met when snapping a thousand sites), since making
+    a hundred thousand GEOS geometries costs more than noding them.
+    """
+
+    def __init__(self, coords: np.ndarray, size: np.ndarray, geoms: np.ndarray | None = None):
+        self.coords, self.size = coords, size
+        self.start = np.cumsum(size) - size
+        self._all = geoms
+        self._some: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.size)
+
+    def all(self) -> np.ndarray:
+        """LineStrings of every line."""
+        if self._all is None:
+            self._all = _lines(self.coords, self.size)
+        return self._all
+
+    def take(self, index: np.ndarray) -> np.ndarray:
+        """LineStrings of lines ``index``, made once each."""
+        if self._all is not None:
+            return self._all[index]
+        if self._some is None:
+            self._some = np.full(len(self.size), None, dtype=object)
+        missing = np.unique(index[shapely.is_missing(self._some[index])])
+        if len(missing):
+            self._some[missing] = _lines(self.coords[self._rows(missing)], self.size[missing])
+        return self._some[index]
+
+    def subset(self, index: np.ndarray) -> _Lines:
+        """Return the lines ``index``, in that order."""
+        geoms = None if self._all is None else self._all[index]
+        return _Lines(self.coords[self._rows(index)], self.size[index], geoms)
+
+    def lengths(self) -> np.ndarray:
+        """Length of every line, summed segment after segment in order, as GEOS sums it."""
+        step = np.diff(self.coords, axis=0)
+        seg = np.sqrt(step[:, 0] * step[:, 0] + step[:, 1] * step[:, 1])
+        length = np.zeros(len(self.size))
+        live = np.arange(len(self.size))
+        for k in range(int(self.size.max(initial=1)) - 1):
+            live = live[self.size[live] > k + 1]
+            length[live] += seg[self.start[live] + k]
+        return length
+
+    def _rows(self, index: np.ndarray) -> np.ndarray:
+        size = self.size[index]
+        return np.repeat(self.start[index] - np.cumsum(size) + size, size) + np.arange(size.sum())

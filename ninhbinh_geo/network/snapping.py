@@ -8,6 +8,7 @@ nearest edge of every point, the distance to it and the position along it, and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -147,23 +148,29 @@ def _snap(graph: RoadGraph, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     an STRtree of the edges answers at once; on a larger one :func:`_snap_by_blocks`. Of
     equally near edges the lowest number wins.
     """
-    index, geoms = graph._index, graph.edge_geometry
+    index = graph._index
     edge = np.zeros(len(pts), dtype=np.int64)
     snap = np.full(len(pts), np.inf)
     if index.edge_tree is not None:
         (i_pt, i_edge), dist = index.edge_tree.query_nearest(pts, return_distance=True)
         _keep_nearest(edge, snap, i_pt, i_edge, dist)
     else:
-        _snap_by_blocks(index, geoms, pts, edge, snap)
-    along = shapely.line_locate_point(geoms[edge], pts)
+        _snap_by_blocks(index, graph._geometry_of, pts, edge, snap)
+    along = shapely.line_locate_point(graph._geometry_of(edge), pts)
     # the edge geometry and the joined node may differ by up to tolerance_m
     return edge, snap, np.clip(along, 0.0, graph.edge_length_m[edge])
 
 
 def _snap_by_blocks(
-    index: _EdgeIndex, geoms: np.ndarray, pts: np.ndarray, edge: np.ndarray, snap: np.ndarray
+    index: _EdgeIndex,
+    geoms: Callable[[np.ndarray], np.ndarray],
+    pts: np.ndarray,
+    edge: np.ndarray,
+    snap: np.ndarray,
 ) -> None:
     """Write into ``edge``/``snap`` the nearest edge of every point, by the block index.
+
+    ``geoms`` gives the LineStrings of the edges asked for.
 
     First pass: the edges that come within the index radius (half the middle edge length)
     of each point, and exact distances to those. A point whose nearest candidate lies
@@ -175,7 +182,7 @@ def _snap_by_blocks(
     x, y = shapely.get_x(pts), shapely.get_y(pts)
     radius = np.full(len(pts), index.radius_m)
     i_pt, i_edge = index.near(x, y, radius)
-    _keep_nearest(edge, snap, i_pt, i_edge, shapely.distance(pts[i_pt], geoms[i_edge]))
+    _keep_nearest(edge, snap, i_pt, i_edge, shapely.distance(pts[i_pt], geoms(i_edge)))
     far = np.flatnonzero(~(snap <= radius))
     if not len(far):
         return
@@ -184,9 +191,9 @@ def _snap_by_blocks(
     pos, size = index.positions(j_block)
     j_pt, j_edge = np.repeat(j_pt, size), index.edges[pos]
     bound = np.full(len(far), np.inf)
-    np.minimum.at(bound, j_pt, shapely.distance(far_pts[j_pt], geoms[j_edge]))
+    np.minimum.at(bound, j_pt, shapely.distance(far_pts[j_pt], geoms(j_edge)))
     i_pt, i_edge = index.near(x[far], y[far], bound)
-    dist = shapely.distance(far_pts[i_pt], geoms[i_edge])
+    dist = shapely.distance(far_pts[i_pt], geoms(i_edge))
     _keep_nearest(edge, snap, far[i_pt], i_edge, dist)
 
 
