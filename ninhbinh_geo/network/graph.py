@@ -22,7 +22,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .._errors import CRSError, SchemaError, first_ids
 from ..crs import METRIC_CRS, assert_metric, to_metric
-from .noding import _cluster_points, _connectors, _endpoints, _Lines, _node, _node_with
+from .noding import _cluster_points, _connectors, _endpoints, _Lines, _node_with, _noded
 from .snapping import _EdgeIndex
 
 #: Value of ``loai_duong`` that marks the railway in the LegoCity layer; never a road.
@@ -366,7 +366,7 @@ def _edge_list(
     parts, row = shapely.get_parts(lines, return_index=True)
     nonzero = shapely.length(parts) > 0
     parts, row = parts[nonzero], row[nonzero]
-    noded = _Lines(*_node(*shapely.get_coordinates(parts, return_index=True))[:2])
+    noded = _noded(parts)
     ends, bounds = _endpoints(noded.coords, noded.size)
     labels, nodes_xy = _cluster_points(ends, tolerance_m)
     links = np.empty(0, dtype=object)

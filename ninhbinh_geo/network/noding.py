@@ -26,6 +26,9 @@ _ORIENTATION_SAFE_EPSILON = 1e-15
 _LONG_SEGMENT_CELLS = 64
 # Most long-segment work (long segments × all segments) before the grid cells get coarser.
 _LONG_SEGMENT_WORK = 20_000_000
+# Up to this many vertices GEOS itself nodes faster (the numpy passes cost a few
+# milliseconds whatever the size); both give the same pieces to the bit.
+_GEOS_NODING_MAX_VERTICES = 5_000
 
 
 def _box_pairs(
@@ -542,6 +545,44 @@ def _connectors(
     return lines[shapely.length(lines) > 0]
 
 
+def _geos_node(lines: np.ndarray) -> _Lines:
+    """Noded pieces of LineStrings by :func:`shapely.node` (GEOS), zero lengths dropped."""
+    pieces = shapely.get_parts(shapely.node(shapely.multilinestrings(lines)))
+    pieces = pieces[shapely.length(pieces) > 0]
+    return _Lines(shapely.get_coordinates(pieces), shapely.get_num_coordinates(pieces), pieces)
+
+
+def _noded(parts: np.ndarray) -> _Lines:
+    """Noded pieces of LineStrings of non-zero length, as :func:`shapely.node` makes them.
+
+    By GEOS itself when the lines are few or fold onto themselves (:func:`_folds`), else by
+    :func:`_node`.
+    """
+    xy, part = shapely.get_coordinates(parts, return_index=True)
+    if len(xy) <= _GEOS_NODING_MAX_VERTICES or _folds(xy, part):
+        return _geos_node(parts)
+    return _Lines(*_node(xy, part)[:2])
+
+
+def _folds(xy: np.ndarray, part: np.ndarray) -> bool:
+    """Whether a line repeats a vertex, or turns back on itself, anywhere.
+
+    GEOS nodes such lines by rules of its own (collapsed vertices become nodes, zero-length
+    pieces take part in the next pass), which :func:`_node` does not follow.
+    """
+    same_line = part[1:] == part[:-1]
+    if (same_line & _same(xy[1:], xy[:-1])).any():
+        return True
+    same_line2 = same_line[1:] & same_line[:-1]
+    if (same_line2 & _same(xy[2:], xy[:-2])).any():
+        return True
+    k = np.flatnonzero(same_line2)  # vertex k + 1 joins two segments of one line
+    a, b, c = xy[k], xy[k + 1], xy[k + 2]
+    back = (b[:, 0] - a[:, 0]) * (c[:, 0] - b[:, 0]) + (b[:, 1] - a[:, 1]) * (c[:, 1] - b[:, 1]) < 0
+    k = np.flatnonzero(back)
+    return bool((_orientation(*a[k].T, *b[k].T, *c[k].T) == 0).any())
+
+
 def _node_with(lines: _Lines, links: np.ndarray) -> _Lines:
     """Node the noded pieces ``lines`` together with ``links``.
 
@@ -549,6 +590,8 @@ def _node_with(lines: _Lines, links: np.ndarray) -> _Lines:
     and their pieces take their place, so that the result is what noding everything again
     gives (the links come last).
     """
+    if len(lines.coords) <= _GEOS_NODING_MAX_VERTICES:
+        return _geos_node(np.r_[lines.all(), links])
     pieces, coords, size = lines.all(), lines.coords, lines.size
     m = len(pieces)
     touched = np.unique(shapely.STRtree(pieces).query(links)[1])
