@@ -195,11 +195,17 @@ def _check_roads(roads: object, layer: str) -> gpd.GeoDataFrame:
 
 def _check_classes(
     roads: gpd.GeoDataFrame,
-    class_column: str,
+    class_column: str | None,
     exclude_classes: tuple[object, ...],
     speeds_kmh: Mapping[object, float] | None,
-) -> tuple[gpd.GeoDataFrame, int]:
-    """Leave out the excluded classes; check that every class left has a speed."""
+) -> tuple[gpd.GeoDataFrame, str, int]:
+    """Leave out the excluded classes; check that every class left has a speed.
+
+    Returns the roads left, the class column (the first of ``_CLASS_COLUMNS`` present when
+    none was given) and the number of rows left out.
+    """
+    if class_column is None:
+        class_column = next((c for c in _CLASS_COLUMNS if c in roads.columns), _CLASS_COLUMNS[0])
     excluded = 0
     if class_column in roads.columns and exclude_classes:
         drop = roads[class_column].isin(exclude_classes)
@@ -211,7 +217,7 @@ def _check_classes(
                 f"nothing is left to build a road graph from."
             )
     if speeds_kmh is None:
-        return roads, excluded
+        return roads, class_column, excluded
     if class_column not in roads.columns:
         raise SchemaError(
             f"Layer 'roads' has no column '{class_column}' to look up speeds_kmh; pass "
@@ -227,7 +233,7 @@ def _check_classes(
         )
     if min(speeds_kmh.values()) <= 0:
         raise SchemaError("speeds_kmh must be positive (km/h).")
-    return roads, excluded
+    return roads, class_column, excluded
 
 
 def _edge_speeds(
@@ -320,33 +326,22 @@ def build_graph(
     if tolerance_m < 0:
         raise SchemaError(f"tolerance_m must be >= 0 metres, not {tolerance_m}.")
     assert_metric(crs)
-    if class_column is None:
-        class_column = next((c for c in _CLASS_COLUMNS if c in roads.columns), _CLASS_COLUMNS[0])
-    roads, excluded = _check_classes(roads, class_column, exclude_classes, speeds_kmh)
-    metric = to_metric(roads, "roads", crs=crs)  # the coordinates are checked here, once
-    parts, row, (u, v, length, lines, bounds), nodes_xy, n_links = _edge_list(
-        np.asarray(metric.geometry.values), tolerance_m
+    roads, class_column, excluded = _check_classes(
+        roads, class_column, exclude_classes, speeds_kmh
     )
+    metric = to_metric(roads, "roads", crs=crs)  # the coordinates are checked here, once
+    lines_in = np.asarray(metric.geometry.values)
+    parts, row, (u, v, length, lines, bounds), nodes_xy, n_links = _edge_list(lines_in, tolerance_m)
     u, v, nodes_xy, matrix, comp = _assemble(u, v, length, nodes_xy)
     edge_time_s = None
     if speeds_kmh is not None:
         part_class = metric[class_column].to_numpy()[row]
         speed = _edge_speeds(lines.all(), parts, part_class, speeds_kmh)
         edge_time_s = length / (speed / 3.6)
-    graph = RoadGraph(
-        matrix=matrix,
-        nodes_xy=nodes_xy,
-        component=comp,
-        crs=pyproj.CRS.from_user_input(crs),
-        edge_nodes=np.c_[u, v],
-        edge_length_m=length,
-        edge_geometry=None,
-        edge_time_s=edge_time_s,
-        edge_bounds=bounds,
-        tolerance_m=float(tolerance_m),
-        excluded_rows=excluded,
-        connectors=n_links,
-        _edge_lines=lines,
+    graph = RoadGraph(  # the edge geometries are made from ``lines`` when first read
+        matrix, nodes_xy, comp, pyproj.CRS.from_user_input(crs), np.c_[u, v], length,
+        edge_time_s=edge_time_s, edge_bounds=bounds, tolerance_m=float(tolerance_m),
+        excluded_rows=excluded, connectors=n_links, _edge_lines=lines,
     )
     # the edge index belongs to the reusable graph: every road_distances call snaps onto it
     graph._index  # noqa: B018
