@@ -188,6 +188,10 @@ class _DepthWindows:
         return self._sources[name]
 
     def chunk(self, x0: int, y0: int, nx: int, ny: int) -> _Chunk:
+        if nx == 0 or ny == 0:
+            # exactextract reads an empty box once per raster to learn its type; keep the
+            # chunk in hand, which it is about to read again
+            return self._read(x0, y0, nx, ny)
         key = (x0, y0, nx, ny)
         if key != self._key:
             self._chunk = None  # let the previous chunk go before reading the next
@@ -196,31 +200,20 @@ class _DepthWindows:
         return self._chunk
 
     def _read(self, x0: int, y0: int, nx: int, ny: int) -> _Chunk:
-        window = Window(x0, y0, nx, ny)
-        nodata = self._nodata
-        if self._masked:
-            arr = self._ds.read(self._band, window=window, masked=True)
-            missing = np.ma.getmaskarray(arr)
-            if nodata is not None:
-                missing = missing | (arr.data == nodata)
-            raw = arr.data
-            if self._scaled:
-                raw = raw.astype(np.float64) * self._scale + self._offset
-        else:
-            raw = self._ds.read(self._band, window=window)
-            missing = raw == nodata if nodata is not None and not _is_nan(nodata) else None
+        raw, missing = self._read_band(Window(x0, y0, nx, ny))
         depth, thresholds = self._in_metres(raw)
-        if depth.dtype.kind == "f":
+        if self._nodata_as_dry:
             nan = np.isnan(depth)
-            missing = nan if missing is None else missing | nan
-        if self._nodata_as_dry and missing is not None and missing.any():
-            depth = np.where(missing, 0.0, depth).astype(depth.dtype, copy=False)
-            missing = None
-        invalid = missing
-        if depth.dtype.kind == "f":
-            infinite = np.isinf(depth)
-            invalid = infinite if invalid is None else invalid | infinite
-        if invalid is not None and not invalid.any():
+            missing = nan if missing is None else np.logical_or(missing, nan, out=missing)
+            if missing.any():
+                depth = np.where(missing, 0.0, depth).astype(depth.dtype, copy=False)
+            invalid = np.isinf(depth)
+        else:
+            invalid = np.isfinite(depth)
+            np.logical_not(invalid, out=invalid)
+            if missing is not None:
+                invalid |= missing
+        if not invalid.any():
             invalid = None
         area = None
         if self.geographic:
@@ -229,8 +222,28 @@ class _DepthWindows:
             area = _geographic_cell_area_m2(center_y, *self.res, self.crs)[:, None]
         return _Chunk(depth, invalid, thresholds, area)
 
+    def _read_band(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
+        """Values of the band in ``window`` (scaled), and its nodata or masked cells."""
+        nodata = self._nodata
+        if not self._masked:
+            raw = self._ds.read(self._band, window=window)
+            missing = raw == nodata if nodata is not None and not _is_nan(nodata) else None
+            return raw, missing
+        arr = self._ds.read(self._band, window=window, masked=True)
+        missing = np.ma.getmaskarray(arr).copy()
+        if nodata is not None:
+            missing |= arr.data == nodata
+        raw = arr.data
+        if self._scaled:
+            raw = raw.astype(np.float64) * self._scale + self._offset
+        return raw, missing
+
     def _in_metres(self, raw: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-        """Depths in metres and the breaks to compare them with (exact in the depths' type)."""
+        """Return depths in metres (always floats) and the breaks to compare them with.
+
+        The breaks are exact in the depths' type: a depth is at or above a break exactly when
+        its float64 value is at or above the break in metres, as it has always been measured.
+        """
         if self._per_metre == 1.0 and raw.dtype == np.float32:
             return raw, [_float32_threshold(b) for b in self._breaks]
         depth = raw.astype(np.float64, copy=False)

@@ -151,6 +151,7 @@ class _SumsWriter(Writer):
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         super().__init__()
         self._arrays = arrays
+        self._row = _Row()
 
     def add_operation(self, op: Operation) -> None:
         pass
@@ -162,13 +163,14 @@ class _SumsWriter(Writer):
         pass
 
     def write(self, feature: Feature) -> None:
-        row = _Row()
-        feature.copy_to(row)
-        values = row.values
+        values = self._row.values
+        values.clear()
+        feature.copy_to(self._row)
         i = values.pop("fid")
+        arrays = self._arrays
         for name, value in values.items():
             if value is not None:
-                self._arrays[name][i] = value
+                arrays[name][i] = value
 
     def features(self) -> dict[str, np.ndarray]:
         return self._arrays

@@ -157,12 +157,13 @@ def raster_exposure(
     footprints = sites[[sites.geometry.name]]
     storage = project_checked(footprints, STORAGE_CRS)
     site_ids = sites["site_id"].reset_index(drop=True)
+    in_crs: dict[str, np.ndarray] = {}  # footprints in each raster CRS met, reprojected once
     frames = []
     for label, rp, src in specs:
         ds, close = _open_raster(src, label)
         try:
             _check_raster(ds, label, band)
-            geoms = np.asarray(project_checked(footprints, ds.crs).geometry.values, dtype=object)
+            geoms = _footprints_in(footprints, pyproj.CRS.from_user_input(ds.crs), in_crs)
             stats = _one_hazard(
                 geoms,
                 site_ids,
@@ -192,6 +193,18 @@ def raster_exposure(
         frames.append(stats)
     out = pd.concat(frames)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=storage.crs)
+
+
+def _footprints_in(
+    footprints: gpd.GeoDataFrame, crs: pyproj.CRS, done: dict[str, np.ndarray]
+) -> np.ndarray:
+    """Return the footprints in ``crs`` (array of geometries), reprojected once per CRS."""
+    key = crs.to_wkt()
+    if key not in done:
+        same = pyproj.CRS.from_user_input(footprints.crs) == crs
+        moved = footprints if same else project_checked(footprints, crs)
+        done[key] = np.asarray(moved.geometry.values, dtype=object)
+    return done[key]
 
 
 def _one_hazard(
