@@ -187,6 +187,12 @@ class _DepthWindows:
             self._sources[name] = _WindowSource(self, name, derive, nodata)
         return self._sources[name]
 
+    def release(self) -> None:
+        """Drop the chunk in hand and the sources (which refer back to these windows)."""
+        self._chunk = None
+        self._key = None
+        self._sources.clear()
+
     def chunk(self, x0: int, y0: int, nx: int, ny: int) -> _Chunk:
         if nx == 0 or ny == 0:
             # exactextract reads an empty box once per raster to learn its type; keep the
