@@ -35,10 +35,11 @@ from exactextract.writer import Writer
 
 from .cells import _OUTSIDE, _Chunk, _DepthWindows, _WkbSource
 
-#: From this many footprints on, exactextract's raster-sequential strategy (each block read and
-#: decompressed once) beats feature-sequential. benchmarks/exposure.py, 20 M-cell raster, tiled
-#: 256 deflate, cold cache: 115 footprints 0.52 s feature- vs 0.72 s raster-sequential; 300:
-#: 0.49 vs 0.59 s; 500: 0.57 vs 0.49 s; 1,000: 1.49 vs 0.96 s; 10,000: 8.95 vs 6.66 s.
+#: From this many footprints (in a batch) on, exactextract's raster-sequential strategy (each
+#: block read once) beats feature-sequential (a read per footprint). benchmarks/exposure.py,
+#: 20 M-cell raster, tiled 256 deflate, medians of 5 on a shared machine: 115 footprints 0.38 s
+#: feature- vs 0.77 s raster-sequential; 300: 0.68 vs 0.74 s; 500: 0.98 vs 0.87 s; 1,000: 1.29
+#: vs 1.15 s.
 RASTER_SEQUENTIAL_FROM = 400
 #: Cells per raster chunk held in memory by the raster-sequential strategy (16 MB of float32):
 #: small enough never to load a province raster whole, large enough to keep reads few.
