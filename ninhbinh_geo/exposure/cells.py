@@ -138,13 +138,87 @@ class _Chunk:
         return wet
 
 
+class _BandReader:
+    """Reads a window of one band: its values (scaled) and its nodata or masked cells.
+
+    Plain arrays when the band declares a nodata value (compared here), masked reads only when
+    the band has a mask or scale/offset: masked reads cost twice as much.
+    """
+
+    def __init__(self, ds: rasterio.io.DatasetReader, band: int, nodata: float | None) -> None:
+        self._ds = ds
+        self._band = band
+        self._nodata = ds.nodatavals[band - 1] if nodata is None else nodata
+        self._scale = ds.scales[band - 1]
+        self._offset = ds.offsets[band - 1]
+        self._scaled = self._scale != 1.0 or self._offset != 0.0
+        flags = ds.mask_flag_enums[band - 1]
+        self._masked = self._scaled or (self._nodata is None and MaskFlags.all_valid not in flags)
+
+    def read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
+        nodata = self._nodata
+        if not self._masked:
+            raw = self._ds.read(self._band, window=window)
+            missing = raw == nodata if nodata is not None and not _is_nan(nodata) else None
+            return raw, missing
+        arr = self._ds.read(self._band, window=window, masked=True)
+        missing = np.ma.getmaskarray(arr).copy()
+        if nodata is not None:
+            missing |= arr.data == nodata
+        raw = arr.data
+        if self._scaled:
+            raw = raw.astype(np.float64) * self._scale + self._offset
+        return raw, missing
+
+
+def _is_nan(x: float) -> bool:
+    return isinstance(x, float) and math.isnan(x)
+
+
+def _in_metres(
+    raw: np.ndarray, per_metre: float, breaks: list[float]
+) -> tuple[np.ndarray, list[Any]]:
+    """Return depths in metres (always floats) and the breaks to compare them with.
+
+    The breaks are exact in the depths' type: a depth is at or above a break exactly when
+    its float64 value is at or above the break in metres, as it has always been measured.
+    """
+    if per_metre == 1.0 and raw.dtype == np.float32:
+        return raw, [_float32_threshold(b) for b in breaks]
+    depth = raw.astype(np.float64, copy=False)
+    if per_metre != 1.0:
+        depth = depth / per_metre
+    return depth, list(breaks)
+
+
+def _validity(
+    depth: np.ndarray, missing: np.ndarray | None, nodata_as_dry: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return the depths and their invalid cells (None when all are valid).
+
+    Nodata, masked and NaN cells are invalid unless ``nodata_as_dry`` makes them dry land
+    (depth 0); infinite values are always invalid.
+    """
+    if nodata_as_dry:
+        nan = np.isnan(depth)
+        missing = nan if missing is None else np.logical_or(missing, nan, out=missing)
+        if missing.any():
+            depth = np.where(missing, 0.0, depth).astype(depth.dtype, copy=False)
+        invalid = np.isinf(depth)
+    else:
+        invalid = np.isfinite(depth)
+        np.logical_not(invalid, out=invalid)
+        if missing is not None:
+            invalid |= missing
+    return depth, invalid if invalid.any() else None
+
+
 class _DepthWindows:
     """One depth band, read by exactextract chunk by chunk.
 
-    Each chunk is read once (the last one is kept, since every derived raster of a chunk is
-    asked for in turn); values are converted to metres and checked for validity as the overlay
-    has always done: nodata, masked and NaN cells are invalid unless ``nodata_as_dry`` makes
-    them dry land (depth 0); infinite values are always invalid.
+    Each chunk is read once and kept until the next, since every raster derived from it (see
+    :meth:`source`) is asked for in turn; depths are converted to metres and checked for
+    validity as the overlay has always done (:func:`_validity`).
     """
 
     def __init__(
@@ -157,22 +231,15 @@ class _DepthWindows:
         nodata: float | None,
         nodata_as_dry: bool,
     ) -> None:
-        self._ds = ds
-        self._band = band
-        t = ds.transform
-        self.res = (abs(t.a), abs(t.e))
+        self._reader = _BandReader(ds, band, nodata)
+        self._transform = ds.transform
+        self.res = (abs(ds.transform.a), abs(ds.transform.e))
         b = ds.bounds
         self.extent = (b.left, b.bottom, b.right, b.top)
         self.crs = pyproj.CRS.from_user_input(ds.crs)
         self.srs_wkt = self.crs.to_wkt()
         self.geographic = self.crs.is_geographic
         self._per_metre = per_metre
-        self._nodata = ds.nodatavals[band - 1] if nodata is None else nodata
-        self._scale = ds.scales[band - 1]
-        self._offset = ds.offsets[band - 1]
-        self._scaled = self._scale != 1.0 or self._offset != 0.0
-        flags = ds.mask_flag_enums[band - 1]
-        self._masked = self._scaled or (self._nodata is None and MaskFlags.all_valid not in flags)
         self._nodata_as_dry = nodata_as_dry
         self._breaks = breaks
         self._key: tuple[int, int, int, int] | None = None
@@ -206,60 +273,14 @@ class _DepthWindows:
         return self._chunk
 
     def _read(self, x0: int, y0: int, nx: int, ny: int) -> _Chunk:
-        raw, missing = self._read_band(Window(x0, y0, nx, ny))
-        depth, thresholds = self._in_metres(raw)
-        if self._nodata_as_dry:
-            nan = np.isnan(depth)
-            missing = nan if missing is None else np.logical_or(missing, nan, out=missing)
-            if missing.any():
-                depth = np.where(missing, 0.0, depth).astype(depth.dtype, copy=False)
-            invalid = np.isinf(depth)
-        else:
-            invalid = np.isfinite(depth)
-            np.logical_not(invalid, out=invalid)
-            if missing is not None:
-                invalid |= missing
-        if not invalid.any():
-            invalid = None
+        raw, missing = self._reader.read(Window(x0, y0, nx, ny))
+        depth, thresholds = _in_metres(raw, self._per_metre, self._breaks)
+        depth, invalid = _validity(depth, missing, self._nodata_as_dry)
         area = None
         if self.geographic:
-            rows = y0 + np.arange(ny)
-            center_y = self._ds.transform.f + (rows + 0.5) * self._ds.transform.e
+            center_y = self._transform.f + (y0 + np.arange(ny) + 0.5) * self._transform.e
             area = _geographic_cell_area_m2(center_y, *self.res, self.crs)[:, None]
         return _Chunk(depth, invalid, thresholds, area)
-
-    def _read_band(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
-        """Values of the band in ``window`` (scaled), and its nodata or masked cells."""
-        nodata = self._nodata
-        if not self._masked:
-            raw = self._ds.read(self._band, window=window)
-            missing = raw == nodata if nodata is not None and not _is_nan(nodata) else None
-            return raw, missing
-        arr = self._ds.read(self._band, window=window, masked=True)
-        missing = np.ma.getmaskarray(arr).copy()
-        if nodata is not None:
-            missing |= arr.data == nodata
-        raw = arr.data
-        if self._scaled:
-            raw = raw.astype(np.float64) * self._scale + self._offset
-        return raw, missing
-
-    def _in_metres(self, raw: np.ndarray) -> tuple[np.ndarray, list[Any]]:
-        """Return depths in metres (always floats) and the breaks to compare them with.
-
-        The breaks are exact in the depths' type: a depth is at or above a break exactly when
-        its float64 value is at or above the break in metres, as it has always been measured.
-        """
-        if self._per_metre == 1.0 and raw.dtype == np.float32:
-            return raw, [_float32_threshold(b) for b in self._breaks]
-        depth = raw.astype(np.float64, copy=False)
-        if self._per_metre != 1.0:
-            depth = depth / self._per_metre
-        return depth, list(self._breaks)
-
-
-def _is_nan(x: float) -> bool:
-    return isinstance(x, float) and math.isnan(x)
 
 
 class _WindowSource(RasterSource):

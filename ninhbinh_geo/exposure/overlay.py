@@ -154,6 +154,19 @@ def raster_exposure(
     metric = assert_metric(metric_crs)
     sites = _check_sites(sites)
     specs = _hazard_specs(hazards)
+    options = {"breaks": breaks, "units": units, "nodata": nodata, "nodata_as_dry": nodata_as_dry}
+    options |= {"strategy": strategy, "max_cells_in_memory": max_cells_in_memory}
+    return _exposure_table(sites, specs, band=band, metric_crs=metric, **options)
+
+
+def _exposure_table(
+    sites: gpd.GeoDataFrame,
+    specs: list[tuple[str, float, HazardInput]],
+    *,
+    band: int,
+    **options: Any,
+) -> gpd.GeoDataFrame:
+    """Build the table of :func:`raster_exposure` from checked sites and hazard specs."""
     footprints = sites[[sites.geometry.name]]
     storage = project_checked(footprints, STORAGE_CRS)
     site_ids = sites["site_id"].reset_index(drop=True)
@@ -164,20 +177,7 @@ def raster_exposure(
         try:
             _check_raster(ds, label, band)
             geoms = _footprints_in(footprints, pyproj.CRS.from_user_input(ds.crs), in_crs)
-            stats = _one_hazard(
-                geoms,
-                site_ids,
-                ds,
-                label=label,
-                band=band,
-                breaks=breaks,
-                units=units,
-                nodata=nodata,
-                nodata_as_dry=nodata_as_dry,
-                strategy=strategy,
-                max_cells_in_memory=max_cells_in_memory,
-                metric_crs=metric,
-            )
+            stats = _one_hazard(geoms, site_ids, ds, label=label, band=band, **options)
             accuracy = _raster_accuracy(ds, band)
         finally:
             if close:
