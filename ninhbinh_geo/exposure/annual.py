@@ -1,4 +1,8 @@
-"""Expected annual exposure: exposed area integrated over annual exceedance probability."""
+"""Expected annual exposure: exposed area integrated over annual exceedance probability.
+
+One method here, the trapezoidal rule with a flat tail; other expected-annual methods and
+depth-damage curves (damage rather than area) belong in a ``risk`` room beside this one.
+"""
 
 from __future__ import annotations
 

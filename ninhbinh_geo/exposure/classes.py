@@ -51,9 +51,14 @@ def class_columns(breaks_m: Sequence[float] = DEFAULT_BREAKS_M) -> list[str]:
     >>> class_columns([0.3, 1.5])
     ['class_0.3_1.5_ha', 'class_1.5_inf_ha']
     """
-    b = _check_breaks(breaks_m)
-    uppers = [*b[1:], math.inf]
-    return [f"class_{_fmt_break(lo)}_{_fmt_break(hi)}_ha" for lo, hi in zip(b, uppers, strict=True)]
+    return _class_columns(_check_breaks(breaks_m))
+
+
+def _class_columns(breaks: list[float]) -> list[str]:
+    """Column names for breaks already checked by :func:`_check_breaks`."""
+    uppers = [*breaks[1:], math.inf]
+    pairs = zip(breaks, uppers, strict=True)
+    return [f"class_{_fmt_break(lo)}_{_fmt_break(hi)}_ha" for lo, hi in pairs]
 
 
 def _check_breaks(breaks_m: Sequence[float]) -> list[float]:

@@ -24,7 +24,7 @@ import shapely
 from .._errors import DataCoverageError, SchemaError, first_ids
 from ..crs import METRIC_CRS, STORAGE_CRS, assert_metric, project_checked
 from .cells import _footprint_area_and_cell_factor
-from .classes import DEFAULT_BREAKS_M, _check_breaks, class_columns
+from .classes import DEFAULT_BREAKS_M, _check_breaks, _class_columns
 from .extract import MAX_CELLS_IN_MEMORY, _footprint_sums, _level
 from .rasters import (
     HazardInput,
@@ -268,7 +268,7 @@ def _one_hazard(
     reason = _reasons(covered, coverage_share, exposed_m2, touches, site_ids, label, breaks[0])
     nan_missing = np.where(covered == 0, np.nan, 1.0)
     frame = {"exposed_ha": exposed_m2 / 1e4 * nan_missing, "exposed_share": exposed_share}
-    for k, col in enumerate(class_columns(breaks)):
+    for k, col in enumerate(_class_columns(breaks)):
         frame[col] = class_m2[:, k] / 1e4 * nan_missing
     frame["mean_depth_m"] = mean_depth
     frame["max_depth_m"] = sums["vmax"]

@@ -1,5 +1,8 @@
 """Hazard rasters: naming them, opening and checking them, their units and accuracy tags.
 
+The unit of the depths is decided in :func:`_raster_units` (the ``units`` option, else the
+band's declared unit); other ways of reading it (unit words in file names) are added there.
+
 Also the plausibility of the depths read (centimetres passed as metres, undeclared nodata) and
 the packaged ILLUSTRATIVE proxy rasters (:func:`illustrative_hazard_paths`).
 """
