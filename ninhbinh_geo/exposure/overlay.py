@@ -92,6 +92,7 @@ def raster_exposure(
     strategy : {"auto", "feature-sequential", "raster-sequential"}, default "auto"
         exactextract processing strategy; "auto" takes raster-sequential from
         ``RASTER_SEQUENTIAL_FROM`` (400) footprints on, where reading each block once pays.
+        Footprints go to exactextract in batches of ``FOOTPRINTS_PER_BATCH`` (5,000).
     max_cells_in_memory : int, default 4,000,000
         Largest raster chunk exactextract may hold (raster-sequential) or read per footprint.
     metric_crs : str, default "EPSG:3405"
