@@ -29,7 +29,12 @@ from .depthzones import MAX_ZONE_CELLS, depth_zones
 from .extract import FOOTPRINTS_PER_BATCH, MAX_CELLS_IN_MEMORY, RASTER_SEQUENTIAL_FROM
 from .overlay import FULL_COVERAGE, raster_exposure
 from .periods import parse_return_period
-from .rasters import CM_SUSPECT_DEPTH_M, UNDECLARED_NODATA_BELOW_M, illustrative_hazard_paths
+from .rasters import (
+    CM_SUSPECT_DEPTH_M,
+    UNDECLARED_NODATA_BELOW_M,
+    HazardInput,
+    illustrative_hazard_paths,
+)
 from .zones import zone_exposure
 
 __all__ = [
@@ -41,6 +46,7 @@ __all__ = [
     "MAX_ZONE_CELLS",
     "RASTER_SEQUENTIAL_FROM",
     "UNDECLARED_NODATA_BELOW_M",
+    "HazardInput",
     "class_columns",
     "depth_zones",
     "expected_annual_exposure",
