@@ -175,20 +175,15 @@ def _is_nan(x: float) -> bool:
     return isinstance(x, float) and math.isnan(x)
 
 
-def _in_metres(
-    raw: np.ndarray, per_metre: float, breaks: list[float]
-) -> tuple[np.ndarray, list[Any]]:
-    """Return depths in metres (always floats) and the breaks to compare them with.
-
-    The breaks are exact in the depths' type: a depth is at or above a break exactly when
-    its float64 value is at or above the break in metres, as it has always been measured.
-    """
-    if per_metre == 1.0 and raw.dtype == np.float32:
-        return raw, [_float32_threshold(b) for b in breaks]
+def _in_metres(raw: np.ndarray, per_metre: float) -> np.ndarray:
+    """Return depths in metres, float32 as read when no conversion is needed, else float64."""
+    if per_metre == 1.0 and raw.dtype == _FLOAT32:
+        return raw
     depth = raw.astype(np.float64, copy=False)
-    if per_metre != 1.0:
-        depth = depth / per_metre
-    return depth, list(breaks)
+    return depth / per_metre if per_metre != 1.0 else depth
+
+
+_FLOAT32 = np.dtype(np.float32)
 
 
 def _validity(
@@ -242,6 +237,7 @@ class _DepthWindows:
         self._per_metre = per_metre
         self._nodata_as_dry = nodata_as_dry
         self._breaks = breaks
+        self._float32_breaks = [_float32_threshold(b) for b in breaks]
         self._key: tuple[int, int, int, int] | None = None
         self._chunk: _Chunk | None = None
         self._sources: dict[str, _WindowSource] = {}
@@ -274,8 +270,10 @@ class _DepthWindows:
 
     def _read(self, x0: int, y0: int, nx: int, ny: int) -> _Chunk:
         raw, missing = self._reader.read(Window(x0, y0, nx, ny))
-        depth, thresholds = _in_metres(raw, self._per_metre, self._breaks)
-        depth, invalid = _validity(depth, missing, self._nodata_as_dry)
+        depth, invalid = _validity(_in_metres(raw, self._per_metre), missing, self._nodata_as_dry)
+        # breaks exact in the depths' type: a depth is at or above a break exactly when its
+        # float64 value is at or above the break in metres, as it has always been measured
+        thresholds = self._float32_breaks if depth.dtype == _FLOAT32 else self._breaks
         area = None
         if self.geographic:
             center_y = self._transform.f + (y0 + np.arange(ny) + 0.5) * self._transform.e
