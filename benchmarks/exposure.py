@@ -257,14 +257,15 @@ def coverage_floor(geoms: np.ndarray, path: Path) -> np.ndarray:
     from exactextract.operation import Operation
 
     with rasterio.open(path) as ds:
+        crs = pyproj.CRS.from_user_input(ds.crs)
         windows = _DepthWindows(
-            ds, 1, breaks=list(BREAKS_M), per_metre=1.0, nodata=None, nodata_as_dry=False
+            ds, 1, crs=crs, breaks=list(BREAKS_M), per_metre=1.0, nodata=None, nodata_as_dry=False
         )
         depth = windows.source("depth", lambda c: c.depth)
         sums = {"covered": np.zeros(len(geoms))}
         exact_extract(
             depth,
-            _WkbSource(geoms, pyproj.CRS.from_user_input(ds.crs)),
+            _WkbSource(geoms, crs),
             [Operation("count", "covered", depth)],
             include_cols=["fid"],
             strategy="raster-sequential",

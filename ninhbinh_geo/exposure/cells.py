@@ -1,10 +1,11 @@
-"""Cells for exactextract: footprints as WKB, depth rasters derived chunk by chunk, cell areas.
+"""Cells for exactextract: footprints as WKB, depth rasters read window by window, cell areas.
 
 exactextract reads a raster through a :class:`~exactextract.raster.RasterSource` one chunk at
 a time. :class:`_DepthWindows` reads each chunk of the depth band once and derives from it, on
 first request, the rasters the overlay sums in C++: the depth itself (invalid cells as nodata),
-the indicators "depth >= break j", and cell areas on lon/lat grids. :class:`_WindowSource` hands
-one of them to exactextract.
+the indicators "depth >= break j", and cell areas on lon/lat grids; :class:`_DerivedSource`
+hands one of them to exactextract. :class:`_WindowSource` hands it the band as stored, for the
+path where each footprint's cells go to numpy.
 
 The area functions turn cells into the planar area of the package's metric CRS: ellipsoidal
 areas of lon/lat cells row by row, and the areal scale factors that carry cells of another
@@ -108,13 +109,14 @@ class _Chunk:
         self,
         depth: np.ndarray,
         invalid: np.ndarray | None,
-        thresholds: list[Any],
+        thresholds: np.ndarray,
         area: np.ndarray | None,
     ) -> None:
         self.depth = depth
         self.invalid = invalid
         self.area = area
         self._thresholds = thresholds
+        self._levels: np.ndarray | None = None
         self._derived: dict[str, np.ndarray] = {}
 
     def derived(self, name: str, derive: Callable[[_Chunk], np.ndarray]) -> np.ndarray:
@@ -129,13 +131,12 @@ class _Chunk:
             if self.invalid is None:
                 return np.ones(self.depth.shape, dtype=bool)
             return ~self.invalid
-        return self.derived(f"at_least_{level}", lambda c: c._compare(level))
-
-    def _compare(self, level: int) -> np.ndarray:
-        wet = self.depth >= self._thresholds[level]
-        if self.invalid is not None:
-            wet &= ~self.invalid
-        return wet
+        if self._levels is None:
+            # every break in one comparison: (breaks, rows, cols)
+            self._levels = self.depth >= self._thresholds[:, None, None]
+            if self.invalid is not None:
+                self._levels &= ~self.invalid
+        return self._levels[level]
 
 
 class _BandReader:
@@ -146,22 +147,22 @@ class _BandReader:
     """
 
     def __init__(self, ds: rasterio.io.DatasetReader, band: int, nodata: float | None) -> None:
-        self._ds = ds
-        self._band = band
-        self._nodata = ds.nodatavals[band - 1] if nodata is None else nodata
+        self.ds = ds
+        self.band = band
+        self.nodata = ds.nodatavals[band - 1] if nodata is None else nodata
         self._scale = ds.scales[band - 1]
         self._offset = ds.offsets[band - 1]
         self._scaled = self._scale != 1.0 or self._offset != 0.0
         flags = ds.mask_flag_enums[band - 1]
-        self._masked = self._scaled or (self._nodata is None and MaskFlags.all_valid not in flags)
+        self.masked = self._scaled or (self.nodata is None and MaskFlags.all_valid not in flags)
 
     def read(self, window: Window) -> tuple[np.ndarray, np.ndarray | None]:
-        nodata = self._nodata
-        if not self._masked:
-            raw = self._ds.read(self._band, window=window)
+        nodata = self.nodata
+        if not self.masked:
+            raw = self.ds.read(self.band, window=window)
             missing = raw == nodata if nodata is not None and not _is_nan(nodata) else None
             return raw, missing
-        arr = self._ds.read(self._band, window=window, masked=True)
+        arr = self.ds.read(self.band, window=window, masked=True)
         missing = np.ma.getmaskarray(arr).copy()
         if nodata is not None:
             missing |= arr.data == nodata
@@ -200,11 +201,12 @@ def _validity(
         if missing.any():
             depth = np.where(missing, 0.0, depth).astype(depth.dtype, copy=False)
         invalid = np.isinf(depth)
-    else:
-        invalid = np.isfinite(depth)
-        np.logical_not(invalid, out=invalid)
-        if missing is not None:
-            invalid |= missing
+        return depth, invalid if invalid.any() else None
+    finite = np.isfinite(depth)
+    if missing is None:
+        return depth, None if finite.all() else ~finite
+    invalid = np.logical_not(finite, out=finite)
+    invalid |= missing
     return depth, invalid if invalid.any() else None
 
 
@@ -221,6 +223,7 @@ class _DepthWindows:
         ds: rasterio.io.DatasetReader,
         band: int,
         *,
+        crs: pyproj.CRS,
         breaks: list[float],
         per_metre: float,
         nodata: float | None,
@@ -231,23 +234,24 @@ class _DepthWindows:
         self.res = (abs(ds.transform.a), abs(ds.transform.e))
         b = ds.bounds
         self.extent = (b.left, b.bottom, b.right, b.top)
-        self.crs = pyproj.CRS.from_user_input(ds.crs)
-        self.srs_wkt = self.crs.to_wkt()
+        self.crs = crs  # the raster's, parsed once by the caller
+        self.srs_wkt = crs.to_wkt()
         self.geographic = self.crs.is_geographic
         self._per_metre = per_metre
         self._nodata_as_dry = nodata_as_dry
         self._breaks = breaks
-        self._float32_breaks = [_float32_threshold(b) for b in breaks]
+        self._float32_breaks = np.array([_float32_threshold(b) for b in breaks], dtype=_FLOAT32)
+        self._float64_breaks = np.array(breaks, dtype=np.float64)
         self._key: tuple[int, int, int, int] | None = None
         self._chunk: _Chunk | None = None
-        self._sources: dict[str, _WindowSource] = {}
+        self._sources: dict[str, _DerivedSource] = {}
 
     def source(
         self, name: str, derive: Callable[[_Chunk], np.ndarray], nodata: float | None = None
-    ) -> _WindowSource:
+    ) -> _DerivedSource:
         """Return the raster ``name`` derived from each chunk by ``derive`` (one per name)."""
         if name not in self._sources:
-            self._sources[name] = _WindowSource(self, name, derive, nodata)
+            self._sources[name] = _DerivedSource(self, name, derive, nodata)
         return self._sources[name]
 
     def release(self) -> None:
@@ -273,7 +277,7 @@ class _DepthWindows:
         depth, invalid = _validity(_in_metres(raw, self._per_metre), missing, self._nodata_as_dry)
         # breaks exact in the depths' type: a depth is at or above a break exactly when its
         # float64 value is at or above the break in metres, as it has always been measured
-        thresholds = self._float32_breaks if depth.dtype == _FLOAT32 else self._breaks
+        thresholds = self._float32_breaks if depth.dtype == _FLOAT32 else self._float64_breaks
         area = None
         if self.geographic:
             center_y = self._transform.f + (y0 + np.arange(ny) + 0.5) * self._transform.e
@@ -281,7 +285,7 @@ class _DepthWindows:
         return _Chunk(depth, invalid, thresholds, area)
 
 
-class _WindowSource(RasterSource):
+class _DerivedSource(RasterSource):
     """One raster derived from the chunks of :class:`_DepthWindows`, read by exactextract."""
 
     def __init__(
@@ -312,6 +316,50 @@ class _WindowSource(RasterSource):
 
     def read_window(self, x0: int, y0: int, nx: int, ny: int) -> np.ndarray:
         return self._windows.chunk(x0, y0, nx, ny).derived(self._name, self._derive)
+
+
+class _WindowSource(RasterSource):
+    """One band read window by window, its nodata left to exactextract.
+
+    Plain arrays when the band declares a nodata value (exactextract leaves those cells out
+    itself), masked arrays only when the band has a mask or scale/offset. For the per-cell path
+    (feature-sequential), where each footprint's own window is read: no RasterView stands
+    between such a window and the footprint, so exactextract honours the mask.
+    """
+
+    def __init__(
+        self, ds: rasterio.io.DatasetReader, band: int, nodata: float | None, crs: pyproj.CRS
+    ) -> None:
+        super().__init__()
+        self._reader = _BandReader(ds, band, nodata)
+        self._res = (abs(ds.transform.a), abs(ds.transform.e))
+        b = ds.bounds
+        self._extent = (b.left, b.bottom, b.right, b.top)
+        self._srs_wkt = crs.to_wkt()
+        self._is_float = np.dtype(ds.dtypes[band - 1]).kind == "f"
+
+    def res(self) -> tuple[float, float]:
+        return self._res
+
+    def extent(self) -> tuple[float, float, float, float]:
+        return self._extent
+
+    def srs_wkt(self) -> str:
+        return self._srs_wkt
+
+    def nodata_value(self) -> float | None:
+        nodata = self._reader.nodata
+        if self._reader.masked or nodata is None:
+            return None
+        return float(nodata) if self._is_float else int(nodata)
+
+    def read_window(self, x0: int, y0: int, nx: int, ny: int) -> np.ndarray:
+        reader = self._reader
+        window = Window(x0, y0, nx, ny)
+        if not reader.masked:
+            return reader.ds.read(reader.band, window=window)
+        raw, missing = reader.read(window)
+        return np.ma.masked_array(raw, mask=missing)
 
 
 # --------------------------------------------------------------------------------------------

@@ -177,8 +177,9 @@ def _exposure_table(
         ds, close = _open_raster(src, label)
         try:
             _check_raster(ds, label, band)
-            geoms = _footprints_in(footprints, pyproj.CRS.from_user_input(ds.crs), in_crs)
-            stats = _one_hazard(geoms, site_ids, ds, label=label, band=band, **options)
+            crs = pyproj.CRS.from_user_input(ds.crs)
+            geoms = _footprints_in(footprints, crs, in_crs)
+            stats = _one_hazard(geoms, site_ids, ds, crs, label=label, band=band, **options)
             accuracy = _raster_accuracy(ds, band)
         finally:
             if close:
@@ -212,6 +213,7 @@ def _one_hazard(
     geoms: np.ndarray,
     site_ids: pd.Series,
     ds: rasterio.io.DatasetReader,
+    crs: pyproj.CRS,
     *,
     label: str,
     band: int,
@@ -223,8 +225,7 @@ def _one_hazard(
     max_cells_in_memory: int,
     metric_crs: pyproj.CRS,
 ) -> pd.DataFrame:
-    """Exposure of the footprints ``geoms`` (in the raster's CRS) on one checked raster."""
-    crs = pyproj.CRS.from_user_input(ds.crs)
+    """Exposure of the footprints ``geoms`` on one checked raster, whose CRS is ``crs``."""
     touches = shapely.intersects(geoms, shapely.box(*ds.bounds))
     if not touches.any():
         b = ds.bounds
@@ -240,6 +241,7 @@ def _one_hazard(
         band,
         geoms,
         touches,
+        crs=crs,
         breaks=breaks,
         per_metre=100.0 if unit_name == "cm" else 1.0,
         nodata=nodata,
