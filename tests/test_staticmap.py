@@ -24,6 +24,9 @@ from shapely.geometry import LineString, Polygon, box
 
 from ninhbinh_geo import labels, staticmap, styles
 from ninhbinh_geo._errors import OutputError, SchemaError
+from ninhbinh_geo.staticmap.furniture import _sources_line
+from ninhbinh_geo.staticmap.layers import _coast_lines
+from ninhbinh_geo.staticmap.review import _PLOTTERS as PLOTTERS
 
 # The fixture province sits around Phủ Lý–Nam Định in EPSG:3405 (VN-2000 / UTM 48N), metres.
 X0, Y0 = 600_000.0, 2_240_000.0
@@ -291,7 +294,7 @@ def test_orientation_fits_the_province(paper, tall):
 
 @pytest.mark.parametrize("name", staticmap.MAP_NAMES)
 def test_legend_colours_are_the_shared_legends(name, layers, legends):
-    fig = staticmap._PLOTTERS[name](layers, legends)
+    fig = PLOTTERS[name](layers, legends)
     entries = _fig_legend_entries(fig)
     used = {
         "overview": ["province", "former_provinces", "coastline", "roads", "parks", "clusters"],
@@ -349,7 +352,7 @@ def test_maps_render_without_missing_glyph_warnings(layers, legends):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for name in staticmap.MAP_NAMES:
-            fig = staticmap._PLOTTERS[name](layers, legends)
+            fig = PLOTTERS[name](layers, legends)
             fig.canvas.draw()  # Agg lays out and rasterises every glyph here
     glyph = [str(w.message) for w in caught if "glyph" in str(w.message).lower()]
     assert glyph == []
@@ -388,7 +391,7 @@ def test_illustrative_mark_follows_accuracy(name):
     marks = {labels.label("warn.illustrative_footprint"), labels.label("warn.illustrative_hazard")}
 
     def shown(lay, lgs):
-        fig = staticmap._PLOTTERS[name](lay, lgs)
+        fig = PLOTTERS[name](lay, lgs)
         return {
             t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == "illustrative_mark"
         }
@@ -462,7 +465,7 @@ def test_sources_line_names_sources_and_licences(layers, legends):
 
 def test_sources_line_caps_row_level_sources():
     frame = pd.DataFrame({"source": list("ABCDEAA"), "licence": ["x"] * 7})
-    line = staticmap._sources_line([frame], "vi", 200)
+    line = _sources_line([frame], "vi", 200)
     assert line == "Nguồn: A, x; B, x; C, x; và 2 nguồn khác"
 
 
@@ -555,9 +558,9 @@ def test_coastline_drops_the_edges_it_was_clipped_along():
     # a bay cuts in from the east to lon 105.8, which is the only real coast.
     land = Polygon([(105.5, 20.0), (106.0, 20.0), (105.8, 20.25), (106.0, 20.5), (105.5, 20.5)])
     clipped = gpd.GeoDataFrame({"name": ["land"]}, geometry=[land], crs=4326)
-    lines = staticmap._coast_lines(clipped)
+    lines = _coast_lines(clipped)
     assert lines.geometry.iloc[0].length == pytest.approx(2 * np.hypot(0.2, 0.25))
     assert lines.geometry.iloc[0].bounds == pytest.approx((105.8, 20.0, 106.0, 20.5))
     # Lines are drawn as they are.
     road = gpd.GeoDataFrame(geometry=[LineString([(105.5, 20.0), (106.0, 20.0)])], crs=4326)
-    assert staticmap._coast_lines(road).geometry.iloc[0].length == pytest.approx(0.5)
+    assert _coast_lines(road).geometry.iloc[0].length == pytest.approx(0.5)
