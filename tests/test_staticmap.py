@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
+import threading
 import time
 import warnings
 
@@ -22,8 +24,11 @@ from matplotlib.text import Text
 from PIL import Image
 from shapely.geometry import LineString, Polygon, box
 
-from ninhbinh_geo import labels, staticmap, styles
-from ninhbinh_geo._errors import OutputError, SchemaError
+from ninhbinh_geo import crs, labels, staticmap, styles
+from ninhbinh_geo._errors import CRSError, OutputError, SchemaError
+from ninhbinh_geo.staticmap import efficiency as efficiency_map
+from ninhbinh_geo.staticmap import review as sm_review
+from ninhbinh_geo.staticmap import workers
 from ninhbinh_geo.staticmap.furniture import _sources_line
 from ninhbinh_geo.staticmap.layers import _coast_lines
 from ninhbinh_geo.staticmap.review import _PLOTTERS as PLOTTERS
@@ -564,3 +569,187 @@ def test_coastline_drops_the_edges_it_was_clipped_along():
     # Lines are drawn as they are.
     road = gpd.GeoDataFrame(geometry=[LineString([(105.5, 20.0), (106.0, 20.0)])], crs=4326)
     assert _coast_lines(road).geometry.iloc[0].length == pytest.approx(0.5)
+
+
+# --------------------------------------------------------------------------------------------
+# Formats, worker processes and the door
+
+
+def _pixels(png) -> np.ndarray:
+    with Image.open(png) as im:
+        return np.asarray(im)
+
+
+@pytest.fixture(scope="module")
+def written_serially(layers, legends, tmp_path_factory):
+    return staticmap.review_maps(layers, legends, tmp_path_factory.mktemp("serial"), processes=1)
+
+
+def test_parallel_maps_are_the_serial_maps(written, written_serially):
+    parallel, serial = written[0], written_serially
+    assert [p.name for p in parallel] == [p.name for p in serial]
+    for p, s in zip(parallel, serial, strict=True):
+        if p.suffix == ".png":
+            assert np.array_equal(_pixels(p), _pixels(s)), p.name
+        # No creation date, fixed compression: the very same bytes, PDF and PNG alike.
+        assert p.read_bytes() == s.read_bytes(), p.name
+
+
+def _record_pids(monkeypatch, folder):
+    """Make every map write the id of the process that drew it next to it."""
+    draw_and_save = sm_review._draw_and_save
+
+    def recording(name, job):
+        (folder / f"{name}.pid").write_text(str(os.getpid()))
+        return draw_and_save(name, job)
+
+    monkeypatch.setattr(sm_review, "_draw_and_save", recording)
+
+
+def test_maps_are_drawn_in_worker_processes(layers, legends, tmp_path, monkeypatch):
+    if not workers._can_fork():
+        pytest.skip("worker processes are forked only on Linux from a single thread")
+    _record_pids(monkeypatch, tmp_path)
+    paths = staticmap.review_maps(layers, legends, tmp_path, formats="png", processes=2)
+    assert [p.name for p in paths] == [f"map_{n}.png" for n in staticmap.MAP_NAMES]
+    pids = {int(p.read_text()) for p in tmp_path.glob("*.pid")}
+    assert len(pids) == 2
+    assert os.getpid() not in pids
+
+
+def test_serial_when_processes_cannot_start_or_threads_run(
+    layers, legends, tmp_path, monkeypatch, caplog
+):
+    only = {k: layers[k] for k in ("province", "clusters")}
+    _record_pids(monkeypatch, tmp_path)
+
+    def no_processes(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", no_processes)
+    with caplog.at_level(logging.WARNING, logger="ninhbinh_geo.staticmap"):
+        paths = staticmap.review_maps(only, legends, tmp_path / "a", processes=2)
+    assert [p.name for p in paths] == [
+        "map_overview.png",
+        "map_overview.pdf",
+        "map_efficiency.png",
+        "map_efficiency.pdf",
+    ]
+    assert {int(p.read_text()) for p in tmp_path.glob("*.pid")} == {os.getpid()}
+    if workers._can_fork():
+        assert "cannot be started" in caplog.text
+    # Another thread running: forking could deadlock, so the maps are drawn here.
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not workers._can_fork()
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_worker_errors_reach_the_caller_unchanged(layers, legends, tmp_path, monkeypatch):
+    only = {k: layers[k] for k in ("province", "clusters")}
+
+    def error_of(processes: int, folder) -> BaseException:
+        with pytest.raises(Exception) as info:
+            staticmap.review_maps(only, legends, folder, processes=processes)
+        return info.value
+
+    # A folder in the way of a file: the writer's OutputError.
+    for run in ("serial", "parallel"):
+        (tmp_path / run / "map_efficiency.pdf").mkdir(parents=True)
+    serial, parallel = error_of(1, tmp_path / "serial"), error_of(2, tmp_path / "parallel")
+    assert type(serial) is type(parallel) is OutputError
+    assert str(parallel) == str(serial).replace("serial", "parallel")
+    assert "writable" in str(parallel)
+    # The overview, drawn before (or beside) the failing map, is complete; no temporary file.
+    for run in ("serial", "parallel"):
+        names = sorted(p.name for p in (tmp_path / run).iterdir())
+        # map_efficiency.pdf is the folder in the way; nothing else, no temporary file.
+        assert names == [
+            "map_efficiency.pdf",
+            "map_efficiency.png",
+            "map_overview.pdf",
+            "map_overview.png",
+        ]
+
+    # An error raised while drawing: same class and message, the worker's traceback chained.
+    def broken(*args, **kwargs):
+        raise SchemaError("Layer 'clusters': a test error with 'ệ' and $x$")
+
+    monkeypatch.setattr(efficiency_map, "_draw", broken)
+    serial, parallel = error_of(1, tmp_path / "s2"), error_of(2, tmp_path / "p2")
+    assert type(serial) is type(parallel) is SchemaError
+    assert str(serial) == str(parallel) == "Layer 'clusters': a test error with 'ệ' and $x$"
+    if workers._can_fork():
+        assert "in the worker process" in str(parallel.__cause__)
+        assert "broken" in str(parallel.__cause__)
+
+
+def test_worker_log_records_reach_the_caller(legends, tmp_path, caplog):
+    lay = make_layers()
+    clusters = lay["clusters"].copy()
+    clusters["source"] = ["Sở 工", "ok", "ok", "ok"]
+    lay["clusters"] = clusters
+    only = {k: lay[k] for k in ("province", "clusters")}
+    with caplog.at_level(logging.WARNING, logger="ninhbinh_geo.staticmap"):
+        staticmap.review_maps(only, legends, tmp_path, formats="png", processes=2)
+    glyphs = [r for r in caplog.records if "no glyph" in r.getMessage()]
+    # Once per map (overview, efficiency): every distinct text is cleaned once per page.
+    assert len(glyphs) == 2
+    assert all(r.name.startswith("ninhbinh_geo.staticmap") for r in glyphs)
+
+
+def test_formats_are_checked_and_chosen(layers, legends, tmp_path):
+    only = {k: layers[k] for k in ("province", "clusters")}
+    with pytest.raises(ValueError, match=r"\['tif'\].*'png', 'pdf', 'svg'"):
+        staticmap.review_maps(only, legends, tmp_path, formats=("png", "tif"))
+    with pytest.raises(ValueError, match="allowed"):
+        staticmap.review_maps(only, legends, tmp_path, formats=())
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="processes"):
+            staticmap.review_maps(only, legends, tmp_path, processes=bad)
+    assert not list(tmp_path.iterdir())  # checked before anything is drawn
+    paths = staticmap.review_maps(only, legends, tmp_path, formats=["svg", "png"], processes=1)
+    assert [p.name for p in paths] == [
+        "map_overview.svg",
+        "map_overview.png",
+        "map_efficiency.svg",
+        "map_efficiency.png",
+    ]
+    assert paths[0].read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    fig = staticmap.plot_overview(only, legends)
+    again = staticmap.save_figure(fig, tmp_path / "again", formats="svg")
+    assert again[0].read_bytes() == paths[0].read_bytes()  # no date, no random ids
+
+
+def test_each_layer_is_checked_once_at_the_door(layers, legends, tmp_path, monkeypatch):
+    calls: list[str] = []
+    to_metric = crs.to_metric
+
+    def counting(gdf, layer="layer", *args, **kwargs):
+        calls.append(layer)
+        return to_metric(gdf, layer, *args, **kwargs)
+
+    monkeypatch.setattr(crs, "to_metric", counting)
+    staticmap.review_maps(layers, legends, tmp_path, formats="png", processes=1)
+    # The exposure and findings tables have no geometry: they borrow the site footprints.
+    assert sorted(calls) == sorted(
+        [
+            "province",
+            "former_provinces",
+            "coastline",
+            "roads",
+            "parks",
+            "clusters",
+            "satellite_links",
+            "hazard",
+        ]
+    )
+    # A malformed layer stops the call before any map is drawn.
+    bad = layers["roads"].set_crs(None, allow_override=True)
+    with pytest.raises(CRSError, match="roads"):
+        staticmap.review_maps({**layers, "roads": bad}, legends, tmp_path / "bad")
+    assert not (tmp_path / "bad").exists()
