@@ -6,9 +6,12 @@ import functools
 import logging
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 import warnings
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -753,3 +756,55 @@ def test_each_layer_is_checked_once_at_the_door(layers, legends, tmp_path, monke
     with pytest.raises(CRSError, match="roads"):
         staticmap.review_maps({**layers, "roads": bad}, legends, tmp_path / "bad")
     assert not (tmp_path / "bad").exists()
+
+
+_KILLED_PARENT = """
+import os, sys, time
+import geopandas as gpd
+from shapely.geometry import box
+from ninhbinh_geo import staticmap, styles
+from ninhbinh_geo.staticmap import review
+
+def stuck(name, job):
+    (job.out / f"{os.getpid()}.worker").write_text(name)
+    time.sleep(120)
+
+review._draw_and_save = stuck
+c = gpd.GeoDataFrame({"site_id": ["A"], "area_ha": [40.0]},
+                     geometry=[box(105.9, 20.2, 105.91, 20.21)], crs=4326)
+staticmap.review_maps({"clusters": c}, styles.default_legends({"clusters": c}), sys.argv[1],
+                      processes=2)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has stopped
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_die_with_a_killed_caller(tmp_path):
+    if not workers._can_fork():
+        pytest.skip("worker processes are forked only on Linux from a single thread")
+    script = tmp_path / "parent.py"
+    script.write_text(_KILLED_PARENT)
+    out = tmp_path / "maps"
+    out.mkdir()
+    parent = subprocess.Popen([sys.executable, str(script), str(out)])
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(out.glob("*.worker"))) < 2:
+            assert parent.poll() is None, "the parent exited early"
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.05)
+        pids = [int(p.stem) for p in out.glob("*.worker")]
+        assert all(_running(pid) for pid in pids)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in pids)

@@ -10,7 +10,6 @@ available, with the same files as drawn one after another.
 from __future__ import annotations
 
 import functools
-import importlib
 import logging
 import os
 from collections.abc import Iterable, Mapping
@@ -26,7 +25,7 @@ from .fonts import _charmap
 from .furniture import _metric_crs
 from .layers import _missing_reason
 from .page import _check_options
-from .save import _check_formats, _save
+from .save import _check_formats, _save, _warm_up
 from .workers import _can_fork, _cpus, _run_in_processes
 
 __all__ = ["MAP_NAMES", "review_maps"]
@@ -52,8 +51,6 @@ _PLOTTERS = {
     "exposure": exposure.plot_exposure,
     "zoning": zoning.plot_zoning,
 }
-# matplotlib's writer of each format, imported before workers fork so that none imports it.
-_BACKENDS = {"pdf": "matplotlib.backends.backend_pdf", "svg": "matplotlib.backends.backend_svg"}
 
 
 @dataclass(frozen=True)
@@ -81,11 +78,25 @@ def _check_processes(processes: int | None) -> None:
         raise ValueError(f"processes must be None or an integer of at least 1, not {processes!r}.")
 
 
+def _checked_maps(
+    layers: Mapping[str, pd.DataFrame], legends: Mapping[str, Legend]
+) -> tuple[list[str], dict[str, pd.DataFrame]]:
+    """Return the maps that can be drawn and their layers, each checked once for all maps."""
+    names: list[str] = []
+    checked: dict[str, pd.DataFrame] = {}
+    for name in MAP_NAMES:
+        reason = _missing_reason(_MAPS[name]._NEEDS, layers)
+        if reason:
+            logger.warning("Static map '%s' skipped: %s", name, reason)
+            continue
+        _MAPS[name]._door(layers, legends, checked)
+        names.append(name)
+    return names, checked
+
+
 def _warm(formats: tuple[str, ...]) -> None:
-    """Load once, before forking, what every worker would otherwise load for itself."""
-    for fmt in formats:
-        if fmt in _BACKENDS:
-            importlib.import_module(_BACKENDS[fmt])
+    """Load once, before workers fork, what each of them would otherwise load for itself."""
+    _warm_up(formats)
     _charmap()
     _metric_crs()
 
@@ -162,15 +173,7 @@ def review_maps(
     _check_options(lang, paper)
     fmts = _check_formats(formats)
     _check_processes(processes)
-    names: list[str] = []
-    checked: dict[str, pd.DataFrame] = {}  # each layer checked once for all maps
-    for name in MAP_NAMES:
-        reason = _missing_reason(_MAPS[name]._NEEDS, layers)
-        if reason:
-            logger.warning("Static map '%s' skipped: %s", name, reason)
-            continue
-        _MAPS[name]._door(layers, legends, checked)
-        names.append(name)
+    names, checked = _checked_maps(layers, legends)
     job = _Job(checked, dict(legends), Path(out_dir), lang, paper, fmts)
     task = functools.partial(_draw_and_save, job=job)
     workers = min(len(names), _cpus()) if processes is None else processes

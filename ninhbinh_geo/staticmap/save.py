@@ -8,11 +8,13 @@ and moved into place only when complete (:mod:`ninhbinh_geo._atomic`).
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import _atomic
@@ -67,6 +69,22 @@ def _atomic_savefig(fig: Figure, path: Path, fmt: str, dpi: int) -> None:
         rc["svg.hashsalt"] = "ninhbinh_geo"  # ids of clip paths etc. without a random salt
     with _atomic.writing(path) as tmp, rc_context(rc):
         fig.savefig(tmp, format=fmt, dpi=dpi, metadata=meta, **extra)
+
+
+def _warm_up(formats: tuple[str, ...]) -> None:
+    """Write a page of two letters in each format, in memory.
+
+    matplotlib imports the writer of a format, and loads the faces of the font, on first use:
+    done once before worker processes fork, none of them does it again.
+    """
+    with rc_context(_RC):
+        fig = Figure(figsize=(1, 1), dpi=72)
+        FigureCanvasAgg(fig)
+        fig.text(0.1, 0.5, "Đ")
+        fig.text(0.5, 0.5, "ệ", fontweight="bold")
+    for fmt in formats:
+        with rc_context(_RC):
+            fig.savefig(io.BytesIO(), format=fmt, metadata={"Title": "warm-up"})
 
 
 def _save(fig: Figure, stem: Path, formats: tuple[str, ...], dpi: int | None) -> list[Path]:

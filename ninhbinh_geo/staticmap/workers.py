@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -66,9 +67,13 @@ class _Collect(logging.Handler):
         self.into = into
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.exc_info:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        record.msg, record.args, record.exc_info = record.getMessage(), None, None
+        try:
+            if record.exc_info:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.msg, record.args, record.exc_info = record.getMessage(), None, None
+        except Exception:  # a bad log call must not fail the map
+            self.handleError(record)
+            return
         self.into.append(record)
 
 
@@ -192,6 +197,9 @@ def _run_in_processes(
     written: list[Path] = []
     done = 0
     try:
+        # The parent's objects are left out of the workers' garbage collections, which would
+        # otherwise write to (and so copy) every page of memory they share with the parent.
+        gc.freeze()
         try:
             futures = [pool.submit(_work, name) for name in names]  # the workers fork here
         except (BrokenProcessPool, OSError, AssertionError) as exc:
@@ -200,6 +208,8 @@ def _run_in_processes(
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.terminate()
             return [], list(names)
+        finally:
+            gc.unfreeze()
         for future in futures:
             try:
                 outcome = future.result()
