@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -588,59 +590,176 @@ def written_serially(layers, legends, tmp_path_factory):
     return staticmap.review_maps(layers, legends, tmp_path_factory.mktemp("serial"), processes=1)
 
 
-def test_parallel_maps_are_the_serial_maps(written, written_serially):
-    parallel, serial = written[0], written_serially
-    assert [p.name for p in parallel] == [p.name for p in serial]
-    for p, s in zip(parallel, serial, strict=True):
+# Worker processes are forked only from a single-threaded process. A test run may hold a thread
+# by then (running the notebooks leaves jupyter's event-loop thread), so these scenarios run in a
+# fresh interpreter when this one cannot fork: the parallel path is tested in every run.
+
+
+def _scenario(name: str, folder: str) -> dict:
+    """Run one worker-process scenario in this process; return what it observed."""
+    folder = Path(folder)
+    with (folder / "case.pkl").open("rb") as f:
+        lay, lgs = pickle.load(f)
+    assert workers._can_fork()
+    with pytest.MonkeyPatch.context() as mp:
+        if name == "parallel":
+            draw_and_save = sm_review._draw_and_save
+
+            def recording(map_name, job):
+                (folder / f"{map_name}.pid").write_text(str(os.getpid()))
+                return draw_and_save(map_name, job)
+
+            mp.setattr(sm_review, "_draw_and_save", recording)
+            paths = staticmap.review_maps(lay, lgs, folder / "maps", processes=2)
+            pids = {int(p.read_text()) for p in folder.glob("*.pid")}
+            return {"paths": [str(p) for p in paths], "pids": sorted(pids), "me": os.getpid()}
+        if name == "errors":
+            only = {k: lay[k] for k in ("province", "clusters")}
+            out = {}
+            for processes in (1, 2):
+                # A folder in the way of a file: the writer's OutputError.
+                target = folder / f"blocked-{processes}"
+                (target / "map_efficiency.pdf").mkdir(parents=True)
+                out[f"blocked-{processes}"] = _raised(only, lgs, target, processes)
+                out[f"listing-{processes}"] = sorted(p.name for p in target.iterdir())
+
+            def broken(*args, **kwargs):
+                raise SchemaError("Layer 'clusters': a test error with 'ệ' and $x$")
+
+            mp.setattr(efficiency_map, "_draw", broken)
+            for processes in (1, 2):
+                out[f"drawing-{processes}"] = _raised(only, lgs, folder / "d", processes)
+            return out
+        if name == "logs":
+            records: list[logging.LogRecord] = []
+            handler = logging.Handler()
+            handler.emit = records.append
+            package = logging.getLogger("ninhbinh_geo")
+            package.addHandler(handler)
+            try:
+                staticmap.review_maps(lay, lgs, folder / "maps", formats="png", processes=2)
+            finally:
+                package.removeHandler(handler)
+            return {"records": [[r.name, r.levelname, r.getMessage()] for r in records]}
+    raise ValueError(name)
+
+
+def _raised(lay, lgs, folder, processes) -> list[str]:
+    try:
+        staticmap.review_maps(lay, lgs, folder, processes=processes)
+    except Exception as exc:  # what is raised is the result
+        return [type(exc).__name__, str(exc), str(exc.__cause__)]
+    return []
+
+
+def _run_scenario(name: str, folder, lay: dict, lgs: dict) -> dict:
+    """Run a scenario here when this process can fork, else in a fresh interpreter."""
+    with (folder / "case.pkl").open("wb") as f:
+        pickle.dump((lay, lgs), f)
+    if workers._can_fork():
+        return _scenario(name, str(folder))
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import test_staticmap as t; "
+        "print(json.dumps(t._scenario(sys.argv[2], sys.argv[3])))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).parent), name, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_parallel_maps_are_the_serial_maps(layers, legends, written_serially, tmp_path):
+    seen = _run_scenario("parallel", tmp_path, layers, legends)
+    # Drawn by two worker processes, not by the caller.
+    assert len(seen["pids"]) == 2
+    assert seen["me"] not in seen["pids"]
+    parallel = [Path(p) for p in seen["paths"]]
+    assert [p.name for p in parallel] == [p.name for p in written_serially]
+    for p, s in zip(parallel, written_serially, strict=True):
         if p.suffix == ".png":
             assert np.array_equal(_pixels(p), _pixels(s)), p.name
         # No creation date, fixed compression: the very same bytes, PDF and PNG alike.
         assert p.read_bytes() == s.read_bytes(), p.name
 
 
-def _record_pids(monkeypatch, folder):
-    """Make every map write the id of the process that drew it next to it."""
-    draw_and_save = sm_review._draw_and_save
-
-    def recording(name, job):
-        (folder / f"{name}.pid").write_text(str(os.getpid()))
-        return draw_and_save(name, job)
-
-    monkeypatch.setattr(sm_review, "_draw_and_save", recording)
+def test_written_maps_equal_serial_ones(written, written_serially):
+    # The module's default call (in workers when this process may fork, else here).
+    for p, s in zip(written[0], written_serially, strict=True):
+        assert p.read_bytes() == s.read_bytes(), p.name
 
 
-def test_maps_are_drawn_in_worker_processes(layers, legends, tmp_path, monkeypatch):
-    if not workers._can_fork():
-        pytest.skip("worker processes are forked only on Linux from a single thread")
-    _record_pids(monkeypatch, tmp_path)
-    paths = staticmap.review_maps(layers, legends, tmp_path, formats="png", processes=2)
-    assert [p.name for p in paths] == [f"map_{n}.png" for n in staticmap.MAP_NAMES]
-    pids = {int(p.read_text()) for p in tmp_path.glob("*.pid")}
-    assert len(pids) == 2
-    assert os.getpid() not in pids
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_worker_errors_reach_the_caller_unchanged(layers, legends, tmp_path):
+    seen = _run_scenario("errors", tmp_path, layers, legends)
+    serial, parallel = seen["blocked-1"], seen["blocked-2"]
+    assert serial[0] == parallel[0] == "OutputError"
+    assert parallel[1] == serial[1].replace("blocked-1", "blocked-2")
+    assert "writable" in parallel[1]
+    # The overview, drawn before (or beside) the failing map, is complete; no temporary file
+    # (map_efficiency.pdf is the folder in the way).
+    for processes in (1, 2):
+        assert seen[f"listing-{processes}"] == [
+            "map_efficiency.pdf",
+            "map_efficiency.png",
+            "map_overview.pdf",
+            "map_overview.png",
+        ]
+    # An error raised while drawing: same class and message, the worker's traceback chained.
+    serial, parallel = seen["drawing-1"], seen["drawing-2"]
+    assert serial[:2] == parallel[:2]
+    assert parallel[:2] == ["SchemaError", "Layer 'clusters': a test error with 'ệ' and $x$"]
+    assert "in the worker process" in parallel[2]
+    assert "broken" in parallel[2]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_worker_log_records_reach_the_caller(legends, tmp_path):
+    lay = make_layers()
+    clusters = lay["clusters"].copy()
+    clusters["source"] = ["Sở 工", "ok", "ok", "ok"]
+    lay["clusters"] = clusters
+    only = {k: lay[k] for k in ("province", "clusters")}
+    records = _run_scenario("logs", tmp_path, only, legends)["records"]
+    glyphs = [r for r in records if "no glyph" in r[2]]
+    # Once per map (overview, efficiency): every distinct text is cleaned once per page.
+    assert len(glyphs) == 2
+    assert all(r[0].startswith("ninhbinh_geo.staticmap") and r[1] == "WARNING" for r in glyphs)
 
 
 def test_serial_when_processes_cannot_start_or_threads_run(
     layers, legends, tmp_path, monkeypatch, caplog
 ):
-    only = {k: layers[k] for k in ("province", "clusters")}
-    _record_pids(monkeypatch, tmp_path)
-
     def no_processes(*args, **kwargs):
         raise OSError(38, "Function not implemented")
 
     monkeypatch.setattr(workers, "ProcessPoolExecutor", no_processes)
     with caplog.at_level(logging.WARNING, logger="ninhbinh_geo.staticmap"):
-        paths = staticmap.review_maps(only, legends, tmp_path / "a", processes=2)
+        done, left = workers._run_in_processes(lambda name: [Path(name)], ["a", "b"], 2)
+    assert (done, left) == ([], ["a", "b"])
+    assert "cannot be started" in caplog.text
+    # The caller then draws every map itself.
+    draw_and_save = sm_review._draw_and_save
+    pids = []
+
+    def recording(name, job):
+        pids.append(os.getpid())
+        return draw_and_save(name, job)
+
+    monkeypatch.setattr(sm_review, "_draw_and_save", recording)
+    only = {k: layers[k] for k in ("province", "clusters")}
+    paths = staticmap.review_maps(only, legends, tmp_path, processes=2)
     assert [p.name for p in paths] == [
         "map_overview.png",
         "map_overview.pdf",
         "map_efficiency.png",
         "map_efficiency.pdf",
     ]
-    assert {int(p.read_text()) for p in tmp_path.glob("*.pid")} == {os.getpid()}
-    if workers._can_fork():
-        assert "cannot be started" in caplog.text
+    assert pids == [os.getpid()] * 2
     # Another thread running: forking could deadlock, so the maps are drawn here.
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
@@ -650,59 +769,6 @@ def test_serial_when_processes_cannot_start_or_threads_run(
     finally:
         stop.set()
         thread.join()
-
-
-def test_worker_errors_reach_the_caller_unchanged(layers, legends, tmp_path, monkeypatch):
-    only = {k: layers[k] for k in ("province", "clusters")}
-
-    def error_of(processes: int, folder) -> BaseException:
-        with pytest.raises(Exception) as info:
-            staticmap.review_maps(only, legends, folder, processes=processes)
-        return info.value
-
-    # A folder in the way of a file: the writer's OutputError.
-    for run in ("serial", "parallel"):
-        (tmp_path / run / "map_efficiency.pdf").mkdir(parents=True)
-    serial, parallel = error_of(1, tmp_path / "serial"), error_of(2, tmp_path / "parallel")
-    assert type(serial) is type(parallel) is OutputError
-    assert str(parallel) == str(serial).replace("serial", "parallel")
-    assert "writable" in str(parallel)
-    # The overview, drawn before (or beside) the failing map, is complete; no temporary file.
-    for run in ("serial", "parallel"):
-        names = sorted(p.name for p in (tmp_path / run).iterdir())
-        # map_efficiency.pdf is the folder in the way; nothing else, no temporary file.
-        assert names == [
-            "map_efficiency.pdf",
-            "map_efficiency.png",
-            "map_overview.pdf",
-            "map_overview.png",
-        ]
-
-    # An error raised while drawing: same class and message, the worker's traceback chained.
-    def broken(*args, **kwargs):
-        raise SchemaError("Layer 'clusters': a test error with 'ệ' and $x$")
-
-    monkeypatch.setattr(efficiency_map, "_draw", broken)
-    serial, parallel = error_of(1, tmp_path / "s2"), error_of(2, tmp_path / "p2")
-    assert type(serial) is type(parallel) is SchemaError
-    assert str(serial) == str(parallel) == "Layer 'clusters': a test error with 'ệ' and $x$"
-    if workers._can_fork():
-        assert "in the worker process" in str(parallel.__cause__)
-        assert "broken" in str(parallel.__cause__)
-
-
-def test_worker_log_records_reach_the_caller(legends, tmp_path, caplog):
-    lay = make_layers()
-    clusters = lay["clusters"].copy()
-    clusters["source"] = ["Sở 工", "ok", "ok", "ok"]
-    lay["clusters"] = clusters
-    only = {k: lay[k] for k in ("province", "clusters")}
-    with caplog.at_level(logging.WARNING, logger="ninhbinh_geo.staticmap"):
-        staticmap.review_maps(only, legends, tmp_path, formats="png", processes=2)
-    glyphs = [r for r in caplog.records if "no glyph" in r.getMessage()]
-    # Once per map (overview, efficiency): every distinct text is cleaned once per page.
-    assert len(glyphs) == 2
-    assert all(r.name.startswith("ninhbinh_geo.staticmap") for r in glyphs)
 
 
 def test_formats_are_checked_and_chosen(layers, legends, tmp_path):
@@ -785,9 +851,8 @@ def _running(pid: int) -> bool:
         return False
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
 def test_workers_die_with_a_killed_caller(tmp_path):
-    if not workers._can_fork():
-        pytest.skip("worker processes are forked only on Linux from a single thread")
     script = tmp_path / "parent.py"
     script.write_text(_KILLED_PARENT)
     out = tmp_path / "maps"
