@@ -256,7 +256,6 @@ def test_default_formats_call_review_maps_as_before(tmp_path, monkeypatch):
     assert calls == [{"lang": "vi"}, {"lang": "vi", "formats": ("png",)}]
 
 
-@pytest.mark.xfail(strict=False, reason="needs the staticmap split")
 def test_formats_png_writes_pngs_only(tmp_path):
     review.run_review(tmp_path, review.ReviewOptions(formats=("png",)), only=("maps",))
     written = sorted(p.suffix for p in (tmp_path / "maps").iterdir())
