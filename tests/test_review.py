@@ -243,7 +243,7 @@ def test_map_formats_are_checked_by_the_options():
         review.ReviewOptions(formats=())
 
 
-def test_default_formats_call_review_maps_as_before(tmp_path, monkeypatch):
+def test_formats_reach_review_maps(tmp_path, monkeypatch):
     calls = []
 
     def fake_review_maps(layers, legends, out_dir, **kwargs):
@@ -253,7 +253,10 @@ def test_default_formats_call_review_maps_as_before(tmp_path, monkeypatch):
     monkeypatch.setattr(staticmap, "review_maps", fake_review_maps)
     review.run_review(tmp_path / "a", only=("maps",))
     review.run_review(tmp_path / "b", review.ReviewOptions(formats=("png",)), only=("maps",))
-    assert calls == [{"lang": "vi"}, {"lang": "vi", "formats": ("png",)}]
+    assert calls == [
+        {"lang": "vi", "formats": ("png", "pdf")},
+        {"lang": "vi", "formats": ("png",)},
+    ]
 
 
 def test_formats_png_writes_pngs_only(tmp_path):
