@@ -10,7 +10,10 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import box
+from strategies import footprint
 from zoning_fixtures import X0, Y0, finding, layer, make_sites, rules_with
 
 import ninhbinh_geo as nb
@@ -215,3 +218,36 @@ def test_protected_area_rules_on_the_embedded_clusters():
     assert far["result"] == "pass"
     assert "former district(s) Bình Lục" in far["basis"]
     assert np.isfinite(her["margin"]).all()
+
+
+# ------------------------------------------------------------------ properties ------------------
+
+PROPS = settings(deadline=None, derandomize=True, database=None, max_examples=25)
+
+
+@PROPS
+@given(foot=footprint(), gap=st.floats(-2000, 2000, allow_nan=False))
+def test_sign_of_the_distance_follows_the_overlap_and_the_result_the_margin(foot, gap):
+    """For any footprint (holes, parts, slivers): measured < 0 iff it overlaps the area; an
+    exact footprint fails HER-01 iff its margin is positive."""
+    _, miny, maxx, maxy = foot.bounds
+    area = box(maxx + gap, miny - 500, maxx + gap + 800, maxy + 500)
+    sites = gpd.GeoDataFrame(
+        {
+            "site_id": ["CCN-P0"],
+            "kind": ["CCN"],
+            "footprint_accuracy": ["digitized"],
+            "district_old": ["A"],
+        },
+        geometry=[foot],
+        crs=3405,
+    )
+    areas = gpd.GeoDataFrame({"designation": ["world_heritage"]}, geometry=[area], crs=3405)
+    f = zoning.check(sites, layers={"heritage": areas}).set_index("rule_id").loc["HER-01"]
+    overlap = foot.intersection(area).area
+    if overlap > 1.0:  # clearly overlapping (m²)
+        assert f["measured"] < 0
+    elif overlap == 0:
+        assert f["measured"] == pytest.approx(foot.distance(area), abs=0.05)
+    assert (f["result"] == "fail") == (f["margin"] > 0)
+    assert f["margin"] == pytest.approx(-f["measured"])

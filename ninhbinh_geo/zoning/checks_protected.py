@@ -105,13 +105,17 @@ def _names(areas: gpd.GeoDataFrame) -> list[str]:
     return out
 
 
-def _decide_position(pos: _Position, drawn_hit: bool, target: BaseGeometry, reach_m: float) -> str:
-    """Decide pass, violated or unknown for a site whose position may be uncertain."""
+def _decide_position(
+    pos: _Position, drawn_hit: bool, target: BaseGeometry, zone: BaseGeometry, reach_m: float
+) -> str:
+    """Decide pass, violated or unknown for a site whose position may be uncertain.
+
+    ``zone`` is ``target`` widened by ``reach_m``: where a site breaks the rule.
+    """
     if pos.exact:
         return "violated" if drawn_hit else "pass"
     if pos.extent is None:
         return "unknown"
-    zone = target.buffer(reach_m) if reach_m > 0 else target
     sliver = _TOUCH_M**2
     if pos.extent.intersection(zone).area <= sliver and pos.extent.distance(target) >= reach_m:
         return "pass"
@@ -143,6 +147,8 @@ def _check_protected_area(ctx: _Context, rule: pd.Series) -> dict[str, list]:
     geoms = list(target_rows.geometry)
     names = _names(target_rows)
     target = shapely.union_all(geoms)
+    zone = target.buffer(reach_m) if reach_m > 0 else target
+    shapely.prepare(zone)
     unknown = None if screening or unknown_zone.empty else unknown_zone.geometry.union_all()
     layer = rule["layer"]
     stand_in = f"zones:{layer}" if "screen_m" in params else f"column:zone ({layer})"
@@ -153,6 +159,7 @@ def _check_protected_area(ctx: _Context, rule: pd.Series) -> dict[str, list]:
             ctx.metric.iloc[i],
             ctx.positions[i],
             target=target,
+            zone=zone,
             geoms=geoms,
             names=names,
             reach_m=reach_m,
@@ -173,6 +180,7 @@ def _protected_site(
     pos: _Position,
     *,
     target: BaseGeometry,
+    zone: BaseGeometry,
     geoms: list[BaseGeometry],
     names: list[str],
     reach_m: float,
@@ -203,7 +211,7 @@ def _protected_site(
             *notes,
         ]
     )
-    outcome = _decide_position(pos, d[k] < reach_m, target, reach_m)
+    outcome = _decide_position(pos, d[k] < reach_m, target, zone, reach_m)
     reason = where + (f", buffer {_fmt(reach_m)} m" if reach_m > 0 and not screening else "")
     if outcome == "unknown":
         out["missing"][i] = pos.missing

@@ -108,6 +108,7 @@ def _positions(
 ) -> list[_Position]:
     """Return where each site surely lies (see the module's docstring)."""
     out = []
+    placed: dict[tuple[str, str], tuple[BaseGeometry | None, str]] = {}  # one per district
     for i in range(len(sites)):
         row = sites.iloc[i]
         foot = metric.iloc[i]
@@ -129,7 +130,10 @@ def _positions(
             )
             out.append(_Position(foot.buffer(widen), False, basis, f"position:{location}"))
         elif units is not None:
-            extent, basis = _unit_extent(row, units, tolerance_m)
+            key = (str(row.get("district_old")), str(row.get("former_province")))
+            if key not in placed:
+                placed[key] = _unit_extent(row, units, tolerance_m)
+            extent, basis = placed[key]
             out.append(_Position(extent, False, basis, "position:illustrative"))
         else:
             out.append(_Position(None, False, "illustrative location", "position:illustrative"))
