@@ -41,8 +41,18 @@ def _number(value: float, lang: str, unit: str = "") -> str:
     return ("-" if value < 0 and text.strip("0.,") else "") + text
 
 
+#: Margins are rounded to this many decimals: a difference such as 8.46 - 10 carries float
+#: noise (-1.5399999999999991) that no unit of a rule can express, and that a GeoJSON or CSV
+#: round trip would not keep.
+_MARGIN_DECIMALS = 6
+
+
 def _margin(measured: float, operator: str, low: float, high: float) -> float:
     """Return the signed margin of ``measured`` against the rule (see the module docstring)."""
+    return round(_raw_margin(measured, operator, low, high), _MARGIN_DECIMALS)
+
+
+def _raw_margin(measured: float, operator: str, low: float, high: float) -> float:
     if not math.isfinite(measured):
         return math.nan
     if operator in _CAPS:
