@@ -26,6 +26,10 @@ _RAW: dict[str, tuple[str, str]] = {
     "layer.exposure": ("Phơi nhiễm ngập lụt", "Flood exposure"),
     "layer.hazard": ("Vùng nguy cơ ngập", "Flood hazard zones"),
     "layer.zoning_findings": ("Kết quả rà soát quy hoạch", "Zoning-review findings"),
+    "layer.protected_areas": (
+        "Di sản và khu bảo tồn được quốc tế công nhận",
+        "Internationally designated heritage and protected areas",
+    ),
     # indicators and columns
     "col.name_vi": ("Tên", "Name"),
     "col.kind": ("Loại", "Kind"),
@@ -109,6 +113,85 @@ _RAW: dict[str, tuple[str, str]] = {
     "result.fail": ("Không đạt", "Fail"),
     "result.needs_review": ("Cần xem xét", "Needs review"),
     "result.not_applicable": ("Không áp dụng", "Not applicable"),
+    "designation.world_heritage": ("Di sản thế giới (UNESCO)", "World Heritage (UNESCO)"),
+    "designation.ramsar": ("Khu Ramsar (đất ngập nước)", "Ramsar site (wetland)"),
+    "designation.biosphere_reserve": (
+        "Khu dự trữ sinh quyển (UNESCO MAB)",
+        "Biosphere reserve (UNESCO MAB)",
+    ),
+    # zoning margins ({value} and {threshold} come formatted, {unit} is the rule's unit)
+    "margin.above": (
+        "{value} {unit} trên ngưỡng {threshold} {unit}",
+        "{value} {unit} above {threshold} {unit}",
+    ),
+    "margin.below": (
+        "{value} {unit} dưới ngưỡng {threshold} {unit}",
+        "{value} {unit} below {threshold} {unit}",
+    ),
+    "margin.at": ("đúng ngưỡng {threshold} {unit}", "exactly at {threshold} {unit}"),
+    "margin.inside": ("{value} {unit} bên trong khu vực", "{value} {unit} inside the area"),
+    "margin.outside": ("cách khu vực {value} {unit}", "{value} {unit} outside the area"),
+    "margin.not_met": ("chưa đáp ứng điều kiện", "condition not met"),
+    "margin.met": ("đáp ứng điều kiện", "condition met"),
+    "margin.overlap": ("chồng lấn {value} {unit}", "{value} {unit} overlap"),
+    "margin.no_overlap": ("không chồng lấn", "no overlap"),
+    # what would decide an undecided zoning finding (zoning.missing_data)
+    "missing.column": ("chưa có dữ liệu {what}", "{what} unknown"),
+    "missing.layer": ("thiếu lớp {what}", "{what} layer absent"),
+    "missing.zones": (
+        "lớp {what} thiếu ranh giới phân vùng mà quy tắc cần",
+        "{what} layer lacks the zone polygons the rule needs",
+    ),
+    "missing.position.approximate": (
+        "vị trí khu đất (điểm vị trí gần đúng)",
+        "site position (approximate location)",
+    ),
+    "missing.position.illustrative": (
+        "vị trí khu đất (điểm vị trí minh họa)",
+        "site position (illustrative location)",
+    ),
+    "missing.position.surveyed": (
+        "ranh giới khu đất (chỉ biết điểm vị trí)",
+        "site outline (only its point is known)",
+    ),
+    "missing.position.digitized": (
+        "ranh giới khu đất (chỉ biết điểm vị trí)",
+        "site outline (only its point is known)",
+    ),
+    "missing.footprint": ("ranh giới khu đất", "site footprint"),
+    "missing.footprint.illustrative": (
+        "ranh giới thực của khu đất (ranh giới đang dùng là minh họa)",
+        "a real footprint (the one drawn is illustrative)",
+    ),
+    "missing.footprint.approximate": (
+        "ranh giới chính xác của khu đất",
+        "an exact footprint (the one drawn is approximate)",
+    ),
+    "missing.hazard.illustrative": (
+        "bản đồ ngập thực tế (lớp đang dùng là minh họa)",
+        "a real hazard map (the one used is illustrative)",
+    ),
+    "missing.hazard.coverage": (
+        "lớp nguy cơ phủ toàn bộ khu đất",
+        "a hazard raster covering the whole site",
+    ),
+    "missing.exposure.row": (
+        "giá trị phơi nhiễm cho loại nguy cơ của quy tắc",
+        "an exposure value for the rule's hazard",
+    ),
+    "missing.sites.existing": (
+        "số liệu các CCN hiện có của cùng đơn vị",
+        "the existing clusters of the same unit",
+    ),
+    "missing.review.rule": (
+        "xem xét từng trường hợp (quy tắc yêu cầu khi vi phạm)",
+        "a case-by-case review (the rule asks for one when violated)",
+    ),
+    "missing.source.U": (
+        "căn cứ pháp lý đã xác minh (quy tắc trạng thái U)",
+        "a verified legal source (the rule's status is U)",
+    ),
+    "missing.unknown": ("không rõ", "unknown"),
     "accuracy.surveyed": ("Đo đạc", "Surveyed"),
     "accuracy.digitized": ("Số hóa", "Digitized"),
     "accuracy.approximate": ("Gần đúng", "Approximate"),

@@ -607,8 +607,9 @@ QGIS, with a QGIS project. The last section runs the same review from the comman
 
 **The three proposals below are hypothetical**, invented for this notebook, as is the dyke line
 drawn next to one of them (`source` and `accuracy` say so in their attributes). Real dyke
-lines, heritage zones and residential areas are not shipped: supply your own layers for a real
-review.
+lines, relic protection zones and residential areas are not shipped: supply your own layers for
+a real review. The internationally designated heritage and protected areas are shipped
+(`datasets.load_protected_areas`: Tràng An, Xuân Thủy, the Red River Delta biosphere reserve).
 """),
     code("""
 import sqlite3
@@ -709,14 +710,24 @@ sites[["site_id", "name_vi", "status", "area_ha", "occupancy_pct", "footprint_ac
     md("""
 ## 3. Checking
 
-`zoning.check` gives one finding per (site, rule). A rule whose input is missing (no heritage
-layer, no residential layer) says `needs_review` with the reason; missing data is never a pass.
+`zoning.check` gives one finding per (site, rule). A rule whose input is missing (no
+residential layer) says `needs_review` with the reason and, in `missing_input`, what would
+decide it; missing data is never a pass. A rule decides when the data decide it: an 80 ha
+cluster fails the size rule whatever its craft-village flag. Each finding carries its margin
+(`margin`, signed: above 0 how far from passing) and the rule's identity (`rule_hash`,
+`effective_date`); `summarize` names the rule that binds each site.
 """),
     code("""
-findings = nb.zoning.check(sites, layers={"dykes": dykes})
+heritage = nb.datasets.load_protected_areas()  # the heritage and protected-area rules read it
+findings = nb.zoning.check(sites, layers={"dykes": dykes, "heritage": heritage})
 print(f"{len(findings)} findings = {len(sites)} sites x {len(rules)} rules")
 summary = nb.zoning.summarize(findings)
 summary.drop(columns="geometry")
+"""),
+    code("""
+share = nb.zoning.decided_share(findings).set_index("rule_id")
+print(f"decided: {share.loc['all', 'decided']} of {share.loc['all', 'pairs']} (site, rule) pairs")
+nb.zoning.missing_data(findings)  # what would decide the rest
 """),
     code("""
 key = findings.set_index(["site_id", "rule_id"])
@@ -729,6 +740,7 @@ for site_id, rule_id in [("CCN-NB-DEXUAT80", "CCN-01"), ("CCN-NB-DEXUATVENDE", "
         limit += f"–{f['threshold_high']:g}"
     print(f"{site_id} {rule_id}: {f['result'].upper()} - measured {f['measured']:g} {f['unit']}"
           f" (threshold {limit}) - {f['reason']}")
+    print(f"    margin: {f['margin_en'] or 'none'}")
     print(f"    legal source: {f['legal_source']} [status {f['source_status']}]")
 """),
     md("""

@@ -45,6 +45,7 @@ LAYER_ORDER = (
     "province",
     "former_provinces",
     "districts",
+    "protected_areas",
     "coastline",
     "roads",
     "hazard",
@@ -172,16 +173,26 @@ def exposure_step(state: ReviewState) -> ReviewState:
 
 
 def zoning_step(state: ReviewState) -> ReviewState:
-    """Check the zoning-review rules on every cluster; the summary and the rules table."""
+    """Check the zoning-review rules on every cluster; the summary, decidability and rules.
+
+    The heritage and protected-area rules read the ``protected_areas`` layer (the embedded one
+    unless the inputs put another in its place); the tables ``zoning_decided`` and
+    ``zoning_missing`` say what share of (site, rule) pairs the data decide and which missing
+    data would decide the rest.
+    """
     from .. import zoning
 
-    findings = zoning.check(state.clusters, exposure=state.tables["exposure"])
+    protected = state.layers.get("protected_areas")
+    layers = {} if protected is None else {"heritage": protected}
+    findings = zoning.check(state.clusters, exposure=state.tables["exposure"], layers=layers)
     return state.add(
         layers={"zoning_findings": findings},
         tables={
             "findings_summary": zoning.summarize(findings),
             "findings": findings,
             "rules": zoning.load_rules(),
+            "zoning_decided": zoning.decided_share(findings),
+            "zoning_missing": zoning.missing_data(findings, lang=state.options.lang),
         },
     )
 
