@@ -366,9 +366,9 @@ def _edge_list(
     labels, nodes_xy = _cluster_ends(ends, tolerance_m)
     links = np.empty(0, dtype=object)
     if tolerance_m > 0:
-        links = _connectors(noded, ends, labels, tolerance_m)
+        tied, links = _connectors(noded, ends, labels, tolerance_m)
     if len(links):
-        noded = _node_with(noded, links)
+        noded = _node_with(tied, links)
         ends, bounds = _endpoints(noded.coords, noded.size)
         labels, nodes_xy = _cluster_ends(ends, tolerance_m)
     m = len(noded)

@@ -528,13 +528,21 @@ def _cluster_ends(ends: np.ndarray, tolerance_m: float) -> tuple[np.ndarray, np.
 
 def _connectors(
     lines: _Lines, ends: np.ndarray, labels: np.ndarray, tolerance_m: float
-) -> np.ndarray:
-    """Short lines tying each dangling end to the nearest other road within ``tolerance_m``."""
+) -> tuple[_Lines, np.ndarray]:
+    """Short lines tying each dangling end to the nearest other road within ``tolerance_m``.
+
+    Returns the lines with the point each connector reaches made a vertex of its road, and
+    the connectors. That point is computed in floating point and rarely lies exactly on a
+    road that is not axis-parallel, so a connector merely ending there need not meet the
+    road, and noding would leave the end dangling; as a vertex of the road it is met exactly,
+    and noding splits the road there.
+    """
     m = len(lines)
     degree = np.bincount(labels)
     dangling = np.flatnonzero(degree[labels] == 1)
+    none = np.empty(0, dtype=object)
     if not len(dangling):
-        return np.empty(0, dtype=object)
+        return lines, none
     pieces = lines.all()
     points = shapely.points(ends[dangling])
     hit_pt, hit_piece = shapely.STRtree(pieces).query(
@@ -548,16 +556,58 @@ def _connectors(
     keep = (hit_piece != own_piece) & (start_lab != end_lab_pt) & (end_lab != end_lab_pt)
     hit_pt, hit_piece = hit_pt[keep], hit_piece[keep]
     if not len(hit_pt):
-        return np.empty(0, dtype=object)
+        return lines, none
     dist = shapely.distance(points[hit_pt], pieces[hit_piece])
     order = np.lexsort((dist, hit_pt))
     first = order[np.r_[True, hit_pt[order][1:] != hit_pt[order][:-1]]]
-    pts = points[hit_pt[first]]
-    nearest = shapely.get_point(shapely.shortest_line(pts, pieces[hit_piece[first]]), 1)
-    lines = shapely.linestrings(
-        np.stack([shapely.get_coordinates(pts), shapely.get_coordinates(nearest)], axis=1)
-    )
-    return lines[shapely.length(lines) > 0]
+    pts, piece = points[hit_pt[first]], hit_piece[first]
+    nearest = shapely.get_point(shapely.shortest_line(pts, pieces[piece]), 1)
+    a, b = shapely.get_coordinates(pts), shapely.get_coordinates(nearest)
+    ok = ~_same(a, b)  # an end on the road itself was noded into it already
+    if not ok.any():
+        return lines, none
+    lines, b = _with_vertices(lines, piece[ok], b[ok])
+    return lines, shapely.linestrings(np.stack([a[ok], b], axis=1))
+
+
+def _with_vertices(lines: _Lines, piece: np.ndarray, xy: np.ndarray) -> tuple[_Lines, np.ndarray]:
+    """Put points ``xy`` (lying on lines ``piece``, up to rounding) in as vertices.
+
+    Each point goes into the segment of its line nearest to it; a point that rounds onto a
+    vertex takes that vertex's coordinates instead. Returns the lines and the points as they
+    now are in the lines.
+    """
+    # the segments of the lines met, one row per (point, segment)
+    size = lines.size[piece] - 1
+    row = np.repeat(np.arange(len(piece)), size)
+    seg = np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size)
+    v0 = lines.start[piece][row] + seg
+    p0, p1, q = lines.coords[v0], lines.coords[v0 + 1], xy[row]
+    d = p1 - p0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = ((q - p0) * d).sum(axis=1) / (d * d).sum(axis=1)
+    t = np.clip(np.nan_to_num(t), 0.0, 1.0)
+    gap = np.hypot(*(p0 + t[:, None] * d - q).T)
+    best = np.lexsort((seg, gap, row))
+    best = best[np.r_[True, row[best][1:] != row[best][:-1]]]
+    t, v0 = t[best], v0[best]
+    xy = xy.copy()
+    xy[t == 0.0] = lines.coords[v0[t == 0.0]]
+    xy[t == 1.0] = lines.coords[v0[t == 1.0] + 1]
+    inner = (t > 0.0) & (t < 1.0)
+    if not inner.any():
+        return lines, xy
+    # several points on one segment go in along it
+    at = np.lexsort((t[inner], v0[inner]))
+    coords = np.insert(lines.coords, v0[inner][at] + 1, xy[inner][at], axis=0)
+    grown = lines.size + np.bincount(piece[inner], minlength=len(lines))
+    geoms = None
+    if lines._all is not None:  # remake only the lines that changed
+        geoms = lines._all.copy()
+        out = _Lines(coords, grown)
+        changed = np.unique(piece[inner])
+        geoms[changed] = _lines(coords[out._rows(changed)], grown[changed])
+    return _Lines(coords, grown, geoms), xy
 
 
 def _geos_node(lines: np.ndarray) -> _Lines:
