@@ -14,7 +14,7 @@ from shapely.geometry import LineString, MultiLineString, Point, Polygon
 
 from ninhbinh_geo import labels, network, proximity
 from ninhbinh_geo._errors import CRSError, SchemaError
-from ninhbinh_geo.network import distances, graph, noding, snapping
+from ninhbinh_geo.network import distances, graph, joining, noding, snapping
 
 X0, Y0 = 600_000.0, 2_240_000.0  # inside the province, EPSG:3405
 
@@ -390,23 +390,23 @@ def _old_edge_list(lines: np.ndarray, tolerance_m: float):
 
     def ends_of(pieces: np.ndarray):
         coords, idx = shapely.get_coordinates(pieces, return_index=True)
-        return noding._endpoints(coords, np.bincount(idx, minlength=len(pieces)))
+        return joining._endpoints(coords, np.bincount(idx, minlength=len(pieces)))
 
     parts = shapely.get_parts(lines)
     pieces = node(parts[shapely.length(parts) > 0])
     ends, bounds = ends_of(pieces)
-    labels, nodes_xy = noding._cluster_points(ends, tolerance_m)
+    labels, nodes_xy = joining._cluster_points(ends, tolerance_m)
     n_links = 0
     if tolerance_m > 0:
         as_lines = noding._Lines(
             shapely.get_coordinates(pieces), shapely.get_num_coordinates(pieces), pieces
         )
-        as_lines, links = noding._connectors(as_lines, ends, labels, tolerance_m)
+        as_lines, links = joining._connectors(as_lines, ends, labels, tolerance_m)
         n_links = len(links)
         if n_links:
             pieces = node(np.r_[as_lines.all(), links])
             ends, bounds = ends_of(pieces)
-            labels, nodes_xy = noding._cluster_points(ends, tolerance_m)
+            labels, nodes_xy = joining._cluster_points(ends, tolerance_m)
     m = len(pieces)
     u, v, length = labels[:m], labels[m:], shapely.length(pieces)
     keep = u != v

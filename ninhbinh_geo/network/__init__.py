@@ -10,7 +10,8 @@ separation). Road distances are therefore indicative, never exact travel routes.
 
 Rooms, in the order the data flow through them:
 
-- ``noding``: lines → noded pieces (split where they cross), ends joined, dangling ends tied;
+- ``noding``: lines → noded pieces (split where they cross or touch);
+- ``joining``: ends within ``tolerance_m`` joined, dangling ends tied to the nearest road;
 - ``graph``: :class:`RoadGraph` and :func:`build_graph`: edge list, Morton order, CSR matrix,
   components, speeds;
 - ``snapping``: the spatial index of the edges and the snapping of sites and parks onto them;

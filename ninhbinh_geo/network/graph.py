@@ -22,7 +22,8 @@ from scipy.sparse.csgraph import connected_components
 
 from .._errors import CRSError, SchemaError, first_ids
 from ..crs import METRIC_CRS, assert_metric, to_metric
-from .noding import _cluster_ends, _connectors, _endpoints, _Lines, _node_with, _noded
+from .joining import _cluster_ends, _connectors, _endpoints
+from .noding import _Lines, _node_with, _noded
 from .snapping import _EdgeIndex
 
 #: Value of ``loai_duong`` that marks the railway in the LegoCity layer; never a road.
