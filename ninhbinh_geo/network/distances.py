@@ -166,9 +166,10 @@ def road_distances(
     >>> pk = gpd.GeoDataFrame({"site_id": ["KCN-B"], "name_vi": ["KCN B"], "major": [True]},
     ...                       geometry=[Point(602000, 2240000)], crs=3405)
     >>> out = road_distances(g, cl, pk)
-    >>> out[["road_park_id", "snap_m", "road_km", "road_reason"]].round(3).to_dict("records")
-    [{'road_park_id': 'KCN-B', 'snap_m': 100.0, 'road_km': 2.1, 'road_reason': <NA>}, \
-{'road_park_id': 'KCN-B', 'snap_m': 5000.0, 'road_km': nan, 'road_reason': 'road_reason.site_far'}]
+    >>> out[["road_park_id", "snap_m", "road_km"]].round(3).to_dict("list")
+    {'road_park_id': ['KCN-B', 'KCN-B'], 'snap_m': [100.0, 5000.0], 'road_km': [2.1, nan]}
+    >>> out["road_reason"].tolist(), float(out.attrs["max_snap_m"])
+    ([<NA>, 'road_reason.site_far'], 3000.0)
     """
     parks = _check_inputs(
         graph, clusters, parks, target=target, major_only=major_only, max_snap_m=max_snap_m

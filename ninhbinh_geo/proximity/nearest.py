@@ -205,8 +205,9 @@ def nearest_parks(
       nearest_park  straight_km  is_satellite  satellite_rank
     0        KCN X          5.0          True               1
     1        KCN X         26.2         False            <NA>
-    >>> out[["straight_basis", "distance_accuracy", "distance_precision_km"]].iloc[0].tolist()
-    ['points', 'illustrative', 1.0]
+    >>> out[["straight_basis", "distance_accuracy", "distance_precision_km"]].to_dict("list")
+    {'straight_basis': ['points', 'points'], 'distance_accuracy': ['illustrative', \
+'illustrative'], 'distance_precision_km': [1.0, 1.0]}
     """
     hubs = _select_hubs(parks, max_km=max_km, major_only=major_only, park_names=park_names, crs=crs)
     _check_sites(clusters, "clusters")
