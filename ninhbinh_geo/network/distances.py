@@ -97,13 +97,11 @@ def road_distances(
 ) -> gpd.GeoDataFrame | pd.DataFrame:
     """Road distance from every cluster to its park, searching once from each park.
 
-    Sites and parks are represented by their points (the location point ``lon``/``lat`` where
-    the footprint is illustrative or missing, else a point inside the real outline: the points
-    of ``proximity``) and snapped to the nearest point of the nearest road edge. ``road_km`` =
-    access leg of the site + network path + access leg of the park: the access legs are
-    straight lines standing in for local roads the layer lacks, so they are *included*, and
-    ``snap_m`` / ``park_snap_m`` show how much of the distance they are. One rule for both:
-    a site or a park whose access leg exceeds ``max_snap_m`` has no road distance.
+    Sites and parks are their points (``lon``/``lat`` where the footprint is illustrative or
+    missing, else a point inside the real outline, as in ``proximity``), snapped to the nearest
+    road edge. ``road_km`` = access leg of the site + network path + access leg of the park:
+    the legs stand in for local roads the layer lacks, so they are *included* (``snap_m``,
+    ``park_snap_m``). One rule for both: beyond ``max_snap_m`` there is no road distance.
 
     Parameters
     ----------
@@ -115,15 +113,12 @@ def road_distances(
     parks : geopandas.GeoDataFrame
         Parks with ``site_id``, ``name_vi`` (and ``major`` when ``major_only``).
     max_snap_m : float, default 3000.0
-        The access leg allowed off the road layer, for sites and parks alike: one farther
-        than this from any road gets NaN and a reason. The layer has only national and
-        provincial roads; 3 km is the reach of the commune roads it lacks in the delta (the
-        review allows 5 km).
+        The access leg allowed off the road layer, for sites and parks alike. The layer has
+        only national and provincial roads; 3 km is the reach of the commune roads it lacks
+        in the delta (the review allows 5 km).
     target : {"nearest_park", "nearest_park_id", "both", "all"}, default "nearest_park"
-        ``"nearest_park"``: the park nearest by road; ``"nearest_park_id"``: the park named
-        in the column of that name; ``"both"``: the park nearest by road, and the road
-        distance to the park named in ``nearest_park_id`` (the nearest in a straight line)
-        in ``road_km_to_nearest``; ``"all"``: a long DataFrame, one row per (site, park).
+        The park nearest by road; the park named in ``nearest_park_id``; both (the latter in
+        ``road_km_to_nearest``); or a long DataFrame, one row per (site, park).
     major_only : bool, default True
         Use only parks with ``major`` True.
     access_speed_kmh : float, default 20.0
@@ -133,15 +128,12 @@ def road_distances(
     -------
     geopandas.GeoDataFrame or pandas.DataFrame
         A copy of ``clusters`` (same index and CRS) with ``road_park_id``, ``road_park``,
-        ``snap_m`` (m), ``park_snap_m`` (m), ``road_km``, ``road_straight_km`` (straight
-        line between the same two points, km, metric CRS), ``detour_ratio`` (road ÷
-        straight), ``component``, ``park_component``, ``road_reason`` (why ``road_km`` is
-        NaN: a key of :data:`ROAD_REASONS`, for ``labels.label``; NA where measured),
-        ``max_snap_m`` (the access leg allowed, also in ``attrs["max_snap_m"]``) and, with
-        speeds, ``road_min``. With ``target="both"`` also ``road_km_to_nearest`` and
-        ``road_reason_to_nearest`` (and ``road_min_to_nearest``) for the park of
-        ``nearest_park_id``. For ``target="all"`` one row per pair with ``site_id``,
-        ``park_id``, ``park_name`` and the same measures. Distances are unrounded.
+        ``snap_m``, ``park_snap_m`` (m), ``road_km``, ``road_straight_km`` (between the same
+        points), ``detour_ratio``, ``component``, ``park_component``, ``road_reason`` (why
+        ``road_km`` is NaN: a ``labels`` key of :data:`ROAD_REASONS`), ``max_snap_m`` (also
+        in ``attrs``) and, with speeds, ``road_min``; with ``"both"`` also
+        ``road_km_to_nearest``, ``road_reason_to_nearest`` (``road_min_to_nearest``). For
+        ``"all"``: ``site_id``, ``park_id``, ``park_name`` and the same measures per pair.
 
     Raises
     ------
@@ -464,7 +456,7 @@ def _site_table(
         # Ties (parks at exactly the same distance) go to the smaller park id, so the park
         # order never matters.
         rank = np.broadcast_to(np.argsort(np.argsort(pairs.p_ids))[:, None], by_road.shape)
-        by_air = np.lexsort((rank, pairs.straight_m), axis=0)[0]
+        by_air = np.lexsort((rank, pairs.straight_m), axis=0)[0] if named is None else named
         nearest_by_road = np.lexsort((rank, by_road), axis=0)[0]
         reached = np.isfinite(by_road.min(axis=0))
         pick = np.where(reached, nearest_by_road, by_air)
