@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pyproj
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, box
 
 from ninhbinh_geo import labels, network, proximity
@@ -479,3 +481,16 @@ def test_link_reasons_are_label_keys_in_vi_and_en():
         assert labels.label(f"col.{col}", "vi") != labels.label(f"col.{col}", "en")
     for basis in ("edges", "points"):
         assert labels.label(f"straight_basis.{basis}", "vi")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.floats(0, 500, allow_nan=False),
+    step=st.sampled_from(sorted(set(proximity.DISTANCE_PRECISION_KM.values()))),
+)
+def test_rounded_values_are_whole_steps_within_half_a_step(value, step):
+    out = float(proximity.round_to_precision([value], step)[0])
+    assert abs(out - value) <= step / 2 + 1e-9
+    assert abs(out / step - round(out / step)) < 1e-9
+    # printed as the step allows: no binary noise such as 0.30000000000000004
+    assert len(repr(out).split(".")[-1]) <= max(1, -int(np.floor(np.log10(step))))
