@@ -9,7 +9,6 @@ import shapely
 
 from .._errors import SchemaError, first_ids
 from ..crs import METRIC_CRS, STORAGE_CRS
-from .nearest import nearest_parks  # noqa: F401  (used by the doctest)
 from .positions import _check_sites, _ids, _sites
 
 __all__ = ["ROAD_REASON_OTHER_PARK", "satellite_links"]
@@ -59,6 +58,7 @@ def satellite_links(
     --------
     >>> import geopandas as gpd
     >>> from shapely.geometry import Point
+    >>> from ninhbinh_geo.proximity import nearest_parks
     >>> cl = gpd.GeoDataFrame({"site_id": ["CCN-A"]}, geometry=[Point(600000, 2240000)],
     ...                       crs=3405)
     >>> pk = gpd.GeoDataFrame({"site_id": ["KCN-X"], "name_vi": ["KCN X"], "major": [True]},
