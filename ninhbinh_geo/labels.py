@@ -91,6 +91,62 @@ _RAW: dict[str, tuple[str, str]] = {
     "col.road_reason": ("Ghi chú khoảng cách đường bộ", "Road distance note"),
     "col.road_min": ("Thời gian đi đường (phút)", "Travel time (min)"),
     "col.road_park": ("KCN theo đường bộ", "Park by road"),
+    "col.road_km_to_nearest": (
+        "Khoảng cách đường bộ tới KCN lớn gần nhất (km)",
+        "Road distance to the nearest major park (km)",
+    ),
+    "col.road_reason_to_nearest": (
+        "Ghi chú khoảng cách đường bộ tới KCN lớn gần nhất",
+        "Note on the road distance to the nearest major park",
+    ),
+    "col.road_min_to_nearest": (
+        "Thời gian đi đường tới KCN lớn gần nhất (phút)",
+        "Travel time to the nearest major park (min)",
+    ),
+    "col.road_straight_km": (
+        "Khoảng cách đường chim bay giữa hai điểm (km)",
+        "Straight line between the two points (km)",
+    ),
+    "col.park_snap_m": ("Khoảng cách từ KCN tới đường (m)", "Distance from the park to a road (m)"),
+    "col.max_snap_m": (
+        "Đoạn tiếp cận tối đa ngoài lớp đường bộ (m)",
+        "Longest access leg allowed off the road layer (m)",
+    ),
+    "col.straight_basis": ("Cách đo đường chim bay", "Straight-line basis"),
+    "col.distance_accuracy": ("Độ chính xác khoảng cách", "Distance accuracy"),
+    "col.distance_precision_km": ("Độ chính xác làm tròn (km)", "Rounded to (km)"),
+    "col.road_accuracy": ("Độ chính xác khoảng cách đường bộ", "Road distance accuracy"),
+    "col.road_precision_km": (
+        "Độ chính xác làm tròn khoảng cách đường bộ (km)",
+        "Road distance rounded to (km)",
+    ),
+    "straight_basis.edges": ("giữa hai ranh giới", "edge to edge"),
+    "straight_basis.points": ("giữa hai điểm vị trí", "between location points"),
+    # why a road distance is missing (values of road_reason)
+    "road_reason.site_far": (
+        "CCN cách lớp đường bộ xa hơn đoạn tiếp cận cho phép",
+        "The site lies farther from the road layer than the access leg allowed",
+    ),
+    "road_reason.park_far": (
+        "KCN cách lớp đường bộ xa hơn đoạn tiếp cận cho phép",
+        "The park lies farther from the road layer than the access leg allowed",
+    ),
+    "road_reason.other_piece": (
+        "CCN và KCN nằm trên hai phần rời nhau của mạng đường bộ",
+        "Site and park lie on separate pieces of the road network",
+    ),
+    "road_reason.no_route": (
+        "Không có tuyến đường bộ nối CCN với KCN trên các đoạn đường còn thông",
+        "No route joins the site and the park on the roads left open",
+    ),
+    "road_reason.no_hub_reached": (
+        "Không tới được KCN lớn nào bằng đường bộ; KCN ghi là KCN gần nhất theo đường chim bay",
+        "No major park can be reached by road; the park shown is the nearest in a straight line",
+    ),
+    "road_reason.other_park": (
+        "Khoảng cách đường bộ được đo tới một KCN khác",
+        "The road distance was measured to another park",
+    ),
     "col.worst_result": ("Kết quả xấu nhất", "Worst result"),
     "col.severity": ("Mức độ", "Severity"),
     "col.reason": ("Lý do", "Reason"),

@@ -236,30 +236,36 @@ by_province[["n_sites", "n_operating", "area_ha", "official_clusters_planned_202
     md("""
 ## 4. The satellite network
 
-Clusters within `max_km` (default 15 km, edge to edge) of a major park are its satellites.
-`network.build_graph` turns the road layer (national and provincial roads only) into a graph;
-`network.road_distances` measures the road distance to the park, counting the straight access
-leg to the nearest road (`snap_m`), to the park nearest *by road* (`road_park`). We allow
-5 km of access leg, as the review does, because commune and district roads are missing from the
-layer (and the CT01 expressway too, see `data/roads/SOURCES.md`); where a site is farther from
-it, `road_km` is NaN and `road_reason` says why. Where `road_park` differs from
-`nearest_park`, the nearest park could not be reached on the road layer and the road distance
-is to another park. A `straight_km` of 0 means the illustrative footprint of the cluster
-touches or overlaps that of the park.
+Clusters within `max_km` (default 15 km) of a major park are its satellites. The distance is
+edge to edge only between real outlines; where a footprint is an illustrative circle it runs
+between the sites' points (`straight_basis`), and every distance carries the accuracy of its
+positions and the rounding step that supports (`distance_accuracy`, `distance_precision_km`;
+`proximity.round_to_precision` rounds for display). `network.build_graph` turns the road layer
+(national and provincial roads only) into a graph; `network.road_distances(..., target="both")`
+gives each cluster the road distance to its nearest park in a straight line
+(`road_km_to_nearest`) and the park nearest *by road* (`road_park`, `road_km`), counting the
+straight access leg to the nearest road (`snap_m`). We allow 5 km of access leg (`max_snap_m`)
+for clusters and parks alike, as the review does, because commune and district roads are missing
+from the layer (and the CT01 expressway too, see `data/roads/SOURCES.md`); where a site or park is
+farther from it the road distance is NaN and `road_reason` says why (a `labels` key).
 """),
     code("""
 clusters = nb.proximity.nearest_parks(clusters, parks)
 graph = nb.network.build_graph(nb.datasets.load_roads())
-clusters = nb.network.road_distances(graph, clusters, parks, max_snap_m=5000)
+clusters = nb.network.road_distances(graph, clusters, parks, max_snap_m=5000, target="both")
 links = nb.proximity.satellite_links(clusters, parks)
 print(f"satellite clusters (<= 15 km from a major park): {int(clusters['is_satellite'].sum())}"
-      f" of {len(clusters)}; links drawn: {len(links)}")
-print(f"road distance known for {int(clusters['road_km'].notna().sum())} clusters; the others:")
-# The reasons name each distance; group them by who is too far from the road layer.
-too_far = clusters["road_reason"].str.extract(r"^(site|park \\S+)")[0]
-print(too_far.rename("farther than 5 km from the road layer").value_counts().to_string())
-(clusters[["site_id", "nearest_park", "straight_km", "satellite_rank", "road_park", "road_km",
-           "detour_ratio", "snap_m"]]
+      f" of {len(clusters)}; links drawn: {len(links)}, "
+      f"{int(links['road_km'].notna().sum())} with a road distance")
+print(f"road distance to the nearest park known for "
+      f"{int(clusters['road_km_to_nearest'].notna().sum())} clusters; the others:")
+reasons = clusters["road_reason_to_nearest"].dropna()
+print(reasons.map(lambda key: nb.labels.label(key, "en")).value_counts().to_string())
+shown = clusters.assign(
+    straight_km=nb.proximity.round_to_precision(clusters["straight_km"],
+                                                clusters["distance_precision_km"]))
+(shown[["site_id", "nearest_park", "straight_km", "distance_accuracy", "road_km_to_nearest",
+        "road_park", "road_km", "snap_m"]]
  .sort_values("straight_km").head(10).round(2))
 """),
     md("""
