@@ -256,7 +256,8 @@ def load_facts() -> pd.DataFrame:
     pandas.DataFrame
         One figure a row: ``scope`` (``merged_province`` or ``former_*``), ``indicator``,
         ``value`` (float), ``unit``, ``qualifier`` (``exact`` / ``approx`` / ``at_least``),
-        ``as_of``, ``source_url``, ``source_date``, ``note``.
+        ``as_of``, ``source_url``, ``source_date``, ``note``, ``extent`` (what a count counts
+        beyond its number, e.g. ``built_or_under_way``; empty for most figures).
 
     Examples
     --------
@@ -377,13 +378,21 @@ def load_clusters() -> gpd.GeoDataFrame:
     return _of_kind("CCN")
 
 
-def load_coverage() -> pd.DataFrame:
-    """Compare the cluster inventory with the official counts at the end of 2024.
+def load_coverage(clusters: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Compare a cluster layer with the official counts at the end of 2024.
 
     The official counts are those of :func:`load_facts` (planned 21 + 70 + 24 = 115,
     operating 14 + 20 + 13 = 47). The inventory may also hold clusters proposed in draft
     plans that the final plan dropped, so a share is an upper bound of the coverage; its
     statuses are those of the sources' dates (up to 2025), not all of them end-2024.
+
+    Parameters
+    ----------
+    clusters : DataFrame, optional
+        The cluster layer to count (``kind``, ``status``, ``former_province``), e.g. a
+        planner's own file read with :func:`ninhbinh_geo.io.read_inventory`; the embedded
+        inventory when None. Rows of another ``kind`` than CCN are not counted; rows without
+        a former province count in the total only.
 
     Returns
     -------
@@ -391,54 +400,81 @@ def load_coverage() -> pd.DataFrame:
         One row per former province and a ``total`` row: ``scope``, ``planned_official``,
         ``inventory_ccn`` (all CCN rows), ``inventory_share_pct``, ``established_official``
         (the total is the sum 19 + 36 + 17, the merged province has no published figure),
-        ``inventory_established`` (CCN rows established or operating),
-        ``established_share_pct``, ``operating_official``, ``inventory_operating`` (CCN rows
-        with status ``operating``), ``operating_share_pct``, ``as_of``, ``source_url``.
-        Shares are percentages of the official count.
+        ``inventory_established`` (CCN rows established or operating; a row whose status
+        is unknown is not counted), ``established_share_pct``, ``operating_official``,
+        ``inventory_operating`` (CCN rows with status ``operating``),
+        ``operating_share_pct``, ``as_of``, ``source_url``. Shares are percentages of the
+        official count.
 
     Examples
     --------
     >>> cov = load_coverage().set_index("scope")
     >>> int(cov.loc["total", "planned_official"]), int(cov.loc["total", "operating_official"])
     (115, 47)
+    >>> import pandas as pd
+    >>> mine = pd.DataFrame({"kind": ["CCN", "CCN"], "status": ["operating", None],
+    ...                      "former_province": ["Nam Định", None]})
+    >>> load_coverage(mine).set_index("scope")["inventory_ccn"].to_dict()
+    {'Hà Nam': 0, 'Nam Định': 1, 'Ninh Bình': 0, 'total': 2}
     """
     facts = load_facts()
     facts = facts[facts["scope"].isin(_SCOPE_PROVINCE)]
     wide = facts.pivot_table(index="scope", columns="indicator", values="value", aggfunc="first")
     wide.index = wide.index.map(_SCOPE_PROVINCE)
     url = facts[facts["indicator"] == "clusters_planned_2021_2030"].set_index("scope")
-    sites = _read_table("sites")  # kinds, statuses and provinces only: the raw text will do
-    ccn = sites[sites["kind"] == "CCN"]
-    held = ccn.groupby("former_province").size()
-    operating = ccn[ccn["status"] == "operating"].groupby("former_province").size()
+    # kinds, statuses and provinces only: the raw text of the embedded table will do
+    sites = _read_table("sites") if clusters is None else pd.DataFrame(clusters)
+    kind = sites["kind"] if "kind" in sites.columns else pd.Series("CCN", index=sites.index)
+    ccn = sites[kind.eq("CCN").fillna(False).to_numpy(dtype=bool)]
+    status = (
+        ccn["status"].astype("string")
+        if "status" in ccn.columns
+        else pd.Series(pd.NA, index=ccn.index, dtype="string")
+    )
+    province = (
+        ccn["former_province"]
+        if "former_province" in ccn.columns
+        else pd.Series(pd.NA, index=ccn.index)
+    )
     # "Established" in the official count includes the operating clusters.
-    established = ccn[ccn["status"] != "planned"].groupby("former_province").size()
+    counts = {
+        "inventory_ccn": pd.Series(True, index=ccn.index),
+        "inventory_established": status.isin(["established", "operating"]).fillna(False),
+        "inventory_operating": status.eq("operating").fillna(False),
+    }
     scopes = ["Hà Nam", "Nam Định", "Ninh Bình", "total"]
     out = pd.DataFrame({"scope": scopes})
-    out["planned_official"] = out["scope"].map(wide["clusters_planned_2021_2030"]).astype(int)
-    out["inventory_ccn"] = out["scope"].map(held).fillna(0).astype(int)
-    out.loc[out["scope"] == "total", "inventory_ccn"] = len(ccn)
-    out["inventory_share_pct"] = (100 * out["inventory_ccn"] / out["planned_official"]).round(1)
-    out["established_official"] = out["scope"].map(wide["clusters_established"])
-    out.loc[out["scope"] == "total", "established_official"] = (
-        wide["clusters_established"].drop("total", errors="ignore").sum()
-    )
-    out["established_official"] = out["established_official"].astype(int)
-    out["inventory_established"] = out["scope"].map(established).fillna(0).astype(int)
-    out.loc[out["scope"] == "total", "inventory_established"] = int(established.sum())
-    out["established_share_pct"] = (
-        100 * out["inventory_established"] / out["established_official"]
-    ).round(1)
-    out["operating_official"] = out["scope"].map(wide["clusters_operating"]).astype(int)
-    out["inventory_operating"] = out["scope"].map(operating).fillna(0).astype(int)
-    out.loc[out["scope"] == "total", "inventory_operating"] = int(operating.sum())
-    out["operating_share_pct"] = (
-        100 * out["inventory_operating"] / out["operating_official"]
-    ).round(1)
-    out["as_of"] = out["scope"].map(url.set_index(url.index.map(_SCOPE_PROVINCE))["as_of"])
-    out["source_url"] = out["scope"].map(
-        url.set_index(url.index.map(_SCOPE_PROVINCE))["source_url"]
-    )
+    for official, indicator, column in (
+        ("planned_official", "clusters_planned_2021_2030", "inventory_ccn"),
+        ("established_official", "clusters_established", "inventory_established"),
+        ("operating_official", "clusters_operating", "inventory_operating"),
+    ):
+        values = out["scope"].map(wide[indicator])
+        if indicator == "clusters_established":
+            values[out["scope"] == "total"] = wide[indicator].drop("total", errors="ignore").sum()
+        out[official] = values.astype(int)
+        held = counts[column]
+        by_province = held.groupby(province).sum()
+        out[column] = out["scope"].map(by_province).fillna(0).astype(int)
+        out.loc[out["scope"] == "total", column] = int(held.sum())
+        share = column.replace("inventory_", "").replace("ccn", "inventory") + "_share_pct"
+        out[share] = (100 * out[column] / out[official]).round(1)
+    order = [
+        "scope",
+        "planned_official",
+        "inventory_ccn",
+        "inventory_share_pct",
+        "established_official",
+        "inventory_established",
+        "established_share_pct",
+        "operating_official",
+        "inventory_operating",
+        "operating_share_pct",
+    ]
+    out = out[order]
+    by_scope = url.set_index(url.index.map(_SCOPE_PROVINCE))
+    out["as_of"] = out["scope"].map(by_scope["as_of"])
+    out["source_url"] = out["scope"].map(by_scope["source_url"])
     return out
 
 

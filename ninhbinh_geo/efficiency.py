@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import SchemaError, first_ids
+from .formatting import QUALIFIERS, decimals_of, format_number
 
 __all__ = [
     "FACT_INDICATORS",
@@ -51,7 +52,7 @@ FACT_INDICATORS: dict[str, str | None] = {
 }
 # a mean is not a part of a total: no coverage for it
 _NO_COVERAGE = {"mean_occupancy_operating"}
-_QUALIFIER_SIGN = {"exact": "", "approx": "≈ ", "at_least": "> "}
+_QUALIFIER_SIGN = QUALIFIERS
 _UNIT_SUFFIX = {"count": "", "percent": "%"}
 _NUMERIC = (
     "area_ha",
@@ -244,10 +245,14 @@ def _group_sums(df: pd.DataFrame) -> pd.Series:
     return pd.Series(row)
 
 
-def _fact_text(value: float, qualifier: str, unit: str) -> str:
-    number = f"{value:,.2f}".rstrip("0").rstrip(".")
+def _fact_text(value: float, qualifier: str, unit: str, extent: object = "") -> str:
+    """Write a published figure in English: its sign, published decimals, unit and extent."""
+    number = format_number(value, "en", decimals=decimals_of(value), qualifier=qualifier)
     suffix = _UNIT_SUFFIX.get(unit, f" {unit}")
-    return f"{_QUALIFIER_SIGN[qualifier]}{number}{suffix}"
+    text = f"{number}{suffix}"
+    if isinstance(extent, str) and extent:
+        text += f" ({extent.replace('_', ' ')})"
+    return text
 
 
 def _check_facts(facts: pd.DataFrame) -> pd.DataFrame:
@@ -409,12 +414,13 @@ def _with_facts(out: pd.DataFrame, facts: pd.DataFrame, by: str) -> pd.DataFrame
         value = scope.map(table["value"]).astype(float)
         qual = scope.map(table["qualifier"])
         unit = scope.map(table["unit"])
+        extent = scope.map(table["extent"]) if "extent" in table else pd.Series("", index=out.index)
         out[f"official_{indicator}"] = value
         out[f"official_{indicator}_qualifier"] = qual.astype("string")
         out[f"official_{indicator}_text"] = pd.array(
             [
-                _fact_text(v, q, u) if pd.notna(v) else pd.NA
-                for v, q, u in zip(value, qual, unit, strict=True)
+                _fact_text(v, q, u, e) if pd.notna(v) else pd.NA
+                for v, q, u, e in zip(value, qual, unit, extent, strict=True)
             ],
             dtype="string",
         )

@@ -17,10 +17,20 @@ Examples
 
 from __future__ import annotations
 
+import datetime
 import math
+import re
 from numbers import Real
 
-__all__ = ["QUALIFIERS", "decimals_of", "format_number", "format_year"]
+__all__ = [
+    "QUALIFIERS",
+    "decimals_of",
+    "format_date",
+    "format_number",
+    "format_percent",
+    "format_year",
+    "parse_number",
+]
 
 #: Qualifiers of published figures (``../shared/facts``: exact / approx / at_least) and the
 #: sign written before the number in both languages.
@@ -108,7 +118,7 @@ def format_number(
         return missing
     x = float(value)
     if precision is not None and precision > 0:
-        x = round(x / precision) * precision
+        x = _round_half_away(x, precision)
         if decimals is None:
             decimals = max(0, -math.floor(math.log10(precision) + 1e-9))
     if decimals is None:
@@ -123,6 +133,86 @@ def format_number(
     return f"{QUALIFIERS[qualifier or 'exact']}{text}"
 
 
+def format_percent(
+    value: object,
+    lang: str = "vi",
+    *,
+    share: bool = False,
+    decimals: int = 0,
+    missing: str = "–",
+) -> str:
+    """Write a percentage the way a reader of ``lang`` expects: ``46%``, ``8,5%`` / ``8.5%``.
+
+    Parameters
+    ----------
+    value : number or None
+        The percentage (``46.2``), or a share of one (``0.462``) with ``share=True``.
+    lang : {"vi", "en"}
+        Language of the decimal mark.
+    share : bool, default False
+        Whether ``value`` is a share of one, multiplied by 100 here.
+    decimals : int, default 0
+        Decimals shown.
+    missing : str, default "–"
+        Text for a missing value.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_percent(0.4618, "vi", share=True), format_percent(8.47, "vi", decimals=1)
+    ('46%', '8,5%')
+    """
+    if not _is_number(value):
+        return missing
+    x = float(value) * (100 if share else 1)
+    return f"{format_number(x, lang, decimals=decimals)}%"
+
+
+def parse_number(text: str, lang: str = "vi") -> tuple[float, str]:
+    """Read back a number written by :func:`format_number`, with its qualifier.
+
+    Parameters
+    ----------
+    text : str
+        E.g. ``"> 20.900"``, ``"≈ 1.035"``, ``"3.178,5"`` (Vietnamese) or ``"3,178.5"``
+        (English).
+    lang : {"vi", "en"}
+        Language the number was written in.
+
+    Returns
+    -------
+    tuple of (float, str)
+        The value and its qualifier (``"exact"``, ``"approx"`` or ``"at_least"``).
+
+    Raises
+    ------
+    ValueError
+        When ``text`` holds no number written the ``lang`` way.
+
+    Examples
+    --------
+    >>> parse_number("> 20.900", "vi"), parse_number("≈ 1,035", "en")
+    ((20900.0, 'at_least'), (1035.0, 'approx'))
+    >>> parse_number("3.178,5", "vi")
+    (3178.5, 'exact')
+    """
+    if lang not in _SEPARATORS:
+        raise ValueError(f"lang must be one of {tuple(_SEPARATORS)}, not {lang!r}")
+    body = text.strip()
+    qualifier = "exact"
+    for name, sign in QUALIFIERS.items():
+        if sign and body.startswith(sign.strip()):
+            qualifier, body = name, body[len(sign.strip()) :].strip()
+    thousands, decimal = _SEPARATORS[lang]
+    pattern = rf"-?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})*(?:{re.escape(decimal)}\d+)?"
+    if not re.fullmatch(pattern, body):
+        raise ValueError(f"{text!r} is not a number written the {lang!r} way")
+    return float(body.replace(thousands, "").replace(decimal, ".")), qualifier
+
+
 def format_year(value: object, *, missing: str = "–") -> str:
     """Write a year as text, never grouped: ``2025`` (not ``2.025`` or ``2,025``).
 
@@ -134,6 +224,46 @@ def format_year(value: object, *, missing: str = "–") -> str:
     if not _is_number(value):
         return missing
     return str(round(float(value)))
+
+
+def format_date(value: object, lang: str = "vi", *, missing: str = "–") -> str:
+    """Write a date as a reader expects: ``25/07/2025`` in Vietnamese, ``2025-07-25`` in English.
+
+    Parameters
+    ----------
+    value : str, datetime.date or None
+        An ISO date (``"2025-07-25"``) or a date; other text is returned as it is.
+    lang : {"vi", "en"}
+        Language.
+    missing : str, default "–"
+        Text for a missing value.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_date("2024-12-31", "vi"), format_date("2024-12-31", "en"), format_date(None)
+    ('31/12/2024', '2024-12-31', '–')
+    """
+    if isinstance(value, datetime.date):
+        text = value.isoformat()
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+    else:  # None, NaN, NA
+        return missing
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text[:10]) if len(text) >= 10 else None
+    if match is None:
+        return text
+    year, month, day = match.groups()
+    return f"{day}/{month}/{year}" if lang == "vi" else f"{year}-{month}-{day}"
+
+
+def _round_half_away(x: float, step: float) -> float:
+    # half away from zero, as proximity.round_to_precision does (12.5 → 13, never 12)
+    steps = math.floor(abs(x) / step + 0.5 + 1e-9)
+    return math.copysign(steps * step, x) if steps else 0.0
 
 
 def _is_number(value: object) -> bool:

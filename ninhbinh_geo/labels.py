@@ -1,12 +1,15 @@
 """Every user-facing string of legends, maps and reports, in Vietnamese and English.
 
 One place for labels: plotting and report code asks :func:`label` for a key and never writes a
-label literal of its own. All strings are NFC-normalised at import.
+label literal of its own. All strings are NFC-normalised at import. The report's strings are
+kept in :mod:`ninhbinh_geo._labels_report` and merged here.
 """
 
 from __future__ import annotations
 
 import unicodedata
+
+from ._labels_report import REPORT_LABELS
 
 __all__ = ["LABELS", "LANGS", "label"]
 
@@ -341,9 +344,10 @@ _RAW: dict[str, tuple[str, str]] = {
     ),
 }
 
+# the report's own strings live in _labels_report; a key is defined in one place only
 LABELS: dict[str, dict[str, str]] = {
     key: {"vi": unicodedata.normalize("NFC", vi), "en": unicodedata.normalize("NFC", en)}
-    for key, (vi, en) in _RAW.items()
+    for key, (vi, en) in {**_RAW, **REPORT_LABELS}.items()
 }
 
 

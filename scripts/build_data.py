@@ -273,6 +273,12 @@ def build_facts(shared: Path, out: Path) -> pd.DataFrame:
             "source_url": url[0],
             "source_date": src["source_date"],
             "note": url[1].fillna(""),
+            # what a count counts beyond its number, from the remark closing the quote:
+            # "đã và đang đầu tư" = plants built or under way (a labels key: extent.<value>)
+            "extent": src["quote_vi"]
+            .str.extract(r"\((built or under way)\)\s*$")[0]
+            .str.replace(" ", "_")
+            .fillna(""),
         }
     )
     write_csv(facts, out / "facts/province_facts_2024.csv")

@@ -85,7 +85,8 @@ def load_inputs(options: ReviewOptions, staging: Path) -> ReviewState:
         "roads": roads,
         "protected_areas": datasets.load_protected_areas(),
     }
-    tables = {"facts": datasets.load_facts(), "coverage": datasets.load_coverage()}
+    # the coverage counts the clusters under review, the user's own when given
+    tables = {"facts": datasets.load_facts(), "coverage": datasets.load_coverage(clusters)}
     warnings = []
     if (clusters.get("accuracy") == "illustrative").any():
         warnings.append(label("warn.illustrative_footprint", options.lang))

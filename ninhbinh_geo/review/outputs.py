@@ -15,7 +15,14 @@ from pathlib import Path
 from .._errors import OutputError
 from .options import ReviewOptions, ReviewResult
 
-__all__ = ["OUTPUT_GROUPS", "OUTPUT_NAMES", "check_outputs", "promote", "write_outputs"]
+__all__ = [
+    "OUTPUT_GROUPS",
+    "OUTPUT_NAMES",
+    "check_outputs",
+    "promote",
+    "report_inputs",
+    "write_outputs",
+]
 
 #: What a review writes into its output folder (files and folders).
 OUTPUT_NAMES = (
@@ -128,6 +135,31 @@ def _write_static_maps(
     return [Path(p) for p in maps]
 
 
+def report_inputs(options: ReviewOptions) -> dict[str, object]:
+    """Name what the review was given, for the report (file names; None: embedded data).
+
+    Examples
+    --------
+    >>> report_inputs(ReviewOptions(clusters=Path("/data/my_ccn.csv")))["clusters"]
+    'my_ccn.csv'
+    """
+
+    def name(path: object) -> str | None:
+        return None if path is None else Path(path).name
+
+    hazards = [h[-1] if isinstance(h, tuple) else h for h in options.hazards]
+    return {
+        "clusters": name(options.clusters),
+        "parks": name(options.parks),
+        "roads": name(options.roads),
+        "hazards": tuple(name(h) for h in hazards),
+        "dem": name(options.dem),
+        "slr_cm": tuple(options.slr_cm),
+        "max_km": options.max_km,
+        "max_snap_m": options.max_snap_m,
+    }
+
+
 def _write_report(
     result: ReviewResult, staging: Path, options: ReviewOptions, written: Mapping[str, list[Path]]
 ) -> list[Path]:
@@ -136,12 +168,27 @@ def _write_report(
     from .. import report
 
     (staging / "tables").mkdir(exist_ok=True)
+    links = {}
     for name, table in result.tables.items():
         frame = pd.DataFrame(table).drop(columns="geometry", errors="ignore")
         frame.to_csv(staging / "tables" / f"{name}.csv", index=False, encoding="utf-8")
+        links[name] = f"tables/{name}.csv"
     pngs = [f"maps/{p.name}" for p in written.get("maps", []) if p.suffix == ".png"]
+    gpkg = "review.gpkg" if any(p.name == "review.gpkg" for p in written.get("gpkg", [])) else None
+    context = report.ReportContext(
+        result.tables,
+        table_links=links,
+        geopackage=gpkg,
+        layers=tuple(result.layers) if gpkg else (),
+        inputs=report_inputs(options),
+    )
     return report.write_report(
-        result.tables, staging, maps=pngs, warnings=result.warnings, lang=options.lang
+        result.tables,
+        staging,
+        maps=pngs,
+        warnings=result.warnings,
+        lang=options.lang,
+        context=context,
     )
 
 

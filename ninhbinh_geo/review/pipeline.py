@@ -6,8 +6,9 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import _atomic
 from . import steps
@@ -16,7 +17,10 @@ from .options import ReviewOptions, ReviewResult, ReviewState
 from .outputs import OUTPUT_GROUPS, check_outputs, promote, write_outputs
 from .provenance import sources_table, with_derived_provenance
 
-__all__ = ["assemble", "run_review"]
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["assemble", "locations_table", "run_review"]
 
 #: Columns of the proximity table (those the clusters have).
 PROXIMITY_COLUMNS = (
@@ -59,6 +63,52 @@ EFFICIENCY_SITE_COLUMNS = (
 )
 
 
+#: How a location basis names a position placed on a ring around an administrative unit's centre.
+_PLACED_BY = {"by_district": "only the former district", "by_province": "only the former province"}
+
+
+def locations_table(layers: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Count how well the sites are placed, per site layer (``clusters``, ``parks``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per layer: ``layer``, ``sites``, ``located`` (position ``approximate`` or
+        better), ``illustrative`` (position only known to an administrative unit),
+        ``by_district`` and ``by_province`` (of those, placed by former district or province,
+        from ``location_basis``), ``footprints_illustrative``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"location_accuracy": ["approximate", "illustrative"],
+    ...     "location_basis": ["portal", "illustrative: only the former district (X) is known"],
+    ...     "footprint_accuracy": ["illustrative"] * 2})
+    >>> locations_table({"clusters": c}).iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'layer': 'clusters', 'sites': 2, 'located': 1, 'illustrative': 1, 'by_district': 1,
+     'by_province': 0, 'footprints_illustrative': 2}
+    """
+    import pandas as pd
+
+    rows = []
+    for name in ("clusters", "parks"):
+        sites = layers.get(name)
+        if sites is None or "location_accuracy" not in sites:
+            continue
+        placed = sites["location_accuracy"].astype("string").eq("illustrative").fillna(False)
+        basis = sites.get("location_basis", pd.Series("", index=sites.index)).astype("string")
+        row = {"layer": name, "sites": len(sites), "located": int((~placed).sum())}
+        row["illustrative"] = int(placed.sum())
+        for column, phrase in _PLACED_BY.items():
+            row[column] = int(
+                (placed & basis.str.contains(phrase, regex=False).fillna(False)).sum()
+            )
+        footprint = sites.get("footprint_accuracy", pd.Series(pd.NA, index=sites.index))
+        row["footprints_illustrative"] = int(footprint.astype("string").eq("illustrative").sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 class _Progress:
     def __init__(self, total: int, emit: Callable[[str], None] | None) -> None:
         self.total, self.step, self.emit = total, 0, emit
@@ -88,6 +138,7 @@ def assemble(state: ReviewState) -> ReviewResult:
         **state.tables,
         "proximity": table[[c for c in PROXIMITY_COLUMNS if c in table.columns]],
         "efficiency_sites": table[[c for c in table.columns if c in EFFICIENCY_SITE_COLUMNS]],
+        "locations": locations_table(layers),
         "sources": sources_table(layers),
     }
     legends = styles.default_legends(layers, cluster_column=state.options.cluster_column)

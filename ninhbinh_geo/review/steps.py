@@ -80,7 +80,8 @@ def efficiency_step(state: ReviewState) -> ReviewState:
     ]
     tables = {
         "efficiency": pd.concat(by_province, ignore_index=True),
-        "efficiency_district": efficiency.aggregate(clusters, by="district_old"),
+        # the district names are the aggregate's index: kept as the first column
+        "efficiency_district": efficiency.aggregate(clusters, by="district_old").reset_index(),
     }
     return state.add(clusters=clusters, tables=tables)
 
@@ -130,9 +131,7 @@ def network_step(state: ReviewState) -> ReviewState:
     )
 
 
-def road_access(
-    clusters: pd.DataFrame, links: pd.DataFrame, *, max_snap_m: float
-) -> pd.DataFrame:
+def road_access(clusters: pd.DataFrame, links: pd.DataFrame, *, max_snap_m: float) -> pd.DataFrame:
     """Count the road distances measured and, for the others, why not.
 
     One row per (layer, outcome): the clusters' ``road_km_to_nearest`` (else ``road_km``)
