@@ -7,8 +7,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+from report_text import english_codes, markdown_table, parse_official_cell
 
-from ninhbinh_geo import review, staticmap
+from ninhbinh_geo import datasets, report, review, staticmap
 from ninhbinh_geo._errors import OutputError
 
 pytestmark = pytest.mark.slow
@@ -137,8 +138,8 @@ def test_report_names_sources_and_illustrative_layers(reviewed):
         assert "MINH HỌA" in text
         assert "CC BY-SA 4.0" in text
         assert "Decree 32/2024" in text or "32/2024" in text
-    # the official figures with their qualifier, never another number
-    assert "&gt; 5\u202f400" in html
+    # the official figures with their qualifier, never another number, written the vi way
+    assert "&gt; 5.400 (Σ ≈ 5.467,2)" in html
     assert 'src="maps/map_overview.png"' in html
 
 
@@ -298,3 +299,98 @@ def test_road_distances_name_both_hubs_and_links_carry_their_pair(reviewed):
     assert set(table["layer"]) == {"clusters", "satellite_links"}
     assert table.groupby("layer")["share"].sum().round(9).eq(1).all()
     assert (table["max_snap_m"] == 5000).all()
+
+
+# ------------------------------------------------------------------------------------ report
+REPORT_MAX_BYTES = 200_000
+
+
+def test_report_reads_summary_first_and_is_small(reviewed):
+    out, _, _ = reviewed
+    md = (out / "report.md").read_text(encoding="utf-8")
+    for name in ("report.html", "report.md"):
+        assert (out / name).stat().st_size < REPORT_MAX_BYTES, name
+    headings = [line[3:] for line in md.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "Tóm tắt",
+        "Ghi chú và giả định",
+        "Việc cần làm tiếp",
+        "Bản đồ",
+        "Hiệu quả sử dụng đất",
+        "Mạng lưới vệ tinh và khoảng cách tới KCN lớn",
+        "Phơi nhiễm ngập lụt và nước biển dâng",
+        "Rà soát quy hoạch",
+        "Nguồn dữ liệu, giấy phép và độ chính xác",
+    ]
+    # no table shows more than the top rows, except the key figures and the sources
+    for table in markdown_table_all(md):
+        assert len(table) - 2 <= max(report.MAX_ROWS, 20)
+    # links to the full tables and the GeoPackage layers
+    assert "[`tables/proximity.csv`](tables/proximity.csv)" in md
+    assert "[`review.gpkg: satellite_links`](review.gpkg)" in md
+    # the sea-level section says why it is empty and how to fill it
+    assert "không có mô hình số độ cao (DEM)" in md
+    assert "--dem &lt;DEM.tif&gt; --slr-cm 100" in md
+
+
+def markdown_table_all(md):
+    tables, current = [], []
+    for line in [*md.splitlines(), ""]:
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            tables.append(current)
+            current = []
+    return tables
+
+
+def test_report_key_figures_agree_with_the_facts_in_both_languages(reviewed, tmp_path):
+    out, result, _ = reviewed
+    facts = datasets.load_facts().set_index(["scope", "indicator"])
+    report.write_report(result.tables, tmp_path, lang="en")
+    for lang, path, heading in (
+        ("vi", out / "report.md", "### Số liệu chính"),
+        ("en", tmp_path / "report.md", "### Key figures"),
+    ):
+        rows = markdown_table(path.read_text(encoding="utf-8"), heading)
+        figures = [
+            n
+            for row in rows[1:]
+            for cell in row[1::2]
+            for n in parse_official_cell(cell.replace("&gt;", ">"), lang)
+            if n[0] == "figure"
+        ]
+        assert sorted(figures) == sorted(
+            ("figure", v, q) for v, q in zip(facts["value"], facts["qualifier"], strict=True)
+        ), lang
+
+
+def test_vietnamese_report_has_no_english_codes(reviewed):
+    out, _, _ = reviewed
+    assert english_codes((out / "report.html").read_text(encoding="utf-8")) == []
+
+
+def test_district_table_names_the_districts(reviewed):
+    out, _, _ = reviewed
+    table = pd.read_csv(out / "tables" / "efficiency_district.csv")
+    assert table.columns[0] == "district_old"
+    assert {"Gia Viễn", "Yên Khánh", "Duy Tiên"} <= set(table["district_old"])
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "| Gia Viễn | 6 |" in md
+
+
+def test_coverage_counts_the_clusters_file_reviewed(tmp_path):
+    from ninhbinh_geo.review import inputs
+
+    clusters = datasets.load_clusters()
+    mine = clusters[clusters["former_province"] == "Nam Định"].head(6)
+    path = tmp_path / "my.csv"
+    mine.drop(columns="geometry").to_csv(path, index=False)
+    state = inputs.load_inputs(review.ReviewOptions(clusters=path), tmp_path)
+    cov = state.tables["coverage"].set_index("scope")
+    established = int(mine["status"].isin(["established", "operating"]).sum())
+    assert cov.loc["total", "inventory_ccn"] == 6 == cov.loc["Nam Định", "inventory_ccn"]
+    assert cov.loc["Hà Nam", "inventory_ccn"] == 0
+    assert cov.loc["total", "inventory_established"] == established
+    # statuses unknown are not counted as established
+    assert established < 6

@@ -65,7 +65,7 @@ def _by_scenario(ctx: ReportContext, expo: pd.DataFrame) -> pd.DataFrame:
             {
                 "scenario": _scenario(ctx, hazard, period),
                 "period": period,
-                "n_exposed": int((part["exposed_ha"] > 0).sum()),
+                "n_exposed": part.loc[part["exposed_ha"] > 0, "site_id"].nunique(),
                 "exposed_ha": round_to_precision([part["exposed_ha"].sum()], step)[0],
                 "max_depth_m": part["max_depth_m"].max(),
                 "accuracy": part["accuracy"].iloc[0] if "accuracy" in part else pd.NA,
@@ -202,7 +202,7 @@ def headline(ctx: ReportContext) -> list[str]:
         ctx.t(
             "exp.headline",
             scenario=_scenario(ctx, "", period).lower(),
-            k=ctx.num(int((rows["exposed_ha"] > 0).sum())),
+            k=ctx.num(rows.loc[rows["exposed_ha"] > 0, "site_id"].nunique()),
             n=ctx.num(rows["site_id"].nunique()),
             depth=ctx.num(depth) if depth is not None else "–",
             ha=ctx.num(rows["exposed_ha"].sum(), precision=step),
