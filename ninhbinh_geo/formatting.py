@@ -22,6 +22,8 @@ import math
 import re
 from numbers import Real
 
+import numpy as np
+
 __all__ = [
     "QUALIFIERS",
     "decimals_of",
@@ -261,9 +263,10 @@ def format_date(value: object, lang: str = "vi", *, missing: str = "–") -> str
 
 
 def _round_half_away(x: float, step: float) -> float:
-    # half away from zero, as proximity.round_to_precision does (12.5 → 13, never 12)
-    steps = math.floor(abs(x) / step + 0.5 + 1e-9)
-    return math.copysign(steps * step, x) if steps else 0.0
+    # half away from zero, exactly as proximity.round_to_precision rounds (12.5 → 13, never
+    # 12): the decimal quotient first, so that 0.45 / 0.1 = 4.4999… counts as 4.5
+    steps = np.floor(np.round(abs(x) / step, 9) + 0.5)
+    return float(np.round(math.copysign(steps * step, x), 12)) if steps else 0.0
 
 
 def _is_number(value: object) -> bool:

@@ -238,3 +238,21 @@ def test_mapclassify_is_imported_by_classify_only():
     code = "import sys, ninhbinh_geo.efficiency; print('mapclassify' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_official_text_keeps_published_decimals_and_extent(sites):
+    facts = pd.DataFrame(
+        {
+            "scope": ["former_nam_dinh", "former_ninh_binh"],
+            "indicator": ["planned_area", "clusters_with_central_wastewater_plant"],
+            "value": [355.5, 8.0],
+            "unit": ["ha", "count"],
+            "qualifier": ["exact", "exact"],
+            "extent": ["", "built_or_under_way"],
+        }
+    )
+    by_prov = efficiency.aggregate(sites, facts=facts)
+    # 355.5 ha stays 355.5, never 356; the eight plants keep "built or under way"
+    assert by_prov.loc["Nam Định", "official_planned_area_text"] == "355.5 ha"
+    text = by_prov.loc["Ninh Bình", "official_clusters_with_central_wastewater_plant_text"]
+    assert text == "8 (built or under way)"

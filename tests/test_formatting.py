@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ninhbinh_geo.formatting import decimals_of, format_number, format_year
+from ninhbinh_geo.formatting import (
+    decimals_of,
+    format_date,
+    format_number,
+    format_percent,
+    format_year,
+    parse_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -59,3 +66,52 @@ def test_vi_text_reads_back_as_the_rounded_value(x):
     text = format_number(x, "vi", decimals=2)
     back = float(text.replace(".", "").replace(",", "."))
     assert math.isclose(back, round(x, 2), abs_tol=0.006)
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False))
+def test_rounding_to_a_step_agrees_with_round_to_precision(x):
+    from ninhbinh_geo.proximity import round_to_precision
+
+    for step in (1.0, 0.1, 0.01):
+        expected = round_to_precision([x], step)[0]
+        decimals = {1.0: 0, 0.1: 1, 0.01: 2}[step]
+        assert format_number(x, "en", precision=step) == format_number(
+            expected, "en", decimals=decimals
+        )
+
+
+def test_half_rounds_away_from_zero():
+    assert format_number(12.5, "vi", precision=1) == "13"
+    assert format_number(-2.5, "en", precision=1) == "-3"
+    assert format_number(0.25, "vi", precision=0.1) == "0,3"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@given(
+    value=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+    decimals=st.integers(0, 3),
+    qualifier=st.sampled_from(["exact", "approx", "at_least"]),
+)
+def test_parse_number_reads_back_what_format_number_wrote(lang, value, decimals, qualifier):
+    text = format_number(value, lang, decimals=decimals, qualifier=qualifier)
+    back, qual = parse_number(text, lang)
+    assert qual == qualifier
+    assert back == pytest.approx(round(value, decimals), abs=10**-decimals)
+
+
+def test_parse_number_refuses_the_other_language():
+    assert parse_number("3.178,5", "vi") == (3178.5, "exact")
+    with pytest.raises(ValueError, match="written the 'en' way"):
+        parse_number("3.178,5", "en")
+    with pytest.raises(ValueError, match="not a number"):
+        parse_number("1.2.3", "vi")
+
+
+def test_percent_and_date():
+    assert format_percent(0.4618, "vi", share=True) == "46%"
+    assert format_percent(8.47, "en", decimals=1) == "8.5%"
+    assert format_percent(None, "vi") == "–"
+    assert format_date("2025-07-25", "vi") == "25/07/2025"
+    assert format_date("2025-07-25", "en") == "2025-07-25"
+    assert format_date(pd.NA, "vi") == "–"
+    assert format_date("cuối năm", "vi") == "cuối năm"
