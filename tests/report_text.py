@@ -7,7 +7,13 @@ from html.parser import HTMLParser
 
 from ninhbinh_geo.formatting import parse_number
 
-__all__ = ["ENGLISH_CODES", "english_codes", "markdown_table", "parse_official_cell"]
+__all__ = [
+    "ENGLISH_CODES",
+    "english_codes",
+    "english_numbers",
+    "markdown_table",
+    "parse_official_cell",
+]
 
 
 def parse_official_cell(text: str, lang: str) -> list[tuple[str, float, str]]:
@@ -129,3 +135,13 @@ def markdown_table(text: str, heading: str) -> list[list[str]]:
         elif rows:
             break
     return [rows[0], *rows[2:]]
+
+
+#: A number with a decimal point and one or two decimals: the English way. (In Vietnamese the
+#: dot groups thousands, always three digits: 1.035, 20.900.)
+ENGLISH_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])")
+
+
+def english_numbers(page: str) -> list[str]:
+    """Numbers written the English way in the visible Vietnamese text of an HTML report."""
+    return [m for text in _Text(page).out for m in ENGLISH_DECIMAL.findall(text)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from report_text import english_codes, parse_official_cell
+from report_text import english_codes, english_numbers, parse_official_cell
 
 from ninhbinh_geo import datasets, efficiency, report
 from ninhbinh_geo.labels import LABELS, label
@@ -187,7 +187,10 @@ def test_vietnamese_report_has_no_english_codes(tables, tmp_path):
     html_path, _ = report.write_report(
         review_like, tmp_path, lang="vi", context=ctx, maps=["maps/map_overview.png"]
     )
-    assert english_codes(html_path.read_text(encoding="utf-8")) == []
+    page = html_path.read_text(encoding="utf-8")
+    assert english_codes(page) == []
+    assert english_numbers(page) == []
+    assert english_numbers("<p>3,178.5 ha; 1.035 ha; 12.4 ha</p>") == ["178.5", "12.4"]
 
 
 def _analysis_tables() -> dict[str, pd.DataFrame]:

@@ -7,7 +7,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
-from report_text import english_codes, markdown_table, parse_official_cell
+from report_text import english_codes, english_numbers, markdown_table, parse_official_cell
 
 from ninhbinh_geo import datasets, report, review, staticmap
 from ninhbinh_geo._errors import OutputError
@@ -365,9 +365,13 @@ def test_report_key_figures_agree_with_the_facts_in_both_languages(reviewed, tmp
         ), lang
 
 
-def test_vietnamese_report_has_no_english_codes(reviewed):
+def test_vietnamese_report_has_no_english_codes_nor_numbers(reviewed):
     out, _, _ = reviewed
-    assert english_codes((out / "report.html").read_text(encoding="utf-8")) == []
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert english_codes(page) == []
+    assert english_numbers(page) == []
+    assert "3.178,5" in page
+    assert "1.650" in page  # the (site, rule) pairs, thousands with a dot
 
 
 def test_district_table_names_the_districts(reviewed):
