@@ -122,6 +122,16 @@ def _map_columns(columns: list[str]) -> tuple[dict[str, str], list[str]]:
             continue
         bases = {_base(a) for a in _ALIASES[target]}
         take(target, [c for c in columns if c not in mapping and _base(folded[c]) in bases])
+    # Field names of Shapefiles run the words together: "TinhTrang", "DIENTICH", "TenCCN".
+    for target, aliases in _ALIASES.items():
+        if target in taken:
+            continue
+        for alias in aliases:
+            compact = alias.replace(" ", "")
+            if len(compact) > 3 and take(target, [
+                c for c in columns if c not in mapping and folded[c].replace(" ", "") == compact
+            ]):
+                break
     return mapping, notes
 
 

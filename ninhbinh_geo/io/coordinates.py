@@ -137,9 +137,10 @@ def _lon_lat(a: float, b: float) -> tuple[float, float] | None:
 
 
 def _is_metres(x: np.ndarray, y: np.ndarray) -> bool:
+    """Whether the values are metres: some beyond 180 (a latitude beyond 90 is a swap)."""
     finite = np.isfinite(x) & np.isfinite(y)
     return bool(finite.any()) and bool(
-        (np.abs(x[finite]) > 180).any() or (np.abs(y[finite]) > 90).any()
+        (np.abs(x[finite]) > 180).any() or (np.abs(y[finite]) > 180).any()
     )
 
 
@@ -201,6 +202,6 @@ def _metres_advice(easting: np.ndarray, northing: np.ndarray, *, swapped: bool) 
         else ""
     )
     return (
-        f"These look like VN-2000 {METRE_CRS[first]} metres with {order}{why}: pass --crs "
+        f"These look like {METRE_CRS[first]} metres with {order}{why}: pass --crs "
         f"{first} (Python: crs='{first}'). The values cannot tell the CRS for sure: {names}."
     )

@@ -160,7 +160,8 @@ def _report_line(verdict: _Verdict, chosen: list[str | None], decoded: list[obje
     if not legacy:
         return ""
     enc, n = legacy.most_common(1)[0]
-    i = next(j for j, c in enumerate(chosen) if c == enc)
+    same = [j for j, c in enumerate(chosen) if c == enc]
+    i = next((j for j in same if decoded[j] != verdict.values[j]), same[0])
     kept = chosen.count("unicode")
     others = {ENCODING_NAMES[c]: m for c, m in legacy.items() if c != enc}
     return (
@@ -216,14 +217,21 @@ def _decode_grid(
 ) -> tuple[list[list[object]], list[str], str]:
     """Decode the cells of a table read raw, column by column of the sheet."""
     width = max((len(r) for r in grid), default=0)
-    columns = {f"{_letter(j)}": [r[j] if j < len(r) else None for r in grid] for j in range(width)}
+    cells = [[r[j] if j < len(r) else None for r in grid] for j in range(width)]
+    names = [_column_name(j, column) for j, column in enumerate(cells)]
     labels = [f"row {n}" for n in row_numbers]
     decoded, report, found = _decode_columns(
-        columns, source=source, forced=forced, where=where, labels=dict.fromkeys(columns, labels)
-    )
-    out = [[decoded[_letter(j)][i] for j in range(width)] for i in range(len(grid))]
-    report = [f"sheet column {line}" for line in report]
-    return out, report, found
+        dict(zip(names, cells, strict=True)), source=source, forced=forced, where=where,
+        labels=dict.fromkeys(names, labels),
+    )  # fmt: skip
+    out = [[decoded[names[j]][i] for j in range(width)] for i in range(len(grid))]
+    return out, [f"column {line}" for line in report], found
+
+
+def _column_name(j: int, cells: list[object]) -> str:
+    """Name a sheet's column as a planner finds it: its letter and its first text (raw)."""
+    first = next((c for c in cells if isinstance(c, str) and c.strip()), None)
+    return f"{_letter(j)}: {_short(first.strip(), 30)}" if first else _letter(j)
 
 
 def _letter(j: int) -> str:

@@ -172,7 +172,7 @@ def _table_layer(
     )
     table, numbers, layout = _frame_from_grid(grid, where)
     report.append(f"encoding: {_encoding_note(found, suffix, grid.source)}")
-    report.extend([*lines, *layout])
+    report.extend([*grid.report, *lines, *layout])
     if table.empty:
         raise InputFileError(
             f"{where} has no rows below its headings. Check the sheet (--sheet) or the file."

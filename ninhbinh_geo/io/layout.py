@@ -161,12 +161,14 @@ def _find_layout(grid: _Grid, where: str) -> _Layout:
         for j in range(width)
     ]
     if h > 0:
-        title = next((str(c) for r in grid.rows[:h] for c in r if c is not None), "")
+        title = " / ".join(
+            str(next(c for c in r if c is not None)) for r in grid.rows[:h] if any(r)
+        )
         report.append(
             f"headings found in row {grid.row_numbers[h]}"
-            + (f" (rows above are a title: {_short(title)!r})" if title else "")
+            + (f" (rows above are a title: {_short(title, 100)!r})" if title else "")
         )
-    if len(rows) > 1 and rows[1] == h + 1 and not _is_units_row(grid.rows[h + 1]):
+    if len(head_rows) > 1 and not _is_units_row(grid.rows[head_rows[1]]):
         report.append(f"headings span rows {grid.row_numbers[h]}-{grid.row_numbers[h + 1]}")
     return _Layout(headings=_unique(headings), first_data=nxt, report=report)
 
@@ -194,12 +196,14 @@ def _row_kind(row: list[object], coord_cols: list[int], name_col: int | None) ->
     cells = [c for c in row if c is not None]
     if not cells:
         return "empty"
-    has_coords = any(j < len(row) and row[j] is not None for j in coord_cols)
+    distinct = list(dict.fromkeys(cells))
+    one_text = len(distinct) == 1 and _is_text(distinct[0])
+    # A text merged across the row fills the coordinate cells too: that is no coordinate.
+    has_coords = not one_text and any(j < len(row) and row[j] is not None for j in coord_cols)
     texts = [c for c in cells[:3] if isinstance(c, str)]
     if not has_coords and any(_TOTAL.match(t.strip().lower()) for t in texts):
         return "total"
-    distinct = list(dict.fromkeys(cells))
-    if has_coords or len(distinct) != 1 or not _is_text(distinct[0]):
+    if not one_text:
         return "data"
     where = [j for j, c in enumerate(row) if c is not None]
     if name_col is None or where != [name_col]:
@@ -216,7 +220,7 @@ def _frame_from_grid(grid: _Grid, where: str) -> tuple[pd.DataFrame, list[int], 
     skipped.
     """
     layout = _find_layout(grid, where)
-    report = [*grid.report, *layout.report]
+    report = list(layout.report)
     width = len(layout.headings)
     coord_cols = [j for j, h in enumerate(layout.headings) if _fold(h) in COORDINATE_HEADINGS]
     name_col = next((j for j, h in enumerate(layout.headings) if _fold(h) in _NAME_HEADINGS), None)

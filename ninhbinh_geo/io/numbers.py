@@ -74,6 +74,7 @@ class _Reading(NamedTuple):
     unit: str | None = None
     qualifier: str | None = None
     number: float | None = None  # a cell that was a number already (Excel)
+    raw: str = ""  # the cell as written
 
 
 def _strip_words(text: str) -> tuple[str, str | None, str | None]:
@@ -103,12 +104,12 @@ def _read_cell(value: object) -> _Reading:
     if isinstance(value, bool | np.bool_):
         return _Reading(str(value), "unreadable")
     if isinstance(value, int | float | np.integer | np.floating):
-        return _Reading(repr(value), "neutral", number=float(value))
+        return _Reading(repr(value), "neutral", number=float(value), raw=repr(value))
     raw = str(value).strip()
     if not raw:
         return _Reading("", "missing")
     if _fold(raw) in UNKNOWN_WORDS and not any(ch.isdigit() for ch in raw):
-        return _Reading(raw, "unknown")
+        return _Reading(raw, "unknown", raw=raw)
     text, unit, qualifier = _strip_words(raw)
     text = text.replace("\u2212", "-")
     sign = ""
@@ -118,8 +119,8 @@ def _read_cell(value: object) -> _Reading:
         text = re.sub(f"[{_SPACES}]", "", text)
     for shape, pattern in _SHAPES:
         if pattern.fullmatch(text):
-            return _Reading(sign + text, shape, unit, qualifier)
-    return _Reading(raw, "unreadable", unit, qualifier)
+            return _Reading(sign + text, shape, unit, qualifier, raw=raw)
+    return _Reading(raw, "unreadable", unit, qualifier, raw=raw)
 
 
 def _value(reading: _Reading, style: str | None) -> float:

@@ -14,6 +14,7 @@ coordinates are kept with an empty geometry and announced.
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -42,9 +43,11 @@ from .spelling import _fold
 
 
 def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
-    folded = {}
+    """The first column named as one of ``names`` (a unit in brackets ignored: "X (m)")."""
+    folded: dict[str, str] = {}
     for c in columns:
         folded.setdefault(_fold(c), c)
+        folded.setdefault(_fold(re.sub(r"\s*\([^()]*\)\s*$", "", c)), c)
     return next((folded[_fold(n)] for n in names if _fold(n) in folded), None)
 
 

@@ -73,7 +73,7 @@ class _Column:
         return [i for i, r in enumerate(self.cells) if r.shape == shape]
 
     def example(self, i: int) -> str:
-        return f"{self.cells[i].text!r} ({self.labels[i]})"
+        return f"{(self.cells[i].raw or self.cells[i].text)!r} ({self.labels[i]})"
 
 
 def _style_of(col: _Column) -> str | None:

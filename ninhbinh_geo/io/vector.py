@@ -95,7 +95,10 @@ def _read_vector(
     encoding, source, notes = None, "unicode", []
     if fmt == "Shapefile" and _sibling(path, ".cpg") is None:
         encoding, source = "latin1", "bytes"
-        notes.append(f"'{path.stem}.cpg' missing: the encoding of the text was found from it")
+        notes.append(
+            f"'{path.stem}.cpg' (which names the encoding) is missing: the encoding was found "
+            f"from the text itself"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's own words stay out
