@@ -15,6 +15,7 @@ as KML and Excel cells typed in a .VnTime font do). Every decoded value is NFC.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -96,7 +97,9 @@ def _judge(name: str, values: Sequence[object], source: str) -> _Verdict:
 
 
 def _plain(value: object) -> object:
-    """A value that reads one way only (no legacy byte): NFC text, or as it is."""
+    """Return a value that reads one way only (no legacy byte): NFC text, None if missing."""
+    if isinstance(value, float) and math.isnan(value):
+        return None  # pandas 3 reads a missing text as NaN; text columns hold None
     return _nfc(value) if isinstance(value, str) else value
 
 

@@ -194,7 +194,7 @@ def _read_kml(path: Path) -> gpd.GeoDataFrame:
             f"File '{path.name}' holds no placemarks. Check that the right folder was "
             f"exported (in Google Earth: right-click the folder > Save Place As)."
         )
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, dtype=object)
     if frame["folder"].isna().all():
         frame = frame.drop(columns="folder")
     gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
