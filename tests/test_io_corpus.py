@@ -13,11 +13,10 @@ import warnings
 from pathlib import Path
 
 import pytest
+from io_corpus import CASES, Case, kwargs
 
 from ninhbinh_geo import io
 from ninhbinh_geo._errors import NinhBinhGeoError
-
-from io_corpus import CASES, Case, kwargs
 
 # Text of the libraries underneath that must never reach a planner.
 _FOREIGN = ("GDAL", "pyogrio", "shapely", "GEOS", "Traceback", "driver", "DataSourceError",

@@ -153,7 +153,7 @@ def decode_vni(text: str, *, strict: bool = False) -> str:
 
 
 def decode_cp1258(data: bytes) -> str:
-    """Decode Windows-1258 bytes and compose their combining tone marks (Unicode NFC).
+    r"""Decode Windows-1258 bytes and compose their combining tone marks (Unicode NFC).
 
     Parameters
     ----------
@@ -167,14 +167,14 @@ def decode_cp1258(data: bytes) -> str:
 
     Examples
     --------
-    >>> decode_cp1258(b"Vi\\xea\\xf2t Nam"), decode_cp1258(b"\\xd0\\xf4\\xccng V\\xe3n")
+    >>> decode_cp1258(b"Vi\xea\xf2t Nam"), decode_cp1258(b"\xd0\xf4\xccng V\xe3n")
     ('Việt Nam', 'Đồng Văn')
     """
     return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
 
 
 def _as_bytes(text: str) -> bytes | None:
-    """The bytes a legacy text stands for (Latin-1, else cp1252); None when it is true Unicode."""
+    """Return the bytes a legacy text stands for (Latin-1, else cp1252); None for true Unicode."""
     for codec in ("latin-1", "cp1252"):
         try:
             return text.encode(codec)

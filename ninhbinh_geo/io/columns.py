@@ -83,7 +83,7 @@ _MEASURES = ("area_ha", "industrial_ha", "leasable_ha", "leased_ha")
 
 
 def _base(folded: str) -> str:
-    """A folded heading without its unit: ``"dien tich quy hoach m2"`` -> ``"dien tich quy hoach"``."""
+    """Drop the unit of a folded heading: ``"dien tich m2"`` -> ``"dien tich"``."""
     return _UNIT_TAIL.sub("", folded)
 
 
@@ -128,9 +128,10 @@ def _map_columns(columns: list[str]) -> tuple[dict[str, str], list[str]]:
             continue
         for alias in aliases:
             compact = alias.replace(" ", "")
-            if len(compact) > 3 and take(target, [
-                c for c in columns if c not in mapping and folded[c].replace(" ", "") == compact
-            ]):
+            if len(compact) > 3 and take(
+                target,
+                [c for c in columns if c not in mapping and folded[c].replace(" ", "") == compact],
+            ):
                 break
     return mapping, notes
 
@@ -168,8 +169,10 @@ def _select_columns(
 
 
 def _row_labels(frame: pd.DataFrame, numbers: list[int] | None) -> list[str]:
-    """How a planner finds each row: ``"row 7 (CCN Gia Vân)"`` (the row number a spreadsheet
-    shows) or ``"feature 3 (CCN Gia Vân)"`` in a vector file.
+    """Name each row as a planner finds it: ``"row 7 (CCN Gia Vân)"`` or ``"feature 3 (…)"``.
+
+    The row number is the one a spreadsheet shows (title and heading rows counted); a vector
+    file's features are counted from 1.
     """
     columns = [str(c) for c in frame.columns]
     mapping, _ = _map_columns(columns)

@@ -102,7 +102,7 @@ def _coordinate(value: object) -> float | None:
 
 
 def _pair(value: object) -> tuple[float, float] | None:
-    """The two coordinates of a "lat, lon" cell as (lon, lat); None when unreadable."""
+    """Read the two coordinates of a "lat, lon" cell as (lon, lat); None when unreadable."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return math.nan, math.nan
     if not isinstance(value, str):

@@ -299,7 +299,7 @@ def _decode_frame(
 def _decode_text(
     src: gpd.GeoDataFrame, layer: str, ids: pd.Series, report: list[str]
 ) -> gpd.GeoDataFrame:
-    """The harmoniser's stage: decode legacy text that did not come through ``read_layer``.
+    """Decode legacy text that did not come through ``read_layer`` (the harmoniser's stage).
 
     A layer read by :func:`~ninhbinh_geo.io.read_layer` is decoded already
     (``attrs["text_decoded"]``); its text is only normalised to NFC.

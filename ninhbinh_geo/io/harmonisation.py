@@ -229,9 +229,7 @@ def _harmonise(
 
 
 def _row_ids(gdf: gpd.GeoDataFrame) -> list[str]:
-    """Each row as the planner finds it: from ``read_layer`` (``"row 7 (CCN Gia Vân)"``), else
-    by its index label.
-    """
+    """Name each row as the planner finds it: ``read_layer``'s labels, else the index label."""
     labels = gdf.attrs.get("row_labels")
     if isinstance(labels, list) and len(labels) == len(gdf):
         return [str(v) for v in labels]

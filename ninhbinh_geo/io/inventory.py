@@ -75,8 +75,10 @@ def read_inventory(
 
     Raises
     ------
-    InputFileError, CRSError, EncodingError, NumberFormatError, VocabularyError, LocationError, SchemaError
-        As the three steps do.
+    InputFileError, CRSError, EncodingError, LocationError
+        As :func:`read_layer` does.
+    NumberFormatError, VocabularyError, LocationError, SchemaError
+        As :func:`harmonise` and :func:`ninhbinh_geo.schema.validate_sites` do.
 
     Examples
     --------

@@ -75,7 +75,7 @@ def _expand_kml_descriptions(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _local(tag: object) -> str:
-    """An element's name without its namespace (``{http://…/kml/2.2}Placemark`` -> Placemark)."""
+    """Drop the namespace of an element's name (``{http://…/kml/2.2}Placemark`` -> Placemark)."""
     return str(tag).rsplit("}", 1)[-1]
 
 
@@ -97,7 +97,7 @@ def _coords(element: ET.Element | None) -> list[tuple[float, ...]]:
 
 
 def _geometry(element: ET.Element) -> shapely.Geometry | None:
-    """The geometry of a KML geometry element (None for one that holds no coordinates)."""
+    """Build the geometry of a KML geometry element (None when it holds no coordinates)."""
     name = _local(element.tag)
     if name == "Point":
         pts = _coords(element)
@@ -122,7 +122,7 @@ def _geometry(element: ET.Element) -> shapely.Geometry | None:
 
 
 def _extended_data(placemark: ET.Element) -> dict[str, str | None]:
-    """The fields of a placemark's ExtendedData (Data/value and SchemaData/SimpleData)."""
+    """Read the fields of a placemark's ExtendedData (Data/value and SchemaData/SimpleData)."""
     out: dict[str, str | None] = {}
     extended = _child(placemark, "ExtendedData")
     if extended is None:

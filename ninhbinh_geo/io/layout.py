@@ -84,7 +84,7 @@ def _is_units_row(row: list[object]) -> bool:
 
 
 def _is_numbering_row(row: list[object]) -> bool:
-    """A row of column numbers: (1) (2) (3)… or 1 2 3… or A B C…"""
+    """Tell whether a row numbers the columns: (1) (2) (3)…, 1 2 3… or A B C…."""
     cells = [str(c).strip().strip("()[]") for c in row if c is not None]
     if len(cells) < 3:
         return False
@@ -285,7 +285,7 @@ def _is_site_table(grid: _Grid) -> bool:
 
 
 def _choose_sheet(grids: dict[str, _Grid], where: str) -> str:
-    """The sheet that holds the site table; refuse when none or several do."""
+    """Choose the sheet that holds the site table; refuse when none or several do."""
     if len(grids) == 1:
         return next(iter(grids))
     tables = [name for name, g in grids.items() if _is_site_table(g)]

@@ -5,7 +5,8 @@ Every located site is tested against the shipped outline of the new province
 refused, naming it and its distance, unless ``allow_outside=True`` (``--allow-outside``) keeps it
 with the flag columns ``outside_province`` and ``province_distance_km``. A site's former province
 and former district, when the file does not give them, are taken from the shipped polygons
-(:func:`~ninhbinh_geo.datasets.load_former_provinces`, :func:`~ninhbinh_geo.datasets.load_districts`)
+(:func:`~ninhbinh_geo.datasets.load_former_provinces`,
+:func:`~ninhbinh_geo.datasets.load_districts`)
 and reported as filled.
 
 ``datasets`` imports ``io``, so the boundaries are loaded inside the functions that use them.
@@ -35,7 +36,7 @@ PROVINCE_TOLERANCE_M = 2_000.0
 
 @functools.cache
 def _boundaries() -> tuple[shapely.Geometry, gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """The province outline and the former provinces and districts, in the metric CRS."""
+    """Load the province outline and the former provinces and districts (metric CRS)."""
     from .. import datasets  # datasets imports io: load lazily
 
     province = datasets.load_province().to_crs(_crs.METRIC_CRS)
@@ -80,9 +81,7 @@ def _inside_counts(lon: np.ndarray, lat: np.ndarray, crs: str) -> dict[str, obje
 
 
 def _former_of(geometry: gpd.GeoSeries) -> pd.Series:
-    """Former province of each geometry (by its representative point; nearest within the
-    tolerance); None when outside all.
-    """
+    """Find the former province of each geometry (None when outside all of them)."""
     return _place_of(geometry, 1)
 
 

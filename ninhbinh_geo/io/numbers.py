@@ -1,4 +1,4 @@
-"""One number as planners write it: separators, a unit and a qualifier in the cell.
+r"""One number as planners write it: separators, a unit and a qualifier in the cell.
 
 :func:`_read_cell` reads one cell the Vietnamese, English or French way: decimal comma or point;
 thousands grouped with dots, commas, spaces, no-break (U+00A0) or narrow no-break (U+202F)
@@ -19,7 +19,7 @@ Examples
 >>> r = _read_cell("khoảng 50,5 ha")
 >>> r.shape, _value(r, "vi"), r.unit, r.qualifier
 ('vi', 50.5, 'ha', 'approx')
->>> r = _read_cell("505\\u202f000 m²")
+>>> r = _read_cell("505\u202f000 m²")
 >>> r.shape, _value(r, None), r.unit
 ('neutral', 505000.0, 'm2')
 >>> _read_cell("505.000").shape, _value(_read_cell("505.000"), "vi")
@@ -124,7 +124,7 @@ def _read_cell(value: object) -> _Reading:
 
 
 def _value(reading: _Reading, style: str | None) -> float:
-    """The number of a reading in a column written the ``style`` way ("vi", "en" or None)."""
+    """Return the number of a reading in a column written the ``style`` way ("vi", "en")."""
     if reading.number is not None:
         return reading.number
     text, shape = reading.text, reading.shape

@@ -43,7 +43,7 @@ from .spelling import _fold
 
 
 def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
-    """The first column named as one of ``names`` (a unit in brackets ignored: "X (m)")."""
+    """Find the first column named as one of ``names`` (a unit in brackets ignored: "X (m)")."""
     folded: dict[str, str] = {}
     for c in columns:
         folded.setdefault(_fold(c), c)
@@ -54,7 +54,7 @@ def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
 def _coordinate_columns(
     columns: list[str], path: Path, lon: str | None, lat: str | None, lonlat: str | None
 ) -> tuple[str, ...]:
-    """The coordinate columns: (lon, lat), or (pair,) for one column holding both."""
+    """Find the coordinate columns: (lon, lat), or (pair,) for one column holding both."""
     if lonlat not in (None, "auto"):
         parts = [p.strip() for p in str(lonlat).split(",")]
         if str(lonlat) in columns:
@@ -178,8 +178,9 @@ def _metres(
     in_degrees = ok & (np.abs(x) <= 180) & (np.abs(y) <= 90)
     if in_degrees.any():
         raise LocationError(
-            f"File '{path.name}', columns {list(cols)}: rows {first_ids(labels[i] for i in np.flatnonzero(in_degrees))} "
-            f"hold degrees while the others hold metres. Write every row in one CRS."
+            f"File '{path.name}', columns {list(cols)}: rows "
+            f"{first_ids(labels[i] for i in np.flatnonzero(in_degrees))} hold degrees while the "
+            f"others hold metres. Write every row in one CRS (convert those rows in QGIS)."
         )
     northing_first = _x_is_northing(x[ok], y[ok])
     e, n = (y, x) if northing_first else (x, y)

@@ -42,7 +42,7 @@ _FIX = (
 
 
 def _heading_unit(heading: str) -> str | None:
-    """The unit a heading names: ``"Diện tích (m²)"`` -> ``"m2"``; None when it names none."""
+    """Find the unit a heading names: ``"Diện tích (m²)"`` -> ``"m2"``; None when none."""
     tokens = _fold(heading).split()
     text = " ".join(tokens)
     if "km2" in tokens:
@@ -142,7 +142,7 @@ def _either_way(col: _Column, style: str | None, file_style: str | None, unit: s
 
 
 def _convert(col: _Column, i: int, number: float, unit: str | None) -> float:
-    """The number in the column's unit (hectares for areas); NaN and ``bad`` when it cannot be."""
+    """Convert a number to the column's unit (hectares for areas); NaN and ``bad`` if it cannot."""
     cell = col.cells[i]
     cell_unit = cell.unit or unit
     if col.target in _AREA_COLUMNS:
@@ -150,7 +150,11 @@ def _convert(col: _Column, i: int, number: float, unit: str | None) -> float:
             return number
         if cell_unit in _TO_HA:
             return number * _TO_HA[cell_unit]
-    elif (col.target == "occupancy_pct" and cell_unit in (None, "%")) or (col.target in _COUNT_COLUMNS and cell_unit in (None, "count")) or cell.unit is None:
+    elif (
+        (col.target == "occupancy_pct" and cell_unit in (None, "%"))
+        or (col.target in _COUNT_COLUMNS and cell_unit in (None, "count"))
+        or cell.unit is None
+    ):
         return number
     col.bad[i] = (
         f"{col.example(i)} has a unit ({_UNIT_LABEL.get(cell_unit, cell_unit)}) that "
@@ -339,8 +343,10 @@ _NUMBER_TARGETS = (*_AREA_COLUMNS, "occupancy_pct", *_COUNT_COLUMNS)
 def _area_in_hectares(
     out: pd.DataFrame, bases: dict[str, list[str | None]], report: list[str]
 ) -> pd.DataFrame:
-    """Fill empty ``area_ha`` from a second area column in m² (``area_m2``, dropped); set the
-    ``area_basis`` of rows whose area was given in another unit.
+    """Fill empty ``area_ha`` from an area column in m²; say how other units became ha.
+
+    ``area_m2`` (already in hectares) is dropped; ``area_basis`` is set for the rows whose area
+    was given in another unit, where the source gives none.
     """
     basis = bases.get("area_ha", [None] * len(out))
     if "area_m2" in out.columns:

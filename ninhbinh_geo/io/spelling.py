@@ -25,7 +25,10 @@ _SYMBOLS = frozenset("\u00a0\u202f\u2009\u2007\u200b²³°º′″‘’“”�
 _INITIALS = r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdđghklmnprstvx])?"
 # Vowel clusters (without tone) by what may follow them: nothing, an optional final consonant,
 # or a final consonant that must be there ("tiên", not "tiê").
-_OPEN = "iêu yêu oai oay oeo uây uôi uya uyu ươi ươu ai ao au ay âu ây eo êu ia iu oi ôi ơi ua ui ưa ưi ưu"
+_OPEN = (
+    "iêu yêu oai oay oeo uây uôi uya uyu ươi ươu ai ao au ay âu ây eo êu ia iu oi ôi ơi ua ui "
+    "ưa ưi ưu"
+)
 _MAY_CLOSE = "oa oă oe oo uâ uê uơ uy a e ê i o ô ơ u ư y"
 _MUST_CLOSE = "uyê iê yê uô ươ ă â"
 _FINAL = "(?:ng|nh|ch|[cmnpt])"
@@ -91,7 +94,7 @@ def _score(text: str) -> int:
     Examples
     --------
     >>> _score("Gia Trấn"), _score("Gia TrÊn"), _score("Khaùnh")
-    (1, -1, -2)
+    (1, -1, -1)
     """
     bad = sum(1 for ch in text if not ch.isascii() and ch not in _VI_LETTERS and ch not in _SYMBOLS)
     good = 0

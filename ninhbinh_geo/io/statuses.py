@@ -67,7 +67,7 @@ _FOLDED = {_fold(k): v for k, v in STATUS_PHRASES.items()}
 
 
 def _status_table(status_words: dict[str, str] | None) -> dict[str, str]:
-    """The folded table, with a planner's own phrases added; refuse a status not allowed."""
+    """Fold the table and add a planner's own phrases; refuse a status not allowed."""
     table = dict(_FOLDED)
     for phrase, status in (status_words or {}).items():
         if status not in _schema.STATUS_VALUES:

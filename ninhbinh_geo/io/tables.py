@@ -52,7 +52,7 @@ def _csv_text(path: Path) -> tuple[str, str, str]:
 
 
 def _separator(text: str) -> str:
-    """The separator that splits most of the first lines into the same number (> 1) of cells."""
+    """Find the separator that splits most first lines into the same number (> 1) of cells."""
     lines = [line for line in text.splitlines()[:_SNIFF_LINES] if line.strip()]
     best, best_score = ",", -1
     for sep in (",", ";", "\t"):
@@ -88,13 +88,12 @@ def _read_csv(path: Path) -> _Grid:
             f"broken: {exc}). Open it in a spreadsheet and save it again as CSV."
         ) from None
     names = {",": "comma", ";": "semicolon", "\t": "tab"}
-    grid = _Grid(
+    return _Grid(
         rows=rows,
         row_numbers=list(range(1, len(rows) + 1)),
         source="bytes" if encoding == "bytes" else "unicode",
         report=[f"file read as {note}, cells separated by {names[sep]}"],
     )
-    return grid
 
 
 def _open_workbook(path: Path) -> object:
@@ -116,7 +115,7 @@ def _open_workbook(path: Path) -> object:
 
 
 def _sheet_grid(ws: object, name: str) -> _Grid:
-    """The cells of one worksheet, merged ranges filled with their top-left value."""
+    """Read the cells of one worksheet, merged ranges filled with their top-left value."""
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     rows = [[None if isinstance(v, str) and not v.strip() else v for v in r] for r in rows]
     merged = []

@@ -33,7 +33,7 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _sibling(path: Path, suffix: str) -> Path | None:
-    """The file next to ``path`` with ``suffix`` in any letter case, if it exists."""
+    """Find the file next to ``path`` with ``suffix`` in any letter case, if it exists."""
     for candidate in path.parent.glob(f"{path.stem}.*"):
         if candidate.suffix.lower() == suffix:
             return candidate
