@@ -792,3 +792,52 @@ CASES: list[Case] = [
     Case("sites.dxf", _bytes(b"0\nEOF\n"), error=InputFileError,
          words=("format '.dxf' is not supported",), fix="ogr2ogr", problem="files"),
 ]
+
+
+def _chart_sheet(p: Path) -> Path:
+    from openpyxl.chart import BarChart, Reference
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Danh sách"
+    for r in rows(3):
+        ws.append(r)
+    chart = book.create_chartsheet("Biểu đồ")
+    bars = BarChart()
+    bars.add_data(Reference(ws, min_col=4, min_row=1, max_row=4))
+    chart.add_chart(bars)
+    book.save(p)
+    return p
+
+
+def _gpkg_with_table(p: Path) -> Path:
+    import pandas as pd
+
+    write_vector(p, points(3), layer="ccn")
+    write_vector(p, pd.DataFrame({"ghi_chu": ["nguồn: minh họa"]}), layer="metadata")
+    return p
+
+
+def _self_intersecting(p: Path) -> Path:
+    s = SITES[0]
+    bowtie = [[s.lon, s.lat], [s.lon + 0.01, s.lat + 0.01], [s.lon + 0.01, s.lat],
+              [s.lon, s.lat + 0.01], [s.lon, s.lat]]  # fmt: skip
+    feats = [{"type": "Feature", "properties": {"name": f"CCN {s.name}", "status": "planned"},
+              "geometry": {"type": "Polygon", "coordinates": [bowtie]}}]  # fmt: skip
+    p.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), encoding="utf-8")
+    return p
+
+
+CASES += [
+    Case("chart_sheet.xlsx", _chart_sheet, expect=ENC, problem="workbook"),
+    Case("layer_and_table.gpkg", _gpkg_with_table, expect={"name_vi": names(3)},
+         report=("layer 'ccn' read: the only one with geometry",), problem="files"),
+    Case("table_only.gpkg", _gpkg_with_table, args=("--layer", "metadata"),
+         error=InputFileError, words=("is a table without geometry",), fix="--layer",
+         problem="files"),
+    Case("bowtie.geojson", _self_intersecting, error=InputFileError,
+         words=("1 polygons are not valid", "feature 1 (CCN Gia Vân): its outline crosses itself"),
+         fix="--repair", problem="files"),
+    Case("bowtie_repaired.geojson", _self_intersecting, args=("--repair",),
+         expect={"name_vi": ["CCN Gia Vân"]}, problem="files"),
+]

@@ -8,6 +8,8 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from shapely.geometry import Point
 
 from ninhbinh_geo import io
@@ -134,3 +136,15 @@ def test_one_cell(cell, value, unit, qualifier):
 )  # fmt: skip
 def test_shapes(cell, shape):
     assert _read_cell(cell).shape == shape
+
+
+@given(st.integers(min_value=1, max_value=999_999_999))
+def test_every_style_reads_back_the_number_it_wrote(hundredths):
+    value = hundredths / 100
+    en = f"{value:,.2f}"
+    vi = en.replace(",", " ").replace(".", ",").replace(" ", ".")
+    fr = en.replace(",", "\u202f").replace(".", ",")
+    for text, style in ((en, "en"), (vi, "vi"), (fr, "vi")):
+        reading = _read_cell(text)
+        assert reading.shape in (style, "neutral"), text
+        assert _value(reading, style) == pytest.approx(value, abs=1e-9), text

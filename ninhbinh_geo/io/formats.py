@@ -24,7 +24,13 @@ from .kml import _read_kml
 from .layout import _choose_sheet, _frame_from_grid
 from .points import _points_from_table
 from .tables import TABLE_SUFFIXES, _read_csv, _read_sheets
-from .vector import _geographic_plausible, _read_vector, _swap_if_asked, _with_file_crs
+from .vector import (
+    _check_valid,
+    _geographic_plausible,
+    _read_vector,
+    _swap_if_asked,
+    _with_file_crs,
+)
 
 #: File extensions read by :func:`read_layer`, with the format they stand for.
 SUPPORTED_FORMATS = {
@@ -212,6 +218,7 @@ def _vector_layer(
     located = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
     _geographic_plausible(located, layer or path.stem)
     gdf.attrs["row_labels"] = _row_labels(gdf, None)
+    _check_valid(gdf, path, repair=repair)
     return gdf, found
 
 

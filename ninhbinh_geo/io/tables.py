@@ -141,7 +141,14 @@ def _read_sheets(path: Path, sheet: str | None) -> dict[str, _Grid]:
                 f"File '{path.name}': sheet '{sheet}' not found. Available sheets: {names}. "
                 f"Pass --sheet '<one of them>' (Python: sheet='<name>')."
             )
-        wanted = [sheet] if sheet is not None else names
+        # Chart sheets hold no cells.
+        worksheets = [n for n in names if hasattr(book[n], "iter_rows")]
+        wanted = [sheet] if sheet is not None else worksheets
+        if sheet is not None and sheet not in worksheets:
+            raise InputFileError(
+                f"File '{path.name}': sheet '{sheet}' is a chart, not a table. Pass --sheet "
+                f"with one of {worksheets}."
+            )
         return {name: _sheet_grid(book[name], name) for name in wanted}
     finally:
         book.close()

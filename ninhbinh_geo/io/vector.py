@@ -66,14 +66,21 @@ def _check_file(path: Path, fmt: str) -> None:
                 )
 
 
-def _layers(path: Path, layer: str | None, fmt: str) -> None:
+def _layers(path: Path, layer: str | None, fmt: str, notes: list[str]) -> str | None:
+    """Return the layer to read: ``layer``, or the only one (with geometry); refuse otherwise."""
     try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        listed = pyogrio.list_layers(path)
     except pyogrio.errors.DataSourceError:
         raise InputFileError(
             f"File '{path.name}' cannot be opened as {fmt}: it is damaged or not a {fmt} file. "
             f"Open it in QGIS and export it again."
         ) from None
+    layers = [str(name) for name, _ in listed]
+    spatial = [str(name) for name, kind in listed if kind is not None]
+    if layer is None and len(layers) > 1 and len(spatial) == 1:
+        notes.append(f"layer '{spatial[0]}' read: the only one with geometry (others: "
+                     f"{[n for n in layers if n != spatial[0]]})")  # fmt: skip
+        return spatial[0]
     if layer is not None and layer not in layers:
         raise InputFileError(
             f"File '{path.name}': layer '{layer}' not found. Available layers: {layers}. "
@@ -84,6 +91,7 @@ def _layers(path: Path, layer: str | None, fmt: str) -> None:
             f"File '{path.name}' holds {len(layers)} layers: {layers}. Choose one: pass --layer "
             f"'{layers[0]}' (Python: layer='{layers[0]}')."
         )
+    return layer
 
 
 def _read_vector(
@@ -91,8 +99,9 @@ def _read_vector(
 ) -> tuple[gpd.GeoDataFrame, str, list[str]]:
     """Read one layer; return it, the source of its text ("bytes" or "unicode") and notes."""
     _check_file(path, fmt)
-    _layers(path, layer, fmt)
-    encoding, source, notes = None, "unicode", []
+    notes: list[str] = []
+    layer = _layers(path, layer, fmt, notes)
+    encoding, source = None, "unicode"
     if fmt == "Shapefile" and _sibling(path, ".cpg") is None:
         encoding, source = "latin1", "bytes"
         notes.append(
@@ -111,6 +120,12 @@ def _read_vector(
             f"File '{path.name}' cannot be read as {fmt}: it is damaged. Open it in QGIS and "
             f"export it again."
         ) from None
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise InputFileError(
+            f"File '{path.name}', layer '{layer or 'default'}' is a table without geometry. "
+            f"Choose a layer with points or polygons (--layer), or add lon/lat columns and save "
+            f"it as CSV."
+        )
     if gdf.empty:
         raise InputFileError(
             f"File '{path.name}', layer '{layer or 'default'}' is empty (no features). Check "
@@ -145,6 +160,39 @@ def _read_broken(
     geometry = shapely.from_wkb(wkb, on_invalid="fix")
     gdf = gpd.GeoDataFrame(frame, geometry=list(geometry), crs=meta["crs"])
     return gdf, f"geometry: closed the rings of {len(bad)} features (repair): {first_ids(listed)}"
+
+
+_INVALID = {
+    "Self-intersection": "its outline crosses itself",
+    "Ring Self-intersection": "a ring touches itself",
+    "Too few points": "it has fewer than three distinct points",
+    "Hole lies outside shell": "a hole lies outside the outline",
+    "Nested holes": "holes lie inside each other",
+    "Nested shells": "parts lie inside each other",
+    "Interior is disconnected": "a hole cuts it in two",
+    "Invalid Coordinate": "a coordinate is not a number",
+}
+
+
+def _check_valid(gdf: gpd.GeoDataFrame, path: Path, *, repair: bool) -> None:
+    """Refuse invalid polygons (named, with what is wrong) unless ``repair`` will mend them."""
+    if repair:
+        return  # repaired, and reported, by validate_sites(repair=True)
+    geometry = gdf.geometry
+    polygonal = geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    invalid = polygonal & ~geometry.is_valid.to_numpy()
+    if not invalid.any():
+        return
+    reasons = shapely.is_valid_reason(geometry.values[invalid])
+    what = [_INVALID.get(str(r).split("[", 1)[0].strip(), "it is not a valid polygon")
+            for r in reasons]  # fmt: skip
+    labels = gdf.attrs.get("row_labels") or [f"feature {i + 1}" for i in range(len(gdf))]
+    listed = [f"{labels[i]}: {w}" for i, w in zip(np.flatnonzero(invalid), what, strict=True)]
+    raise InputFileError(
+        f"File '{path.name}': {int(invalid.sum())} polygons are not valid: {first_ids(listed)}. "
+        f"Pass --repair (Python: repair=True) to mend them (reported), or fix them in QGIS "
+        f"(Vector > Geometry Tools > Fix Geometries)."
+    )
 
 
 def _swap_if_asked(
