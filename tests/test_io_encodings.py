@@ -21,6 +21,7 @@ from ninhbinh_geo._errors import EncodingError
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TENXA_KML = SHARED / "data" / "inventory" / "raw" / "tnmt-nb_tenxa.kml"
 TENXA_CSV = SHARED / "data" / "inventory" / "ninhbinh_old_commune_points_tnmt-nb.csv"
+RANHGIOI_KML = SHARED / "data" / "inventory" / "raw" / "tnmt-nb_ranhgioi_xa.kml"
 
 
 def test_tcvn3_names_decoded():
@@ -130,3 +131,16 @@ def test_real_tcvn3_kml_decodes_to_commune_names():
     assert out.loc[intact, "name_vi"].tolist() == expected[intact].tolist()
     assert out.loc[2, "name_vi"] == "Gia Trấn"
     assert out["lon"].round(6).tolist() == ref["lon"].round(6).tolist()
+
+
+@pytest.mark.skipif(
+    not RANHGIOI_KML.exists(),
+    reason=f"shared data not found at {SHARED} (the real KML is not shipped with the repo)",
+)
+def test_real_arcgis_kml_with_an_undeclared_prefix_is_read():
+    # ArcGIS writes xsi:schemaLocation without declaring xsi: strict XML parsers refuse it.
+    gdf = io.read_layer(RANHGIOI_KML)
+    assert len(gdf) == 294
+    assert set(gdf.geom_type) == {"LineString"}
+    assert gdf.crs.to_epsg() == 4326
+    assert gdf.attrs["row_labels"][0] == "feature 1 (35)"

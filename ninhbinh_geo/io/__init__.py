@@ -1,10 +1,13 @@
 """Reading a planner's own files and turning differently shaped inventories into the site layer.
 
-:func:`read_layer` reads GeoPackage, GeoJSON, Shapefile, KML (through pyogrio), and CSV or XLSX
-tables with longitude/latitude columns. :func:`harmonise` maps Vietnamese or English headings,
-name prefixes, units, decimal commas, status words and legacy TCVN3 (ABC) text onto the columns
-of the site layer (``DEVELOPERS.md``). :func:`read_inventory` chains both with
-:func:`ninhbinh_geo.schema.validate_sites`.
+:func:`read_layer` reads GeoPackage, GeoJSON and Shapefile (through pyogrio), KML (every
+placemark of nested folders), and CSV or XLSX tables with coordinate columns, as planners'
+offices write them. :func:`harmonise` maps Vietnamese or English headings, name prefixes,
+numbers with their units and qualifiers, status phrases (:data:`STATUS_PHRASES`) and the former
+province and district onto the columns of the site layer (``DEVELOPERS.md``), and tests every
+site against the province. :func:`read_inventory` chains both with
+:func:`ninhbinh_geo.schema.validate_sites`. Every refusal names the rows as the planner sees
+them and a fix that works from the command line.
 
 Legacy encodings TCVN3 (ABC), VNI and Windows-1258 and UTF-8 (with or without BOM) are found
 per file and per column and decoded to Unicode NFC; when the text cannot tell, the candidates

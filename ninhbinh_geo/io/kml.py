@@ -15,6 +15,7 @@ harmoniser.
 from __future__ import annotations
 
 import html.parser
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -115,9 +116,12 @@ def _geometry(element: ET.Element) -> shapely.Geometry | None:
         return shapely.Polygon(outer[0], [r for r in inner if r]) if outer and outer[0] else None
     if name == "MultiGeometry":
         parts = [g for g in (_geometry(c) for c in element) if g is not None]
-        if not parts:
-            return None
-        return shapely.union_all(parts) if len(parts) > 1 else parts[0]
+        if len(parts) <= 1:
+            return parts[0] if parts else None
+        kinds = {g.geom_type for g in parts}
+        make = {"Polygon": shapely.MultiPolygon, "LineString": shapely.MultiLineString,
+                "Point": shapely.MultiPoint}  # fmt: skip
+        return make[kinds.pop()](parts) if len(kinds) == 1 else shapely.GeometryCollection(parts)
     return None
 
 
@@ -171,6 +175,26 @@ def _walk(
             _walk(child, folders, rows, path)
 
 
+_PREFIX_USED = re.compile(rb"[\s<]/?([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*")
+_PREFIX_DECLARED = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
+_ROOT = re.compile(rb"<kml\b")
+
+
+def _declare_prefixes(data: bytes) -> bytes:
+    """Declare the namespace prefixes a file uses without declaring them.
+
+    ArcGIS writes ``xsi:schemaLocation`` without declaring ``xsi``; XML parsers refuse that,
+    Google Earth and GDAL do not.
+    """
+    head = data[:20_000]
+    used = set(_PREFIX_USED.findall(head)) - set(_PREFIX_DECLARED.findall(head))
+    used -= {b"xmlns", b"xml", b"http", b"https"}
+    if not used or not _ROOT.search(data):
+        return data
+    declarations = b"".join(b" xmlns:" + p + b'="urn:undeclared:' + p + b'"' for p in sorted(used))
+    return _ROOT.sub(b"<kml" + declarations, data, count=1)
+
+
 def _read_kml(path: Path) -> gpd.GeoDataFrame:
     """Read every placemark of a KML file into one layer (EPSG:4326)."""
     data = path.read_bytes()
@@ -180,7 +204,7 @@ def _read_kml(path: Path) -> gpd.GeoDataFrame:
             f"Export it again from Google Earth or QGIS."
         )
     try:
-        root = ET.fromstring(data)
+        root = ET.fromstring(_declare_prefixes(data))
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else "?"
         raise InputFileError(

@@ -9,9 +9,9 @@ rows, never guessed from a word inside it ("chưa đi vào hoạt động" holds
 not ``operating``). A planner adds a phrase with ``status_words={"phrase": "status"}``
 (``--status "phrase=status"``).
 
-What the analyses do with the two stopping statuses: they are counted as neither established
-nor operating (``efficiency`` counts them apart), drawn in their own legend class, and the
-zoning rules for existing sites do not apply to them.
+The two stopping statuses are neither established nor operating: ``efficiency`` counts them in
+``n_status_unknown`` (not in the established or operating areas), and the zoning rules for
+existing sites (``zoning.EXISTING_STATUSES``) do not apply to them.
 """
 
 from __future__ import annotations
