@@ -730,7 +730,7 @@ CASES: list[Case] = [
          error=LocationError, words=("cannot be read", "row 3 (CCN Đức Lý)", "'105.9.12'"),
          fix="--lonlat", problem="coordinates"),
     Case("outside.csv", _outside, error=LocationError,
-         words=("outside the new Ninh Bình province", "row 3 (CCN Đức Lý)", "km)"),
+         words=("outside the new Ninh Bình province", "row 3 (CCN Đức Lý, CCN-HN-DUCLY) (6.2 km)"),
          fix="--allow-outside", problem="coordinates"),
     Case("outside_allowed.csv", _outside, args=("--allow-outside",),
          expect={"outside_province": [False, True, False]}, report=("kept outside",),

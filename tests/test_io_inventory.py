@@ -150,7 +150,7 @@ def test_read_inventory_validates(tmp_path):
         "CCN A,Gia Viễn,12,hoàn thành,105.9,20.3\n",
         encoding="utf-8",
     )
-    with pytest.raises(VocabularyError, match=r"column 'Tình trạng' \(status\): 1 phrases are not in the table of status phrases: \['hoàn thành'\] \(rows 'row 2 \(CCN A\)'\)"):
+    with pytest.raises(VocabularyError, match=r"column 'Tình trạng' \(status\): 1 phrases are not in the table of status phrases: \['hoàn thành'\] \(rows 'row 2 \(CCN A, CCN-NB-A\)'\)"):
         io.read_inventory(path, allow_points=True, **PROVENANCE)
     ok = tmp_path / "ok.csv"
     ok.write_text(
@@ -186,11 +186,11 @@ def test_read_inventory_never_leaves_a_silent_nan(tmp_path):
         "CCN B,Gia Viễn,Quy hoạch,năm mươi,105.91,20.3\n",
         encoding="utf-8",
     )
-    with pytest.raises(NumberFormatError, match=r"'năm mươi' \(row 3 \(CCN B\)\) is no number"):
+    with pytest.raises(NumberFormatError, match=r"'năm mươi' \(row 3 \(CCN B, CCN-NB-B\)\) is no number"):
         io.read_inventory(path, allow_points=True, **PROVENANCE)
     out = io.read_inventory(path, allow_points=True, allow_missing=True, **PROVENANCE)
     assert out["area_ha"].isna().all()
     assert out["area_ha_reason"].tolist() == [
         "not known: written 'đang cập nhật'",
-        "not read: 'năm mươi' (row 3 (CCN B)) is no number",
+        "not read: 'năm mươi' (row 3 (CCN B, CCN-NB-B)) is no number",
     ]

@@ -56,12 +56,15 @@ def test_text_that_is_no_number_is_refused_or_left_empty_with_its_reason():
         io.harmonise(raw, layer="t")
     msg = str(err.value)
     assert "Layer 't', column 'Diện tích (ha)' (area_ha)" in msg
-    assert "'năm mươi' (row 1) is no number" in msg
+    assert "'năm mươi' (row 1 (CCN-NB-B)) is no number" in msg
     assert "--allow-missing" in msg
     out = io.harmonise(raw, layer="t", allow_missing=True)
     assert out["area_ha"].iloc[0] == 50.0
     assert np.isnan(out["area_ha"].iloc[1])
-    assert out["area_ha_reason"].tolist() == [None, "not read: 'năm mươi' (row 1) is no number"]
+    assert out["area_ha_reason"].tolist() == [
+        None,
+        "not read: 'năm mươi' (row 1 (CCN-NB-B)) is no number",
+    ]
 
 
 def test_lone_ambiguous_number_is_refused_unless_the_file_tells():

@@ -54,7 +54,7 @@ def test_a_phrase_not_in_the_table_is_refused_with_its_rows_and_the_fix():
     msg = str(err.value)
     assert "2 phrases are not in the table" in msg
     assert "['Đang hoạt động một phần', 'Hoàn thành']" in msg
-    assert "rows 'row 1', 'row 2', 'row 3'" in msg
+    assert "rows 'row 1 (CCN-NB-S1)', 'row 2 (CCN-NB-S2)', 'row 3 (CCN-NB-S3)'" in msg
     assert '--status "Đang hoạt động một phần=operating"' in msg
     out = io.harmonise(
         layer, layer="t",

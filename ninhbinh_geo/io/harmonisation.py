@@ -202,30 +202,45 @@ def _harmonise(
     out, mapping, unmapped = _select_columns(src, layer, report)
     headings = {target: str(heading) for heading, target in mapping.items()}
     geometry = _locate(src, layer)
+    # Names, provinces and ids first, so that every message below names the site's id too.
+    out = _names_and_kinds(out, kind, report)
+    out = _former_provinces(out, report)
+    out = _fill_places(out, geometry, report)
+    out = _province_argument(out, former_province, report)
+    out = _site_ids(out, report)
+    ids = _with_site_ids(ids, out["site_id"])
     out, bases = _parse_number_columns(
         out, headings, layer=layer, ids=ids, allow_missing=bool(options["allow_missing"]),
         report=report,
     )  # fmt: skip
     out = _area_in_hectares(out, bases, report)
-    out = _names_and_kinds(out, kind, report)
     out = _status_words(
         out, layer=layer, heading=headings.get("status", "status"), ids=ids,
         status_words=options["status_words"], report=report,  # type: ignore[arg-type]
     )  # fmt: skip
-    out = _former_provinces(out, report)
-    out = _fill_places(out, geometry, report)
-    out = _province_argument(out, former_province, report)
     out = _flag_outside(
         out, geometry, layer=layer, ids=pd.Series(ids, index=out.index),
         allow_outside=bool(options["allow_outside"]), report=report,
     )  # fmt: skip
     out = _flags(out)
-    out = _site_ids(out, report)
     out = _fill_provenance(out, provenance, report)
     out = _keep_unmapped(out, src, unmapped, report)
     result = _conform(_with_geometry(out, geometry))
     result.attrs = {**gdf.attrs, "harmonise_report": report}
     return result
+
+
+def _with_site_ids(ids: list[str], site_ids: pd.Series) -> list[str]:
+    """Add each row's site id to its label: ``"row 7 (Cụm CN Gia Vân, CCN-NB-GIAVAN)"``."""
+    out = []
+    for label, sid in zip(ids, site_ids, strict=True):
+        if not isinstance(sid, str) or not sid or sid in label:
+            out.append(label)
+        elif label.endswith(")"):
+            out.append(f"{label[:-1]}, {sid})")
+        else:
+            out.append(f"{label} ({sid})")
+    return out
 
 
 def _row_ids(gdf: gpd.GeoDataFrame) -> list[str]:
