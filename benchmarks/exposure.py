@@ -1,33 +1,57 @@
-"""Benchmark ninhbinh_geo.exposure.raster_exposure against rasterstats.
+"""Benchmark exposure.raster_exposure against a single read, exactextract and rasterstats.
 
 A generated 20-million-cell depth raster (5000 x 4000 cells of 30 m, EPSG:3405, a province-sized
-grid) and 10,000 cluster-like footprints (irregular polygons of 5-75 ha). Measures:
+grid) and 10,000 cluster-like footprints (irregular polygons of 5-75 ha). Measures, in rounds
+that alternate the contenders (their order rotates every round) and reports medians:
 
-- time of raster_exposure for 115 and 10,000 footprints, per exactextract strategy and per raster
-  layout (tiled/striped, deflate/uncompressed);
-- peak resident memory;
-- time of rasterstats.zonal_stats on the same polygons and raster, as a user would call it;
-- accuracy of the exposed area (depth >= 0.1 m) of both against a reference computed at 10x finer
-  resolution (3 m sub-cells, centre rule) on a subset of footprints.
+- single pass: the raster read block by block and summed, the least any exposure can cost;
+- ours: raster_exposure end to end, and its stages timed inside the same calls (checks and
+  reprojection at the door; the per-footprint sums by exactextract, reading included; the
+  rest, building the table);
+- exactextract direct: its own ``exact_extract(raster path, GeoDataFrame, ops)`` with ops
+  ``count``, ``max``, ``values`` and ``coverage``, then the same depth-class sums in numpy (the
+  way a user gets class areas from it: exactextract has no operation that sums coverage by
+  value class without a hash table per footprint); stages: extraction, class sums;
+- exactextract count only: ``exact_extract(path, polygons, ["count"])``, the exact coverage of
+  every footprint and nothing else, with exactextract's own sources; and the coverage floor:
+  the same ``count`` through our raster and feature sources, the least an exact exposure built
+  on exactextract can cost (reading plus coverage fractions);
+- rasterstats.zonal_stats on a subset, as a user would call it, scaled linearly to all polygons;
 
-Usage: .venv/bin/python benchmarks/exposure.py [--quick]
-The last line printed is one JSON object with the results.
+and also: time of raster_exposure for 115 footprints and per exactextract strategy and raster
+layout (tiled/striped, deflate/uncompressed; single runs), peak resident memory at 10,000 and
+50,000 footprints (each in a fresh process), and the accuracy of the exposed area (depth >= 0.1
+m) of ours and rasterstats against a reference computed at 10x finer resolution (3 m sub-cells,
+centre rule) on a subset of footprints.
+
+The machine may be shared: wall times include waiting for a core, CPU times do not; both are
+reported, with the load average before and after.
+
+Usage: .venv/bin/python benchmarks/exposure.py [--quick] [--rounds N]
+The last line printed is one JSON object with the results; ``ratio_to_single_pass`` (ours /
+single pass, wall medians), ``peak_rss_mb_50k`` and ``speedup_vs_exactextract_direct``
+(exactextract direct / ours, wall medians) were added to the keys of earlier versions.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 import geopandas as gpd
 import numpy as np
+import pyproj
 import rasterio
 import rasterio.features
 from rasterio.transform import from_origin
@@ -35,13 +59,15 @@ from rasterio.windows import Window, from_bounds
 from shapely.geometry import Polygon
 
 from ninhbinh_geo import exposure
+from ninhbinh_geo.exposure import extract, overlay
+from ninhbinh_geo.exposure.cells import _DepthWindows, _WkbSource
+from ninhbinh_geo.exposure.sites import _check_sites
 
 WIDTH, HEIGHT, CELL = 5000, 4000, 30.0
 X0, Y0 = 540000.0, 2320000.0
 THRESHOLD_M = 0.1
+BREAKS_M = np.asarray(exposure.DEFAULT_BREAKS_M)
 FINE = 10  # reference sub-cells per cell side
-#: CPU seconds of the runs, in order: on a shared machine wall time includes waiting for a core
-CPU_TIMES: list[float] = []
 
 
 def log(msg: str) -> None:
@@ -49,6 +75,17 @@ def log(msg: str) -> None:
 
 
 def peak_rss_mb() -> float:
+    """Peak resident memory of this process, MB.
+
+    Linux's VmHWM, the high-water mark of this program's memory: ``ru_maxrss`` would also
+    count the parent's memory at the fork that started a child.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:  # pragma: no cover - not Linux
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -98,34 +135,215 @@ def make_polygons(n: int, seed: int = 7) -> gpd.GeoDataFrame:
     )
 
 
-def time_ours(sites: gpd.GeoDataFrame, path: Path, strategy: str, repeat: int = 1):
-    """Wall-clock seconds of each run (and CPU seconds in ``CPU_TIMES``), and the last result."""
-    times = []
-    out = None
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        out = exposure.raster_exposure(sites, {100: path}, strategy=strategy)
-        times.append(time.perf_counter() - t)
-        CPU_TIMES.append(time.process_time() - c)
-    return times, out
+# ------------------------------------------------------------------------------ contenders
 
 
-def rasterstats_exposed(sites: gpd.GeoDataFrame, path: Path):
+def single_pass(path: Path) -> float:
+    """Read the raster block by block and sum it: what any exposure must at least do."""
+    total = 0.0
+    with rasterio.open(path) as ds:
+        for _, window in ds.block_windows(1):
+            total += float(ds.read(1, window=window).sum(dtype=np.float64))
+    return total
+
+
+def ours(sites: gpd.GeoDataFrame, path: Path, strategy: str = "auto"):
+    return exposure.raster_exposure(sites, {100: path}, strategy=strategy)
+
+
+class StageClock:
+    """Times the stages of raster_exposure inside each call, by wrapping the functions of the
+    overlay room that do them: the door (site checks, reprojection) and the sums (exactextract,
+    reading included); the rest of the call builds the table. Wrappers add microseconds.
+    """
+
+    STAGES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "door": ("_check_sites", "project_checked"),
+        "sums": ("_footprint_sums",),
+    }
+
+    def __init__(self) -> None:
+        self.runs: list[dict[str, float]] = []
+        self._saved: dict[str, Callable] = {}
+
+    def __enter__(self) -> StageClock:
+        self._current = {"door": 0.0, "sums": 0.0, "door_cpu": 0.0, "sums_cpu": 0.0}
+        for stage, names in self.STAGES.items():
+            for name in names:
+                self._saved[name] = getattr(overlay, name)
+                setattr(overlay, name, self._timed(stage, self._saved[name]))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name, fn in self._saved.items():
+            setattr(overlay, name, fn)
+        self.runs.append(self._current)
+
+    def _timed(self, stage: str, fn: Callable) -> Callable:
+        def wrapper(*args, **kwargs):
+            t, c = time.perf_counter(), time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._current[stage] += time.perf_counter() - t
+                self._current[f"{stage}_cpu"] += time.process_time() - c
+
+        return wrapper
+
+    def median(self, key: str) -> float:
+        return statistics.median(run[key] for run in self.runs)
+
+
+def ours_staged(sites: gpd.GeoDataFrame, path: Path, clock: StageClock):
+    with clock:
+        return ours(sites, path)
+
+
+def direct_extract(sites: gpd.GeoDataFrame, path: Path):
+    """Stage 1 of exactextract direct: its own raster and feature sources, cells to Python."""
+    from exactextract import exact_extract
+
+    return exact_extract(
+        str(path),
+        sites,
+        ["count", "max", "values", "coverage"],
+        include_cols=["site_id"],
+        strategy="raster-sequential",
+        max_cells_in_memory=extract.MAX_CELLS_IN_MEMORY,
+        output="pandas",
+    )
+
+
+def direct_classes(table) -> np.ndarray:
+    """Stage 2 of exactextract direct: depth-class areas (ha) from the cells, in numpy.
+
+    Rows in the order of ``table`` (raster-sequential returns them in any order).
+    """
+    n = len(table)
+    lens = np.fromiter((len(c) for c in table["coverage"]), dtype=np.int64, count=n)
+    fid = np.repeat(np.arange(n), lens)
+    values = np.concatenate([np.asarray(v, dtype=np.float64) for v in table["values"]])
+    cover = np.concatenate([np.asarray(c, dtype=np.float64) for c in table["coverage"]])
+    cls = np.searchsorted(BREAKS_M, values, side="right") - 1
+    area_ha = cover * CELL * CELL / 1e4
+    out = np.zeros((n, len(BREAKS_M)))
+    for k in range(len(BREAKS_M)):
+        sel = cls == k
+        out[:, k] = np.bincount(fid[sel], weights=area_ha[sel], minlength=n)
+    return out
+
+
+def direct_count(sites: gpd.GeoDataFrame, path: Path):
+    """exactextract's exact coverage of every footprint and nothing else."""
+    from exactextract import exact_extract
+
+    return exact_extract(
+        str(path),
+        sites,
+        ["count"],
+        strategy="raster-sequential",
+        max_cells_in_memory=extract.MAX_CELLS_IN_MEMORY,
+        output="pandas",
+    )
+
+
+def coverage_floor(geoms: np.ndarray, path: Path) -> np.ndarray:
+    """exactextract's exact coverage of every footprint through our raster source, counted.
+
+    The reading and the coverage fractions without any statistic beyond ``count``: the least
+    an exact exposure built on exactextract can cost.
+    """
+    from exactextract import exact_extract
+    from exactextract.operation import Operation
+
+    with rasterio.open(path) as ds:
+        crs = pyproj.CRS.from_user_input(ds.crs)
+        windows = _DepthWindows(
+            ds, 1, crs=crs, breaks=list(BREAKS_M), per_metre=1.0, nodata=None, nodata_as_dry=False
+        )
+        depth = windows.source("depth", lambda c: c.depth)
+        sums = {"covered": np.zeros(len(geoms))}
+        exact_extract(
+            depth,
+            _WkbSource(geoms, crs),
+            [Operation("count", "covered", depth)],
+            include_cols=["fid"],
+            strategy="raster-sequential",
+            max_cells_in_memory=extract.MAX_CELLS_IN_MEMORY,
+            output=extract._SumsWriter(sums),
+        )
+    return sums["covered"]
+
+
+def rasterstats_exposed(sites: gpd.GeoDataFrame, path: Path) -> np.ndarray:
     from rasterstats import zonal_stats
 
     def exposed_cells(a: np.ma.MaskedArray) -> float:
         return float((a >= THRESHOLD_M).sum())
 
-    t = time.perf_counter()
     zs = zonal_stats(
         list(sites.geometry),
         str(path),
         stats=["count", "mean", "max"],
         add_stats={"exposed_cells": exposed_cells},
     )
+    return np.array([z["exposed_cells"] or 0.0 for z in zs]) * CELL * CELL / 1e4
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float, object]:
+    """Wall and CPU seconds of ``fn()`` and its result."""
+    t, c = time.perf_counter(), time.process_time()
+    out = fn()
+    return time.perf_counter() - t, time.process_time() - c, out
+
+
+def rounds(contenders: dict[str, Callable[[], object]], n_rounds: int) -> dict[str, dict]:
+    """Run every contender once per round, in an order that rotates each round."""
+    names = list(contenders)
+    wall: dict[str, list[float]] = {k: [] for k in names}
+    cpu: dict[str, list[float]] = {k: [] for k in names}
+    for r in range(n_rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            w, c, _ = timed(contenders[name])
+            wall[name].append(w)
+            cpu[name].append(c)
+        log(f"round {r + 1}/{n_rounds}: " + ", ".join(f"{k} {wall[k][-1]:.2f}" for k in names))
+    return {
+        k: {
+            "wall": statistics.median(wall[k]),
+            "cpu": statistics.median(cpu[k]),
+            "walls": [round(x, 3) for x in wall[k]],
+            "cpus": [round(x, 3) for x in cpu[k]],
+        }
+        for k in names
+    }
+
+
+# ----------------------------------------------------------------------------- memory, error
+
+
+def child_peak_rss(path: Path, n: int) -> dict[str, float]:
+    """Peak RSS of a fresh process measuring ``n`` footprints (run by ``--child``)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(path), str(n)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def child_main(path: str, n: int) -> None:
+    warnings.simplefilter("ignore")
+    sites = make_polygons(n)
+    before = peak_rss_mb()
+    t = time.perf_counter()
+    exposure.raster_exposure(sites, {100: path})
     seconds = time.perf_counter() - t
-    exposed_ha = np.array([z["exposed_cells"] or 0.0 for z in zs]) * CELL * CELL / 1e4
-    return seconds, exposed_ha
+    after = peak_rss_mb()
+    report = {"n": n, "seconds": seconds, "peak_rss_mb": after, "increase_mb": after - before}
+    print(json.dumps(report))
 
 
 def reference_exposed_ha(sites: gpd.GeoDataFrame, path: Path) -> np.ndarray:
@@ -157,13 +375,23 @@ def rel_error(est: np.ndarray, ref: np.ndarray) -> float:
     return float(np.mean(np.abs(est[sel] - ref[sel]) / ref[sel]))
 
 
+# ------------------------------------------------------------------------------------- main
+
+
 def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        child_main(sys.argv[2], int(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one layout, rasterstats on a subset")
+    parser.add_argument("--quick", action="store_true", help="one layout, fewer polygons")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (>= 5)")
     args = parser.parse_args()
+    if args.rounds < 5:
+        parser.error("--rounds must be at least 5: a median of fewer says little on a busy machine")
     warnings.simplefilter("ignore")
+    load_before = os.getloadavg()
     n_big = 10_000
-    n_rs = 500 if args.quick else n_big
+    n_rs = 500 if args.quick else 2_000
     n_ref = 150 if args.quick else 400
     layouts = [("tiled256-deflate", 256, "deflate")]
     if not args.quick:
@@ -175,6 +403,7 @@ def main() -> None:
     results: dict[str, object] = {"quick": args.quick}
     sites = make_polygons(n_big)
     small = sites.iloc[:115]
+    subset = sites.iloc[:n_rs]
     with tempfile.TemporaryDirectory() as tmp:
         paths = {}
         for name, tile, compress in layouts:
@@ -186,24 +415,43 @@ def main() -> None:
                 f"written in {time.perf_counter() - t:.1f} s"
             )
         main_path = paths["tiled256-deflate"]
-        rss_before = peak_rss_mb()
+        ours_big = ours(sites, main_path)  # warm-up, and the result checked for accuracy
+        checked = _check_sites(sites)
+        geoms = np.asarray(checked.geometry.values, dtype=object)  # already in the raster CRS
+        clock = StageClock()
 
-        times_auto, ours_big = time_ours(sites, main_path, "auto")
-        cpu_big = CPU_TIMES[-1]
-        log(
-            f"ours {n_big:,} polygons, tiled256-deflate, auto: {times_auto[0]:.2f} s "
-            f"(CPU {cpu_big:.2f} s)"
+        log(f"{args.rounds} alternating rounds at {n_big:,} polygons (wall seconds) ...")
+        big = rounds(
+            {
+                "single_pass": lambda: single_pass(main_path),
+                "ours": lambda: ours_staged(sites, main_path, clock),
+                "direct_extract": lambda: direct_extract(sites, main_path),
+                "exactextract_count": lambda: direct_count(sites, main_path),
+                "coverage_floor": lambda: coverage_floor(geoms, main_path),
+            },
+            args.rounds,
         )
-        times_small, _ = time_ours(small, main_path, "auto", repeat=5)
-        cpu_small = CPU_TIMES[-5:]
-        log(
-            f"ours 115 polygons, tiled256-deflate, auto (= feature-sequential below 400), 5 runs: "
-            f"{', '.join(f'{x:.3f}' for x in times_small)} s "
-            f"(CPU {', '.join(f'{x:.3f}' for x in cpu_small)} s)"
-        )
-        rss_ours = peak_rss_mb()
+        table = direct_extract(sites, main_path)
+        big.update(rounds({"direct_classes": lambda t=table: direct_classes(t)}, args.rounds))
+        # same class areas as exactextract direct (on footprints ours did not have to repair)
+        mine = ours_big.set_index("site_id").loc[table["site_id"], exposure.class_columns()]
+        valid = sites.set_index("site_id").loc[table["site_id"]].geometry.is_valid.to_numpy()
+        diff = np.abs(direct_classes(table) - mine.to_numpy())[valid].max()
+        log(f"class areas, ours vs exactextract direct: max difference {diff:.2e} ha")
+        del table
 
-        # strategy x layout x polygon count (the full run only: it takes a few minutes)
+        small_runs = rounds({"ours_115": lambda: ours(small, main_path)}, args.rounds)["ours_115"]
+
+        log(f"rasterstats on {n_rs:,} polygons, alternating with ours on the same ...")
+        same = rounds(
+            {
+                "rasterstats": lambda: rasterstats_exposed(subset, main_path),
+                "ours_subset": lambda: ours(subset, main_path),
+            },
+            args.rounds,
+        )
+
+        # strategy x layout x polygon count (single runs; the full run only takes minutes)
         matrix = {}
         counts = [115, 1000] if args.quick else [115, 1000, n_big]
         for name, path in paths.items():
@@ -211,55 +459,118 @@ def main() -> None:
                 for strategy in ("feature-sequential", "raster-sequential"):
                     if args.quick and n > 115 and strategy == "feature-sequential":
                         continue
-                    times, _ = time_ours(sites.iloc[:n], path, strategy)
-                    matrix[f"{name}/{n}/{strategy}"] = round(times[0], 3)
-                    log(f"ours {n:,} polygons, {name}, {strategy}: {times[0]:.3f} s")
-
-        subset = sites.iloc[:n_rs]
-        log(f"rasterstats on {n_rs:,} polygons ...")
-        c = time.process_time()
-        rs_seconds, rs_exposed = rasterstats_exposed(subset, main_path)
-        rs_cpu = time.process_time() - c
-        rs_per_polygon = rs_seconds / n_rs
-        rs_big_seconds = rs_per_polygon * n_big
-        log(
-            f"rasterstats {n_rs:,} polygons: {rs_seconds:.1f} s"
-            + ("" if n_rs == n_big else f" (-> {rs_big_seconds:.0f} s for {n_big:,}, linear)")
-        )
-        ours_same = time_ours(subset, main_path, "auto")[0][0]
-        log(f"ours on the same {n_rs:,} polygons: {ours_same:.2f} s")
+                    w, _, _ = timed(lambda p=path, k=n, s=strategy: ours(sites.iloc[:k], p, s))
+                    matrix[f"{name}/{n}/{strategy}"] = round(w, 3)
+                    log(f"ours {n:,} polygons, {name}, {strategy}: {w:.3f} s")
 
         log(f"reference at {FINE}x finer resolution on {n_ref} polygons ...")
         ref = reference_exposed_ha(sites.iloc[:n_ref], main_path)
+        rs_exposed = rasterstats_exposed(sites.iloc[:n_ref], main_path)
         err_ours = rel_error(ours_big["exposed_ha"].to_numpy()[:n_ref], ref)
-        err_rs = rel_error(rs_exposed[:n_ref], ref)
+        err_rs = rel_error(rs_exposed, ref)
         log(f"mean relative error of exposed area: ours {err_ours:.4%}, rasterstats {err_rs:.4%}")
 
-    speedup = rs_big_seconds / times_auto[0]
+        log("peak memory, each in a fresh process ...")
+        mem_10k = child_peak_rss(main_path, n_big)
+        mem_50k = child_peak_rss(main_path, 50_000)
+        log(
+            f"peak RSS: {mem_10k['peak_rss_mb']:.0f} MB at {n_big:,} footprints, "
+            f"{mem_50k['peak_rss_mb']:.0f} MB at 50,000 ({mem_50k['seconds']:.1f} s)"
+        )
+
+    load_after = os.getloadavg()
+    ours_w, ours_c = big["ours"]["wall"], big["ours"]["cpu"]
+    single_w, single_c = big["single_pass"]["wall"], big["single_pass"]["cpu"]
+    direct_w = big["direct_extract"]["wall"] + big["direct_classes"]["wall"]
+    direct_c = big["direct_extract"]["cpu"] + big["direct_classes"]["cpu"]
+    rs_per_polygon = same["rasterstats"]["wall"] / n_rs
+    rs_big_seconds = rs_per_polygon * n_big
+    rs_big_cpu = same["rasterstats"]["cpu"] / n_rs * n_big
+    stages = {
+        "single_pass": round(single_w, 3),
+        "ours": round(ours_w, 3),
+        "ours_door": round(clock.median("door"), 3),
+        "ours_sums": round(clock.median("sums"), 3),
+        "ours_rest": round(
+            statistics.median(
+                w - r["door"] - r["sums"]
+                for w, r in zip(big["ours"]["walls"], clock.runs, strict=True)
+            ),
+            3,
+        ),
+        "exactextract_direct": round(direct_w, 3),
+        "exactextract_direct_extract": round(big["direct_extract"]["wall"], 3),
+        "exactextract_direct_classes": round(big["direct_classes"]["wall"], 3),
+        "exactextract_count_only": round(big["exactextract_count"]["wall"], 3),
+        "coverage_floor": round(big["coverage_floor"]["wall"], 3),
+        "rasterstats_subset": round(same["rasterstats"]["wall"], 3),
+        "ours_subset": round(same["ours_subset"]["wall"], 3),
+    }
+    stages_cpu = {
+        "single_pass": round(single_c, 3),
+        "ours": round(ours_c, 3),
+        "ours_door": round(clock.median("door_cpu"), 3),
+        "ours_sums": round(clock.median("sums_cpu"), 3),
+        "exactextract_direct": round(direct_c, 3),
+        "exactextract_count_only": round(big["exactextract_count"]["cpu"], 3),
+        "coverage_floor": round(big["coverage_floor"]["cpu"], 3),
+        "rasterstats_subset": round(same["rasterstats"]["cpu"], 3),
+        "ours_subset": round(same["ours_subset"]["cpu"], 3),
+    }
+    speedup = rs_big_seconds / ours_w
     results.update(
         {
             "polygons": n_big,
             "cells": WIDTH * HEIGHT,
-            "seconds": round(times_auto[0], 3),
-            "seconds_115": round(statistics.median(times_small), 3),
-            "seconds_115_best": round(min(times_small), 3),
-            "seconds_115_first": round(times_small[0], 3),
-            "cpu_seconds": round(cpu_big, 3),
-            "cpu_seconds_115": round(statistics.median(cpu_small), 3),
-            "speedup_cpu_vs_rasterstats": round(rs_cpu / n_rs * n_big / cpu_big, 1),
+            "seconds": round(ours_w, 3),
+            "seconds_115": round(small_runs["wall"], 3),
+            "seconds_115_best": round(min(small_runs["walls"]), 3),
+            "seconds_115_first": round(small_runs["walls"][0], 3),
+            "cpu_seconds": round(ours_c, 3),
+            "cpu_seconds_115": round(small_runs["cpu"], 3),
+            "speedup_cpu_vs_rasterstats": round(rs_big_cpu / ours_c, 1),
             "rasterstats_seconds": round(rs_big_seconds, 1),
             "rasterstats_measured_on": n_rs,
             "speedup_vs_rasterstats": round(speedup, 1),
-            "speedup_same_subset": round(rs_seconds / ours_same, 1),
-            "peak_rss_mb": round(rss_ours, 1),
-            "rss_increase_ours_mb": round(rss_ours - rss_before, 1),
+            "speedup_same_subset": round(
+                same["rasterstats"]["wall"] / same["ours_subset"]["wall"], 1
+            ),
+            "peak_rss_mb": round(mem_10k["peak_rss_mb"], 1),
+            "rss_increase_ours_mb": round(mem_10k["increase_mb"], 1),
             "error_ours": round(err_ours, 6),
             "error_rasterstats": round(err_rs, 6),
             "reference_polygons": n_ref,
             "strategy_layout_seconds": matrix,
+            "rounds": args.rounds,
+            "single_pass_seconds": round(single_w, 3),
+            "ratio_to_single_pass": round(ours_w / single_w, 2),
+            "ratio_to_single_pass_cpu": round(ours_c / single_c, 2),
+            "ratio_exactextract_count_only_to_single_pass": round(
+                big["exactextract_count"]["wall"] / single_w, 2
+            ),
+            "ratio_coverage_floor_to_single_pass": round(
+                big["coverage_floor"]["wall"] / single_w, 2
+            ),
+            "ratio_coverage_floor_to_single_pass_cpu": round(
+                big["coverage_floor"]["cpu"] / single_c, 2
+            ),
+            "speedup_vs_exactextract_direct": round(direct_w / ours_w, 2),
+            "speedup_cpu_vs_exactextract_direct": round(direct_c / ours_c, 2),
+            "peak_rss_mb_50k": round(mem_50k["peak_rss_mb"], 1),
+            "seconds_50k": round(mem_50k["seconds"], 2),
+            "stage_seconds": stages,
+            "stage_cpu_seconds": stages_cpu,
+            "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
         }
     )
-    log(f"speed-up vs rasterstats at {n_big:,} polygons: {speedup:.1f}x")
+    log(
+        f"medians of {args.rounds} rounds: ours {ours_w:.2f} s = {ours_w / single_w:.2f}x a "
+        f"single pass ({single_w:.2f} s; CPU {ours_c / single_c:.2f}x); coverage alone "
+        f"{big['coverage_floor']['wall'] / single_w:.2f}x (exactextract's own sources "
+        f"{big['exactextract_count']['wall'] / single_w:.2f}x); exactextract direct "
+        f"{direct_w / ours_w:.2f}x slower than ours; rasterstats {speedup:.1f}x slower"
+    )
+    log(f"load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after")
     print(json.dumps(results), flush=True)
     sys.exit(0)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
 
 __all__ = ["ACCURACY_CLASSES", "PROVENANCE_COLUMNS", "with_provenance"]
 

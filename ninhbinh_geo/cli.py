@@ -9,12 +9,18 @@ please report it with the traceback shown).
 from __future__ import annotations
 
 import argparse
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
 from ._errors import NinhBinhGeoError, OutputError
+from .review.options import DEFAULT_FORMATS, MAP_FORMATS
+
+# Only the standard library and light modules of ours are imported here, and the checks below
+# need no data: `--help` and a mistyped option answer at once. The analyses are imported when a
+# command runs.
 
 __all__ = ["EXIT_CODES", "build_parser", "main"]
 
@@ -36,22 +42,86 @@ examples:
 """
 
 
+#: Suffixes of the layer files ``--clusters``/``--parks``/``--roads`` take: those of
+#: :data:`ninhbinh_geo.io.SUPPORTED_FORMATS` (a test keeps both in step).
+LAYER_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".kml", ".csv", ".xlsx")
+#: Suffixes of the rasters ``--hazard``/``--dem`` take (GDAL formats).
+RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".img", ".nc", ".asc", ".hgt")
+
+
+def _existing_file(suffixes: Sequence[str], what: str) -> Callable[[str], Path]:
+    def parse(text: str) -> Path:
+        path = Path(text)
+        if path.suffix.lower() not in suffixes:
+            raise argparse.ArgumentTypeError(
+                f"'{text}': {what} must be a {', '.join(suffixes)} file"
+            )
+        if not path.is_file():
+            raise argparse.ArgumentTypeError(f"'{text}': no such file")
+        return path
+
+    return parse
+
+
+def _zone(text: str) -> str:
+    from pyproj.exceptions import CRSError as ProjCRSError
+
+    from .crs import assert_metric
+
+    try:
+        assert_metric(text)
+    except NinhBinhGeoError:  # a CRS, but not projected in metres
+        why = "not a projected CRS in metres"
+    except ProjCRSError:
+        why = "not a CRS that PROJ knows"
+    else:
+        return text
+    raise argparse.ArgumentTypeError(
+        f"'{text}' is {why}; use EPSG:5897 (VN-2000 TM-3 105°00') or EPSG:9209 (105°30')"
+    )
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in MAP_FORMATS]
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(
+            f"'{text}': choose formats among {', '.join(MAP_FORMATS)}, comma-separated"
+        )
+    return formats
+
+
+def _positive_km(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive distance in km")
+    return value
+
+
 def _add_inputs(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("inputs (default: the embedded data of the new Ninh Bình)")
+    layer_file = _existing_file(LAYER_SUFFIXES, "layer")
+    raster_file = _existing_file(RASTER_SUFFIXES, "raster")
     g.add_argument(
         "--clusters",
-        type=Path,
+        type=layer_file,
         metavar="FILE",
         help="your cluster (CCN) layer: GeoPackage, GeoJSON, Shapefile, KML, CSV/XLSX "
         "with lon/lat columns",
     )
-    g.add_argument("--parks", type=Path, metavar="FILE", help="your park (KCN) layer")
+    g.add_argument("--parks", type=layer_file, metavar="FILE", help="your park (KCN) layer")
     g.add_argument(
-        "--roads", type=Path, metavar="FILE", help="a road line layer (e.g. OpenStreetMap roads)"
+        "--roads",
+        type=layer_file,
+        metavar="FILE",
+        help="a road line layer (e.g. OpenStreetMap roads)",
     )
     g.add_argument(
         "--hazard",
-        type=Path,
+        type=raster_file,
         action="append",
         default=[],
         metavar="RASTER",
@@ -61,7 +131,7 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--dem",
-        type=Path,
+        type=raster_file,
         metavar="FILE",
         help="elevation model GeoTIFF (Copernicus GLO-30, FABDEM …) for sea-level rise",
     )
@@ -75,7 +145,7 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_outputs(p: argparse.ArgumentParser, default_out: str) -> None:
+def _add_outputs(p: argparse.ArgumentParser, default_out: str, *, maps: bool = False) -> None:
     g = p.add_argument_group("outputs")
     g.add_argument(
         "--out",
@@ -87,6 +157,7 @@ def _add_outputs(p: argparse.ArgumentParser, default_out: str) -> None:
     g.add_argument("--force", action="store_true", help="replace existing outputs")
     g.add_argument(
         "--zone",
+        type=_zone,
         metavar="EPSG",
         help="export CRS: EPSG:5897 (VN-2000 TM-3 105°00', former Hà Nam and Ninh "
         "Bình) or EPSG:9209 (105°30', Nam Định); default: by majority of sites",
@@ -105,10 +176,18 @@ def _add_outputs(p: argparse.ArgumentParser, default_out: str) -> None:
     )
     g.add_argument(
         "--max-km",
-        type=float,
+        type=_positive_km,
         metavar="KM",
         help="satellite radius around the major parks (default: the library's)",
     )
+    if maps:
+        g.add_argument(
+            "--formats",
+            type=_formats,
+            default=DEFAULT_FORMATS,
+            metavar="LIST",
+            help="static map formats, comma-separated: png, pdf (default: png,pdf)",
+        )
     g.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
@@ -144,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_inputs(review)
-    _add_outputs(review, "review-out")
+    _add_outputs(review, "review-out", maps=True)
 
     check = sub.add_parser("check", help="validate a cluster or park layer and report problems")
     check.add_argument("file", type=Path, help="the layer to check")
@@ -166,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _options(args: argparse.Namespace) -> object:
     from .review import ReviewOptions
 
+    formats = getattr(args, "formats", DEFAULT_FORMATS)
     return ReviewOptions(
         clusters=args.clusters,
         parks=args.parks,
@@ -177,7 +257,12 @@ def _options(args: argparse.Namespace) -> object:
         lang=args.lang,
         cluster_column=args.color_by,
         max_km=args.max_km,
+        formats=formats,
     )
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -196,11 +281,11 @@ def _run(args: argparse.Namespace) -> int:
             print(f"changed: {line}")
         print(f"OK: {len(gdf)} sites in '{args.file}' pass validation.")
         return 0
-    # The analyses and outputs load folium, matplotlib and the raster stack: only import them
-    # for the commands that need them, so `check` starts fast.
+    # The review imports the analyses and outputs (folium, matplotlib, the raster stack) step by
+    # step, after its first progress line and after reading the user's files.
     from . import review
 
-    progress = None if getattr(args, "quiet", False) else review._stderr
+    progress = None if getattr(args, "quiet", False) else _progress
     if args.command == "review":
         result = review.run_review(args.out, _options(args), force=args.force, progress=progress)
         for path in result.paths:

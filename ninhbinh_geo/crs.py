@@ -8,11 +8,18 @@ former Nam Định. No function of the package returns a length or an area in de
 
 from __future__ import annotations
 
-import geopandas as gpd
-import numpy as np
+import math
+from typing import TYPE_CHECKING
+
 import pyproj
 
 from ._errors import CRSError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+# Only pyproj at module level: the command line checks --zone with assert_metric before the
+# geospatial stack is imported.
 
 __all__ = [
     "METRIC_CRS",
@@ -82,7 +89,7 @@ def check_coordinates(gdf: gpd.GeoDataFrame, layer: str) -> None:
     if gdf.empty or not crs.is_geographic:
         return
     minx, miny, maxx, maxy = gdf.total_bounds
-    if not np.all(np.isfinite([minx, miny, maxx, maxy])):
+    if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
         return
     if (
         _PROVINCE_LAT[0] - 1 <= minx

@@ -28,7 +28,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from ._errors import InputFileError
 from .crs import STORAGE_CRS
@@ -38,6 +37,7 @@ from .schema import validate_sites
 __all__ = [
     "DATASETS",
     "NOMINAL_AREA_HA",
+    "POPULATION_YEARS",
     "get_path",
     "load_clusters",
     "load_coastline",
@@ -46,9 +46,14 @@ __all__ = [
     "load_facts",
     "load_former_provinces",
     "load_parks",
+    "load_places",
+    "load_population",
+    "load_protected_areas",
     "load_province",
+    "load_rivers",
     "load_roads",
     "load_sites",
+    "population_path",
 ]
 
 #: Short names of the embedded files and their paths below the data folder.
@@ -60,6 +65,12 @@ DATASETS = {
     "roads": "roads/roads.geojson",
     "sites": "inventory/sites.csv",
     "facts": "facts/province_facts_2024.csv",
+    # added for issues 12-15
+    "protected_areas": "protected/protected_areas.geojson",
+    "population_2000": "population/worldpop_ppp_2000_1km_ninhbinh.tif",
+    "population_2020": "population/worldpop_ppp_2020_1km_ninhbinh.tif",
+    "places": "places/places.geojson",
+    "rivers": "hydro/rivers.geojson",
 }
 
 _CANDIDATE_DIRS = (
@@ -72,7 +83,7 @@ _SCOPE_PROVINCE = {
     "former_ninh_binh": "Ninh Bình",
     "merged_province": "total",
 }
-_TEXT_NA = ("district_old", "communes", "area_basis", "area_alt", "note")
+_TEXT_NA = ("status", "district_old", "communes", "area_basis", "area_alt", "address_2025", "note")
 _FLOATS = (
     "area_ha", "industrial_ha", "leasable_ha", "leased_ha", "occupancy_pct", "jobs",
     "projects", "expansion_ha", "lon", "lat",
@@ -122,6 +133,8 @@ def get_path(name: str) -> Path:
 
 @functools.cache
 def _read_vector(name: str) -> gpd.GeoDataFrame:
+    import pyogrio  # only the boundary and road layers are vector files
+
     # Dates stay text ("2024-03-06"), as in every other layer: GDAL would parse some of them.
     return pyogrio.read_dataframe(get_path(name), datetime_as_string=True).to_crs(STORAGE_CRS)
 
@@ -290,6 +303,14 @@ def _site_layer() -> gpd.GeoDataFrame:
     return validate_sites(gdf[[*order, "geometry", "source_url"]], layer="sites")
 
 
+def _of_kind(kind: str) -> gpd.GeoDataFrame:
+    # The site layer was validated once when read: its rows of one kind need no second check.
+    sites = _site_layer()
+    out = sites[sites["kind"] == kind].reset_index(drop=True)
+    out.attrs = {**sites.attrs, "repairs": []}
+    return out
+
+
 def load_sites() -> gpd.GeoDataFrame:
     """Load the inventory of industrial parks (KCN) and clusters (CCN), one row per site.
 
@@ -335,10 +356,7 @@ def load_parks() -> gpd.GeoDataFrame:
     >>> sorted(parks.loc[parks["major"], "name_vi"])[:3]
     ['KCN Bảo Minh', 'KCN Gián Khẩu', 'KCN Khánh Phú']
     """
-    sites = _site_layer()
-    return validate_sites(
-        sites[sites["kind"] == "KCN"].reset_index(drop=True), kind="KCN", layer="parks"
-    )
+    return _of_kind("KCN")
 
 
 def load_clusters() -> gpd.GeoDataFrame:
@@ -356,10 +374,7 @@ def load_clusters() -> gpd.GeoDataFrame:
     >>> mai_son["name_vi"], mai_son["area_ha"], mai_son["occupancy_pct"]
     ('CCN Mai Sơn', np.float64(44.98), np.float64(53.6))
     """
-    sites = _site_layer()
-    return validate_sites(
-        sites[sites["kind"] == "CCN"].reset_index(drop=True), kind="CCN", layer="clusters"
-    )
+    return _of_kind("CCN")
 
 
 def load_coverage() -> pd.DataFrame:
@@ -392,7 +407,7 @@ def load_coverage() -> pd.DataFrame:
     wide = facts.pivot_table(index="scope", columns="indicator", values="value", aggfunc="first")
     wide.index = wide.index.map(_SCOPE_PROVINCE)
     url = facts[facts["indicator"] == "clusters_planned_2021_2030"].set_index("scope")
-    sites = _typed_sites()
+    sites = _read_table("sites")  # kinds, statuses and provinces only: the raw text will do
     ccn = sites[sites["kind"] == "CCN"]
     held = ccn.groupby("former_province").size()
     operating = ccn[ccn["status"] == "operating"].groupby("former_province").size()
@@ -425,3 +440,187 @@ def load_coverage() -> pd.DataFrame:
         url.set_index(url.index.map(_SCOPE_PROVINCE))["source_url"]
     )
     return out
+
+
+# ------------------------------------------------------------------ layers added for issues 12-15
+#: Years of the embedded WorldPop population rasters.
+POPULATION_YEARS = (2000, 2020)
+
+
+def load_protected_areas() -> gpd.GeoDataFrame:
+    """Load the internationally designated protected and heritage areas near the province.
+
+    Tràng An (World Heritage, 2014), Xuân Thủy (Ramsar site; also the core of the biosphere
+    reserve) and the Red River Delta biosphere reserve (UNESCO MAB, 2004), as drawn in the
+    LegoCity open-data layer (CC BY-SA 4.0).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Polygons in EPSG:4326: ``area_id``, ``name_vi``, ``name_en``, ``name_source``,
+        ``designation`` (``world_heritage`` / ``ramsar`` / ``biosphere_reserve``),
+        ``designation_year``, ``designation_basis``, ``designation_url``,
+        ``official_area_ha`` (NaN where none is published with the layer),
+        ``official_area_basis``, ``area_ha`` (of the polygon, EPSG:3405), ``note`` and the
+        provenance columns.
+
+    Examples
+    --------
+    >>> pa = load_protected_areas().set_index("designation")
+    >>> pa.loc["world_heritage", ["official_area_ha", "area_ha"]].tolist()
+    [6226.0, 6203.6]
+    """
+    return _read_vector("protected_areas").copy()
+
+
+def population_path(year: int) -> Path:
+    """Return the path of the WorldPop population raster of ``year`` (2000 or 2020).
+
+    One band, EPSG:4326, cells of 30 arc-seconds (about 0.87 × 0.92 km here), people per cell
+    (float32, nodata −99999), covering the province plus 5 km; the tags carry ``source``,
+    ``licence`` (CC BY 4.0), ``credit`` (required by WorldPop), ``source_date``, ``units``
+    and ``year``.
+
+    Parameters
+    ----------
+    year : {2000, 2020}
+        Year of the population estimate.
+
+    Returns
+    -------
+    pathlib.Path
+        Path of an existing GeoTIFF.
+
+    Raises
+    ------
+    InputFileError
+        For a year that is not embedded.
+
+    Examples
+    --------
+    >>> population_path(2020).name
+    'worldpop_ppp_2020_1km_ninhbinh.tif'
+    """
+    if year not in POPULATION_YEARS:
+        raise InputFileError(
+            f"No embedded population raster for {year!r}; use one of {POPULATION_YEARS}."
+        )
+    return get_path(f"population_{year}")
+
+
+@functools.cache
+def _population_cells(year: int) -> gpd.GeoDataFrame:
+    import numpy as np
+    import rasterio  # a raster reader only when asked: importing the package stays light
+
+    with rasterio.open(population_path(year)) as src:
+        counts = src.read(1, masked=True)
+        tags = src.tags()
+        transform = src.transform
+    rows, cols = np.nonzero(~np.ma.getmaskarray(counts))
+    xs = transform.c + (cols + 0.5) * transform.a
+    ys = transform.f + (rows + 0.5) * transform.e
+    cells = gpd.GeoDataFrame(
+        {
+            "row": rows.astype("int32"),
+            "col": cols.astype("int32"),
+            "people": counts.data[rows, cols].astype(float),
+            "year": year,
+            "source": tags["source"],
+            "source_url": tags["source_url"],
+            "source_date": tags["source_date"],
+            "licence": tags["licence"],
+            "accuracy": tags["accuracy"],
+        },
+        geometry=gpd.points_from_xy(xs, ys),
+        crs=STORAGE_CRS,
+    )
+    cells.attrs = {"credit": tags["credit"], "units": tags["units"], "transform": tuple(transform)}
+    return cells
+
+
+def load_population(year: int) -> gpd.GeoDataFrame:
+    """Load the WorldPop population of ``year`` as one point per 1 km cell (its centre).
+
+    Cells are those of :func:`population_path` with data (nodata dropped); counts are the
+    model's people per cell, unchanged. Limits (``population/SOURCES.md``): 1 km cells; an
+    unconstrained model that spreads people over all land; the 2020 total reads about 7 %
+    below the 2019 census.
+
+    Parameters
+    ----------
+    year : {2000, 2020}
+        Year of the population estimate.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Points in EPSG:4326: ``row``, ``col`` (cell of the raster), ``people`` (float),
+        ``year`` and the provenance columns; ``attrs`` holds ``credit`` (to print with any
+        figure), ``units`` and the raster's ``transform``.
+
+    Raises
+    ------
+    InputFileError
+        For a year that is not embedded.
+
+    Examples
+    --------
+    >>> pop = load_population(2020)
+    >>> inside = pop.within(load_province().geometry.iloc[0])
+    >>> int(round(pop.loc[inside, "people"].sum(), -3))
+    3359000
+    >>> pop.attrs["credit"].startswith("WorldPop")
+    True
+    """
+    cells = _population_cells(year).copy()
+    cells.attrs = dict(_population_cells(year).attrs)
+    return cells
+
+
+def load_places() -> gpd.GeoDataFrame:
+    """Load the towns and cities within 15 km of the province (GeoNames, CC BY 4.0).
+
+    The GeoNames extract has ASCII names and no population: ``name_vi`` is filled only for
+    district seats named after their former district.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Points in EPSG:4326: ``name`` (GeoNames), ``name_vi`` (NFC or NA),
+        ``name_vi_basis``, ``place_type`` (``thành phố`` / ``thị trấn`` / NA, from the
+        name's prefix), ``feature_class`` (``P``, populated place), ``admin1``,
+        ``in_province`` (bool), ``note`` and the provenance columns.
+
+    Examples
+    --------
+    >>> places = load_places()
+    >>> places.loc[places["name"] == "Thanh Pho Nam Dinh", "name_vi"].item()
+    'Nam Định'
+    """
+    places = _read_vector("places").copy()
+    for col in ("name_vi", "name_vi_basis", "place_type"):
+        places[col] = places[col].replace("", pd.NA)
+    return places
+
+
+def load_rivers() -> gpd.GeoDataFrame:
+    """Load the rivers within 15 km of the province (GSHHG 2.3.7 WDBII, LGPL-3.0-or-later).
+
+    WDBII rivers have no names. Cite Wessel and Smith (1996), J. Geophys. Res. 101(B4),
+    8741-8743; the licence texts are in ``hydro/COPYING.LESSER`` and ``hydro/COPYING``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Lines in EPSG:4326: ``river_id``, ``river_class`` (GMT class: 0 double-lined river
+        outline, 2 additional major, 3 additional, 4 minor), ``class_desc``, ``length_m``
+        (after clipping, EPSG:3405), ``note`` and the provenance columns.
+
+    Examples
+    --------
+    >>> rivers = load_rivers()
+    >>> sorted(set(rivers["river_class"])), rivers.loc[0, "licence"]
+    ([0, 3, 4], 'LGPL-3.0-or-later')
+    """
+    return _read_vector("rivers").copy()

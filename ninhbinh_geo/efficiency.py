@@ -13,7 +13,6 @@ from __future__ import annotations
 import warnings
 
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -117,6 +116,25 @@ def _per_ha(count: pd.Series, area: pd.Series, what: str, missing_col: bool) -> 
     return value, reason
 
 
+def _occupancy(sites: pd.DataFrame, num: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Occupancy of every site (%), its basis and why it is unknown; ``num`` from _numbers."""
+    leasable, leased, published = num["leasable_ha"], num["leased_ha"], num["occupancy_pct"]
+    computed = 100 * leased / leasable.where(leasable > 0)
+    use_computed = computed.notna()
+    occupancy = computed.where(use_computed, published)
+    basis = pd.Series(pd.NA, index=sites.index, dtype="string")
+    basis[use_computed] = "leased/leasable"
+    basis[~use_computed & published.notna()] = "published"
+    reason = pd.Series(pd.NA, index=sites.index, dtype="string")
+    missing = occupancy.isna()
+    reason[missing] = "no leased/leasable area and no published occupancy"
+    reason[missing & (leasable == 0)] = "leasable area is 0 ha and no published occupancy"
+    if "status" in sites.columns:
+        planned = (sites["status"] == "planned").fillna(False).to_numpy(dtype=bool)
+        reason[missing & planned] = "planned: not yet leasing"
+    return occupancy, basis, reason
+
+
 def site_indicators(sites: pd.DataFrame) -> gpd.GeoDataFrame:
     """Compute occupancy, jobs per ha and projects per ha of every site.
 
@@ -161,22 +179,8 @@ def site_indicators(sites: pd.DataFrame) -> gpd.GeoDataFrame:
         raise SchemaError(f"Layer 'sites' must be a GeoDataFrame, not {type(sites).__name__}.")
     num = _numbers(sites)
     out = sites.copy() if isinstance(sites, gpd.GeoDataFrame) else gpd.GeoDataFrame(sites.copy())
-
-    leasable, leased, published = num["leasable_ha"], num["leased_ha"], num["occupancy_pct"]
-    computed = 100 * leased / leasable.where(leasable > 0)
-    use_computed = computed.notna()
-    occupancy = computed.where(use_computed, published)
-    basis = pd.Series(pd.NA, index=sites.index, dtype="string")
-    basis[use_computed] = "leased/leasable"
-    basis[~use_computed & published.notna()] = "published"
-    reason = pd.Series(pd.NA, index=sites.index, dtype="string")
-    missing = occupancy.isna()
-    reason[missing] = "no leased/leasable area and no published occupancy"
-    reason[missing & (leasable == 0)] = "leasable area is 0 ha and no published occupancy"
-    if "status" in sites.columns:
-        planned = (sites["status"] == "planned").fillna(False).to_numpy(dtype=bool)
-        reason[missing & planned] = "planned: not yet leasing"
-    out["occupancy_pct_published"] = published
+    occupancy, basis, reason = _occupancy(sites, num)
+    out["occupancy_pct_published"] = num["occupancy_pct"]
     out["occupancy_pct"] = occupancy
     out["occupancy_basis"] = basis
     out["occupancy_pct_reason"] = reason
@@ -346,6 +350,14 @@ def aggregate(
     >>> agg.loc["Hà Nam", "official_jobs_text"], round(float(agg.loc["Hà Nam", "coverage_jobs"]), 4)
     ('12,325 workers', 0.0811)
     """
+    _check_grouping(sites, by, with_facts=facts is not None)
+    out = _group_table(sites, by)
+    if facts is None or by == "district_old":
+        return out
+    return _with_facts(out, _check_facts(facts), by)
+
+
+def _check_grouping(sites: pd.DataFrame, by: str, *, with_facts: bool) -> None:
     if by not in _BY:
         raise SchemaError(f"by must be one of {_BY}, not {by!r}.")
     if not isinstance(sites, pd.DataFrame):
@@ -354,17 +366,20 @@ def aggregate(
         raise SchemaError(
             f"Layer 'sites' has no column '{by}' to group by; add it or use by='province'."
         )
-    if facts is not None and "kind" in sites.columns:
+    if with_facts and "kind" in sites.columns:
         parks = sites["kind"] == "KCN"
         if parks.any():
             raise SchemaError(
                 f"Layer 'sites' holds parks (kind == 'KCN': {_ids(sites, parks)}) but the "
                 f"official facts count clusters only; pass sites[sites.kind == 'CCN']."
             )
+
+
+def _group_table(sites: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Sum the inventory by group: one row per group, the columns of :func:`aggregate`."""
     num = _numbers(sites)
-    site_occ = site_indicators(sites)["occupancy_pct"]
     df = num.drop(columns="occupancy_pct")
-    df["site_occupancy_pct"] = site_occ
+    df["site_occupancy_pct"] = _occupancy(sites, num)[0]
     df["status"] = sites["status"] if "status" in sites.columns else pd.NA
     df["has_wwtp"] = _flags(sites, "has_wwtp")
     df["wwtp_compliant"] = _flags(sites, "wwtp_compliant")
@@ -378,10 +393,11 @@ def aggregate(
     counts = [c for c in out.columns if c.startswith("n_")]
     out[counts] = out[counts].astype("Int64")
     out.index.name = by
-    if facts is None or by == "district_old":
-        return out
+    return out
 
-    facts = _check_facts(facts)
+
+def _with_facts(out: pd.DataFrame, facts: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Put the official figures beside the inventory, with the coverage (inventory ÷ official)."""
     scope = (
         pd.Series(PROVINCE_SCOPE, index=out.index)
         if by == "province"
@@ -464,6 +480,9 @@ def classify(
     if k == 1:
         out[known] = 0
         return out
+    # Imported here: mapclassify pulls in scipy.stats and scikit-learn (~2.5 s).
+    import mapclassify
+
     try:
         with warnings.catch_warnings():
             # mapclassify falls back to pure Python without numba; the result is the same

@@ -17,7 +17,7 @@ import pyproj
 import shapely
 
 from ._errors import CRSError, SchemaError, first_ids
-from .crs import METRIC_CRS, STORAGE_CRS, assert_metric, to_metric
+from .crs import METRIC_CRS, STORAGE_CRS, assert_metric, check_coordinates, project_checked
 from .schema import hub_parks
 
 __all__ = ["SATELLITE_MAX_KM", "distance_matrix", "nearest_parks", "satellite_links"]
@@ -35,13 +35,36 @@ def _ids(sites: pd.DataFrame) -> np.ndarray:
     return sites.index.astype(str).to_numpy()
 
 
-def _shapes(sites: gpd.GeoDataFrame, layer: str, crs: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return footprints and representative points in ``crs``; ``lon``/``lat`` stand in."""
+def _check_sites(sites: gpd.GeoDataFrame, layer: str) -> None:
+    """Check a site layer at the door: a GeoDataFrame with a CRS its coordinates fit."""
     if not isinstance(sites, gpd.GeoDataFrame):
         raise SchemaError(f"Layer '{layer}' must be a GeoDataFrame, not {type(sites).__name__}.")
     if sites.crs is None:
         raise CRSError(f"Layer '{layer}' has no CRS; set it, e.g. {layer}.set_crs('EPSG:4326').")
-    geom = np.asarray(to_metric(sites, layer, crs=crs).geometry.values, dtype=object)
+    check_coordinates(sites, layer)
+
+
+def _select_hubs(
+    parks: gpd.GeoDataFrame,
+    *,
+    max_km: float,
+    major_only: bool,
+    park_names: Sequence[str] | None,
+    crs: str,
+) -> gpd.GeoDataFrame:
+    """Check the options of :func:`nearest_parks` and select the hub parks."""
+    if not max_km > 0:
+        raise SchemaError(f"max_km must be a positive distance in km, not {max_km!r}.")
+    assert_metric(crs)
+    return hub_parks(parks, major_only=major_only, park_names=park_names)
+
+
+def _shapes(sites: gpd.GeoDataFrame, layer: str, crs: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return footprints and representative points in ``crs``; ``lon``/``lat`` stand in.
+
+    ``sites`` was checked at the door (:func:`_check_sites`).
+    """
+    geom = np.asarray(project_checked(sites, crs).geometry.values, dtype=object)
     nogeom = shapely.is_missing(geom) | shapely.is_empty(geom)
     if nogeom.any() and {"lon", "lat"} <= set(sites.columns):
         lonlat = sites.loc[nogeom, ["lon", "lat"]].to_numpy(dtype=float)
@@ -126,6 +149,8 @@ def distance_matrix(
         raise SchemaError(f"form must be 'long' or 'wide', not {form!r}.")
     assert_metric(crs)
     hubs = hub_parks(parks, major_only=major_only, park_names=park_names)
+    _check_sites(clusters, "clusters")
+    _check_sites(hubs, "parks")
     edge, point, _, _ = _km(clusters, hubs, crs)
     p_ids = hubs["site_id"].astype(str).to_numpy()
     if form == "wide":
@@ -200,10 +225,33 @@ def nearest_parks(
     0        KCN X          5.0          True               1
     1        KCN X         26.2         False            <NA>
     """
-    if not max_km > 0:
-        raise SchemaError(f"max_km must be a positive distance in km, not {max_km!r}.")
-    assert_metric(crs)
-    hubs = hub_parks(parks, major_only=major_only, park_names=park_names)
+    hubs = _select_hubs(
+        parks, max_km=max_km, major_only=major_only, park_names=park_names, crs=crs
+    )
+    _check_sites(clusters, "clusters")
+    _check_sites(hubs, "parks")
+    return _nearest(clusters, hubs, max_km=max_km, crs=crs)
+
+
+def _nearest_parks(
+    clusters: gpd.GeoDataFrame,
+    parks: gpd.GeoDataFrame,
+    *,
+    max_km: float = SATELLITE_MAX_KM,
+    major_only: bool = True,
+    park_names: Sequence[str] | None = None,
+    crs: str = METRIC_CRS,
+) -> gpd.GeoDataFrame:
+    """:func:`nearest_parks` for layers already checked at the door (no coordinate checks)."""
+    hubs = _select_hubs(
+        parks, max_km=max_km, major_only=major_only, park_names=park_names, crs=crs
+    )
+    return _nearest(clusters, hubs, max_km=max_km, crs=crs)
+
+
+def _nearest(
+    clusters: gpd.GeoDataFrame, hubs: gpd.GeoDataFrame, *, max_km: float, crs: str
+) -> gpd.GeoDataFrame:
     edge, point, _, _ = _km(clusters, hubs, crs)
     # Nearest by edge distance; ties (e.g. a footprint touching two parks) go to the nearer
     # representative point, then to the smaller park site_id, so row order never matters.
@@ -275,6 +323,29 @@ def satellite_links(
     >>> links.crs.to_epsg()
     4326
     """
+    cl, lookup = _link_inputs(clusters_with_proximity, parks, satellites_only=satellites_only)
+    if not cl.empty:
+        _check_sites(cl, "clusters")
+        _check_sites(parks, "parks")
+    return _links(cl, parks, lookup, crs)
+
+
+def _satellite_links(
+    clusters_with_proximity: gpd.GeoDataFrame,
+    parks: gpd.GeoDataFrame,
+    *,
+    satellites_only: bool = True,
+    crs: str = METRIC_CRS,
+) -> gpd.GeoDataFrame:
+    """:func:`satellite_links` for layers already checked at the door (no coordinate checks)."""
+    cl, lookup = _link_inputs(clusters_with_proximity, parks, satellites_only=satellites_only)
+    return _links(cl, parks, lookup, crs)
+
+
+def _link_inputs(
+    clusters_with_proximity: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, *, satellites_only: bool
+) -> tuple[gpd.GeoDataFrame, pd.Series]:
+    """Check the proximity columns and the parks; return the clusters to draw and park rows."""
     need = ["nearest_park_id", "straight_km", "is_satellite", "satellite_rank"]
     missing = [c for c in need if c not in clusters_with_proximity.columns]
     if missing:
@@ -299,6 +370,12 @@ def satellite_links(
             f"Layer 'clusters', column 'nearest_park_id': {first_ids(unknown)} are not in the "
             f"parks layer; pass the same parks as to nearest_parks."
         )
+    return cl, lookup
+
+
+def _links(
+    cl: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, lookup: pd.Series, crs: str
+) -> gpd.GeoDataFrame:
     cols = {
         "site_id": _ids(cl),
         "park_id": cl["nearest_park_id"].astype(str).to_numpy(),

@@ -279,6 +279,8 @@ def _check_text(out: gpd.GeoDataFrame, layer: str, *, repair: bool, repairs: lis
         if col == "source_date" and ptypes.is_datetime64_any_dtype(s):
             out[col] = s.dt.strftime("%Y-%m-%d").astype(object).where(s.notna(), None)
             continue
+        if ptypes.infer_dtype(s, skipna=True) in ("string", "empty"):
+            continue  # text and missing values only (one pass in C)
         bad = s.notna() & ~s.map(lambda v: isinstance(v, str))
         if bad.any():
             example = s[bad].iloc[0]
@@ -289,7 +291,10 @@ def _check_text(out: gpd.GeoDataFrame, layer: str, *, repair: bool, repairs: lis
             )
 
     def blank(col: str) -> pd.Series:
-        return out[col].isna() | (out[col].astype(str).str.strip() == "")
+        # The column holds text or missing values only (checked above).
+        values = out[col].to_numpy(dtype=object)
+        flags = [not (isinstance(v, str) and v.strip()) for v in values]
+        return pd.Series(flags, index=out.index, dtype=bool)
 
     hints = {
         "site_id": "Give every site an id, or read the file with io.read_inventory(), which "
@@ -297,7 +302,6 @@ def _check_text(out: gpd.GeoDataFrame, layer: str, *, repair: bool, repairs: lis
         "name_vi": "Every site needs its Vietnamese name.",
         "kind": "Set 'CCN' or 'KCN'; io.harmonise(..., kind='CCN') sets it for names "
         "without a prefix.",
-        "status": "Set planned, established or operating for every site.",
         "former_province": "Set Hà Nam, Nam Định or Ninh Bình; io.harmonise() infers it from "
         "the former district or takes former_province=.",
     }
@@ -317,7 +321,9 @@ def _check_text(out: gpd.GeoDataFrame, layer: str, *, repair: bool, repairs: lis
             f"ninhbinh_geo._provenance.with_provenance(gdf, source='...', "
             f"source_date='YYYY-MM-DD', licence='...', accuracy='approximate')."
         )
-    for col in ("kind", "status", "former_province"):
+    # A missing status is allowed: it means the sources do not say (NA, never guessed), and
+    # every analysis treats it as unknown.
+    for col in ("kind", "former_province"):
         if blank(col).any():
             raise SchemaError(
                 f"Layer '{layer}', column '{col}': missing value in rows "
@@ -335,6 +341,9 @@ def _check_text(out: gpd.GeoDataFrame, layer: str, *, repair: bool, repairs: lis
                 f"with ninhbinh_geo.io.read_inventory() or pass the layer through "
                 f"ninhbinh_geo.io.harmonise(), which converts TCVN3 to Unicode."
             )
+        texts = [v for v in s.to_numpy(dtype=object) if isinstance(v, str)]
+        if all(unicodedata.is_normalized("NFC", v) for v in texts):
+            continue
         nfc = s.map(lambda v: unicodedata.normalize("NFC", v) if isinstance(v, str) else v)
         changed = s.notna() & (nfc != s)
         if changed.any():
@@ -403,6 +412,8 @@ def _check_types(out: gpd.GeoDataFrame, layer: str) -> None:
             ptypes.is_numeric_dtype(s) or ptypes.is_object_dtype(s) or s.isna().all()
         ):
             bad = s.notna()
+        elif ptypes.is_float_dtype(s) or ptypes.is_integer_dtype(s):
+            bad = pd.Series(False, index=s.index)  # numbers already
         else:
             num = pd.to_numeric(s, errors="coerce")
             bad = s.notna() & num.isna() | s.map(lambda v: isinstance(v, bool))
@@ -414,7 +425,8 @@ def _check_types(out: gpd.GeoDataFrame, layer: str) -> None:
                 f"separator; io.harmonise() converts '12,5' and '1.035,5'); unknown values are "
                 f"NaN, never 0."
             )
-        out[col] = pd.to_numeric(s, errors="coerce").astype("float64")
+        if s.dtype != "float64":
+            out[col] = pd.to_numeric(s, errors="coerce").astype("float64")
     for col in INT_COLUMNS:
         if col not in out.columns:
             continue
@@ -426,13 +438,16 @@ def _check_types(out: gpd.GeoDataFrame, layer: str) -> None:
                 f"Layer '{layer}', column '{col}': expected a whole year, found "
                 f"{s[bad].iloc[0]!r} in rows {_ids(out, bad)}. Use integers such as 2021, or NA."
             )
-        out[col] = num.astype("Int64")
+        if s.dtype != "Int64":
+            out[col] = num.astype("Int64")
     for col in (*NULLABLE_BOOL_COLUMNS, *BOOL_COLUMNS):
         if col not in out.columns:
             continue
         s = out[col]
-        is_bool = s.map(lambda v: isinstance(v, bool | np.bool_))
-        bad = s.notna() & ~is_bool
+        if ptypes.is_bool_dtype(s):
+            bad = pd.Series(False, index=s.index)  # bool or boolean: True/False/NA only
+        else:
+            bad = s.notna() & ~s.map(lambda v: isinstance(v, bool | np.bool_))
         if bad.any():
             raise SchemaError(
                 f"Layer '{layer}', column '{col}': expected True/False, found {s[bad].iloc[0]!r} "
@@ -446,8 +461,9 @@ def _check_types(out: gpd.GeoDataFrame, layer: str) -> None:
                     f"{_ids(out, s.isna())}. This flag must be known for every site; set True "
                     f"or False (False only where the source says so), or drop the column."
                 )
-            out[col] = s.astype(bool)
-        else:
+            if s.dtype != bool:
+                out[col] = s.astype(bool)
+        elif s.dtype != "boolean":
             out[col] = s.astype("boolean")
 
 
@@ -485,7 +501,7 @@ def _check_location(
         else:
             shape = _crs.to_metric(gpd.GeoDataFrame(geometry=[province], crs=4326), "province")
             shape = shape.geometry.iloc[0]
-        metric = _crs.to_metric(out, layer).geometry
+        metric = _crs.project_checked(out).geometry  # ``out`` was checked at the door
         outside = pd.Series(metric.distance(shape) > province_margin_m, index=out.index)
         where = f"the province polygon (with a {province_margin_m:g} m margin)"
     if outside.any():
@@ -572,6 +588,26 @@ def validate_sites(
     ...
     ninhbinh_geo._errors.SchemaError: Layer 'sites', column 'status': value(s) ['active'] not ...
     """
+    _check_frame(gdf, layer)
+    _crs.check_coordinates(gdf, layer)
+    repairs: list[str] = []
+    out = gdf.copy()
+    out.attrs = dict(gdf.attrs)
+    geom = _check_geometry(out, layer, allow_points=allow_points, repair=repair, repairs=repairs)
+    out = _crs.project_checked(out.set_geometry(geom), _crs.STORAGE_CRS)
+    _check_text(out, layer, repair=repair, repairs=repairs)
+    _check_types(out, layer)
+    _check_values(out, layer, kind)
+    _check_area(out, layer)
+    _check_location(out, layer, province, province_margin_m)
+    out.attrs["repairs"] = repairs
+    if repairs:
+        warnings.warn(f"Layer '{layer}': repaired " + "; ".join(repairs), UserWarning, stacklevel=2)
+    return out
+
+
+def _check_frame(gdf: gpd.GeoDataFrame, layer: str) -> None:
+    """Check that the layer is a GeoDataFrame with rows and the required columns."""
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise SchemaError(
             f"Layer '{layer}' is a {type(gdf).__name__}, not a GeoDataFrame. Read it with "
@@ -583,22 +619,6 @@ def validate_sites(
             f"Layer '{layer}' has no rows. Check the file, layer name or filter that produced it."
         )
     _check_required(gdf, layer)
-    _crs.check_coordinates(gdf, layer)
-    repairs: list[str] = []
-    out = gdf.copy()
-    out.attrs = dict(gdf.attrs)
-    geom = _check_geometry(out, layer, allow_points=allow_points, repair=repair, repairs=repairs)
-    out = out.set_geometry(geom)
-    out = out.to_crs(_crs.STORAGE_CRS)
-    _check_text(out, layer, repair=repair, repairs=repairs)
-    _check_types(out, layer)
-    _check_values(out, layer, kind)
-    _check_area(out, layer)
-    _check_location(out, layer, province, province_margin_m)
-    out.attrs["repairs"] = repairs
-    if repairs:
-        warnings.warn(f"Layer '{layer}': repaired " + "; ".join(repairs), UserWarning, stacklevel=2)
-    return out
 
 
 def hub_parks(

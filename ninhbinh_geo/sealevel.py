@@ -28,6 +28,7 @@ by 2050, +56–77 cm by 2100). Published check figures for validating a real run
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import warnings
 from collections.abc import Iterator, Sequence
@@ -48,6 +49,7 @@ from scipy import ndimage
 
 from . import _atomic
 from ._errors import CRSError, DataCoverageError, InputFileError, OutputError, SchemaError
+from .crs import check_coordinates, project_checked
 
 __all__ = [
     "REFERENCE_FIGURES",
@@ -103,32 +105,6 @@ class InundationRaster:
         """Number of land cells with water (depth > 0)."""
         return int(np.count_nonzero(self.depth_m > 0))
 
-    def _profile(self) -> dict:
-        h, w = self.depth_m.shape
-        tiled = h >= 256 and w >= 256
-        profile = {
-            "driver": "GTiff",
-            "width": w,
-            "height": h,
-            "count": 1,
-            "dtype": "float32",
-            "crs": self.crs,
-            "transform": self.transform,
-            "nodata": self.nodata,
-            "compress": "deflate",
-            "predictor": 3,
-        }
-        if tiled:
-            profile.update(tiled=True, blockxsize=256, blockysize=256)
-        return profile
-
-    def _write(self, dst: rasterio.io.DatasetWriter) -> None:
-        dst.write(self.depth_m, 1)
-        dst.update_tags(**self.tags)
-        dst.update_tags(1, units="m")
-        dst.set_band_description(1, f"sea-water depth (m) at +{self.tags.get('slr_cm', '?')} cm")
-        dst.units = ("m",)
-
     def write(self, path: str | os.PathLike) -> Path:
         """Write the depth raster as a tiled, compressed float32 GeoTIFF, atomically.
 
@@ -153,9 +129,9 @@ class InundationRaster:
         try:
             with (
                 _atomic.writing(target, ".tif") as tmp,
-                rasterio.open(tmp, "w", **self._profile()) as dst,
+                rasterio.open(tmp, "w", **_gtiff_profile(self)) as dst,
             ):
-                self._write(dst)
+                _write_band(dst, self)
         except OSError as exc:
             raise OutputError(f"Cannot write {str(target)!r}: {exc}.") from None
         return target
@@ -170,10 +146,38 @@ class InundationRaster:
             The raster; closed when the ``with`` block ends.
         """
         with MemoryFile() as mem:
-            with mem.open(**self._profile()) as dst:
-                self._write(dst)
+            with mem.open(**_gtiff_profile(self)) as dst:
+                _write_band(dst, self)
             with mem.open() as ds:
                 yield ds
+
+
+def _gtiff_profile(raster: InundationRaster) -> dict:
+    """Tiled (when large enough), deflate-compressed float32 GeoTIFF of the raster's grid."""
+    h, w = raster.depth_m.shape
+    profile = {
+        "driver": "GTiff",
+        "width": w,
+        "height": h,
+        "count": 1,
+        "dtype": "float32",
+        "crs": raster.crs,
+        "transform": raster.transform,
+        "nodata": raster.nodata,
+        "compress": "deflate",
+        "predictor": 3,
+    }
+    if h >= 256 and w >= 256:
+        profile.update(tiled=True, blockxsize=256, blockysize=256)
+    return profile
+
+
+def _write_band(dst: rasterio.io.DatasetWriter, raster: InundationRaster) -> None:
+    dst.write(raster.depth_m, 1)
+    dst.update_tags(**raster.tags)
+    dst.update_tags(1, units="m")
+    dst.set_band_description(1, f"sea-water depth (m) at +{raster.tags.get('slr_cm', '?')} cm")
+    dst.units = ("m",)
 
 
 def _hazard_dir() -> Path:
@@ -307,7 +311,8 @@ def _sea_mask(
     if isinstance(sea, (gpd.GeoDataFrame, gpd.GeoSeries)):
         if sea.crs is None:
             raise CRSError("Layer 'sea' has no CRS; set it (e.g. EPSG:4326).")
-        geoms = [g for g in sea.to_crs(crs).geometry if g is not None and not g.is_empty]
+        check_coordinates(sea, "sea")
+        geoms = [g for g in project_checked(sea, crs).geometry if g is not None and not g.is_empty]
         if not geoms:
             raise SchemaError("Layer 'sea' is empty.")
         return rasterio.features.rasterize(
@@ -398,23 +403,59 @@ def inundation_depth(
     >>> np.round(r.depth_m.astype(float), 2).tolist()
     [[-9999.0, 0.1, 0.0, 0.0, 0.0], [-9999.0, 0.2, 0.2, 0.0, 0.0]]
     """
+    _check_options(slr_cm, connectivity, voids)
+    structure = ndimage.generate_binary_structure(2, 1 if connectivity == 4 else 2)
+    z, transform, crs = read_dem(dem, band=band)
+    elev, void, passable = _elevation(z, voids)
+    sea_mask = _sea_cells(sea, elev, passable, transform, crs, structure)
+    level = float(base_level_m) + float(slr_cm) / 100.0
+    below = passable & np.where(np.isnan(elev), False, elev < level)
+    flooded = _connected_to_sea(below, sea_mask, structure)
+    depth = _depth(elev, level, flooded, nodata=sea_mask | void if voids == "barrier" else sea_mask)
+    n_void = int(void.sum())
+    if n_void:
+        _warn_voids(n_void, void.size, voids)
+    tags = {
+        **_tags(slr_cm, base_level_m, level, connectivity=connectivity, voids=voids),
+        "void_cells": str(n_void),
+        "low_unconnected_cells": str(int((below & ~flooded & ~sea_mask).sum())),
+        "sea": "given" if sea is not None else "cells <= 0 m touching the raster edge",
+        "units": "m",
+    }
+    result = InundationRaster(depth_m=depth, transform=transform, crs=crs, tags=tags)
+    if out_path is not None:
+        result = dataclasses.replace(result, path=result.write(out_path))
+    return result
+
+
+def _depth(
+    elev: np.ndarray, level: float, flooded: np.ndarray, *, nodata: np.ndarray
+) -> np.ndarray:
+    """Fill the depth grid: water on flooded cells (float32), 0 on dry land, nodata where asked."""
+    depth = np.zeros(elev.shape, dtype=np.float32)
+    depth[flooded] = (level - elev[flooded]).astype(np.float32)
+    depth[nodata] = NODATA
+    return depth
+
+
+def _check_options(slr_cm: float, connectivity: int, voids: str) -> None:
     if not np.isfinite(slr_cm) or not -100 <= slr_cm <= 1000:
         raise SchemaError(f"slr_cm must be a rise in centimetres (0–1000), not {slr_cm!r}.")
     if connectivity not in (4, 8):
         raise SchemaError(f"connectivity must be 4 or 8, not {connectivity!r}.")
     if voids not in ("barrier", "fill"):
         raise SchemaError(f"voids must be 'barrier' or 'fill', not {voids!r}.")
-    structure = ndimage.generate_binary_structure(2, 1 if connectivity == 4 else 2)
-    z, transform, crs = read_dem(dem, band=band)
-    void = np.ma.getmaskarray(z).copy()
-    n_void = int(void.sum())
-    if n_void == void.size:
-        raise DataCoverageError("The DEM holds only nodata; nothing to flood.")
-    elev = z.filled(np.nan).astype(np.float32)
-    if n_void and voids == "fill":
-        _, (iy, ix) = ndimage.distance_transform_edt(void, return_indices=True)
-        elev = elev[iy, ix]
-    passable = ~void if voids == "barrier" else np.ones_like(void)
+
+
+def _sea_cells(
+    sea: gpd.GeoDataFrame | gpd.GeoSeries | np.ndarray | None,
+    elev: np.ndarray,
+    passable: np.ndarray,
+    transform: Affine,
+    crs: CRS,
+    structure: np.ndarray,
+) -> np.ndarray:
+    """Find the sea cells water can spread from; refuse a DEM without any."""
     sea_mask = _sea_mask(sea, np.ma.masked_array(elev, mask=~passable), transform, crs, structure)
     sea_mask &= passable
     if not sea_mask.any():
@@ -422,31 +463,13 @@ def inundation_depth(
             "The DEM has no sea cell: no cell at or below 0 m touches the raster edge. Pass "
             "sea= (a polygon layer of the sea, or a boolean mask on the DEM grid)."
         )
-    level = float(base_level_m) + float(slr_cm) / 100.0
-    below = passable & np.where(np.isnan(elev), False, elev < level)
-    labels, _ = ndimage.label(below | sea_mask, structure=structure)
-    wet_labels = np.unique(labels[sea_mask])
-    wet_labels = wet_labels[wet_labels > 0]
-    flooded = np.isin(labels, wet_labels) & ~sea_mask & below
-    depth = np.zeros(elev.shape, dtype=np.float32)
-    depth[flooded] = (level - elev[flooded]).astype(np.float32)
-    depth[sea_mask] = NODATA
-    if voids == "barrier":
-        depth[void] = NODATA
-    if n_void:
-        handled = (
-            "left dry and impassable (nodata in the output)"
-            if voids == "barrier"
-            else "filled with the elevation of the nearest valid cell"
-        )
-        warnings.warn(
-            f"The DEM has {n_void} void cells ({n_void / void.size:.2%}); they were {handled}. "
-            f"A void across a channel can cut the sea off from land behind it.",
-            UserWarning,
-            stacklevel=2,
-        )
-    low_unconnected = int((below & ~flooded & ~sea_mask).sum())
-    tags = {
+    return sea_mask
+
+
+def _tags(
+    slr_cm: float, base_level_m: float, level: float, *, connectivity: int, voids: str
+) -> dict[str, str]:
+    return {
         "accuracy": "approximate",
         "slr_cm": f"{float(slr_cm):g}",
         "water_level_m": f"{level:g}",
@@ -456,15 +479,39 @@ def inundation_depth(
             f"sea (scipy.ndimage.label); no tides, surge, waves or drainage"
         ),
         "voids": voids,
-        "void_cells": str(n_void),
-        "low_unconnected_cells": str(low_unconnected),
-        "sea": "given" if sea is not None else "cells <= 0 m touching the raster edge",
-        "units": "m",
     }
-    result = InundationRaster(depth_m=depth, transform=transform, crs=crs, tags=tags)
-    if out_path is not None:
-        written = result.write(out_path)
-        result = InundationRaster(
-            depth_m=depth, transform=transform, crs=crs, tags=tags, path=written
-        )
-    return result
+
+
+def _elevation(z: np.ma.MaskedArray, voids: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Elevation (float32, voids filled when asked), the void mask and where water may pass."""
+    void = np.ma.getmaskarray(z).copy()
+    if void.all():
+        raise DataCoverageError("The DEM holds only nodata; nothing to flood.")
+    elev = z.filled(np.nan).astype(np.float32)
+    if void.any() and voids == "fill":
+        _, (iy, ix) = ndimage.distance_transform_edt(void, return_indices=True)
+        elev = elev[iy, ix]
+    passable = ~void if voids == "barrier" else np.ones_like(void)
+    return elev, void, passable
+
+
+def _connected_to_sea(below: np.ndarray, sea_mask: np.ndarray, structure: np.ndarray) -> np.ndarray:
+    """Land cells below the level joined to the sea through cells below the level."""
+    labels, _ = ndimage.label(below | sea_mask, structure=structure)
+    wet_labels = np.unique(labels[sea_mask])
+    wet_labels = wet_labels[wet_labels > 0]
+    return np.isin(labels, wet_labels) & ~sea_mask & below
+
+
+def _warn_voids(n_void: int, n_cells: int, voids: str) -> None:
+    handled = (
+        "left dry and impassable (nodata in the output)"
+        if voids == "barrier"
+        else "filled with the elevation of the nearest valid cell"
+    )
+    warnings.warn(
+        f"The DEM has {n_void} void cells ({n_void / n_cells:.2%}); they were {handled}. "
+        f"A void across a channel can cut the sea off from land behind it.",
+        UserWarning,
+        stacklevel=3,
+    )

@@ -4,21 +4,32 @@ A :class:`Legend` says how one layer is coloured: by category (``categorized``),
 numeric column computed with :mod:`mapclassify` (``graduated``), or with one colour (``single``).
 The output modules only read legends; they never choose colours or class breaks themselves, so
 the web map, the PNG/PDF maps and the QML written into the GeoPackage always agree.
+
+Class breaks of the two schemes the review uses, ``FisherJenks`` and ``EqualInterval``, are
+computed here with the same arithmetic as mapclassify (the same breaks, tested against it);
+other schemes go to mapclassify. Importing mapclassify pulls in scipy.stats and scikit-learn
+(about 2.5 s), which a review then does without. Matplotlib (colour maps) is imported where a
+colour is made.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
-from matplotlib.colors import to_hex
 
 from ._errors import SchemaError
 from .labels import label
+
+
+def _to_hex(color: object) -> str:
+    from matplotlib.colors import to_hex
+
+    return to_hex(color)
 
 __all__ = [
     "MAJOR_COLORS",
@@ -150,7 +161,7 @@ def single_legend(
         layer=layer,
         column=None,
         kind="single",
-        classes=(LegendClass(to_hex(color), title_vi, title_en),),
+        classes=(LegendClass(_to_hex(color), title_vi, title_en),),
         title_key=title_key,
         illustrative=illustrative,
         geometry=geometry,
@@ -199,7 +210,7 @@ def categorized_legend(
     classes = []
     for value, (color, suffix) in categories.items():
         key = f"{label_prefix}.{suffix}" if label_prefix else suffix
-        classes.append(LegendClass(to_hex(color), label(key, "vi"), label(key, "en"), value=value))
+        classes.append(LegendClass(_to_hex(color), label(key, "vi"), label(key, "en"), value=value))
     return Legend(
         layer=layer,
         column=column,
@@ -275,36 +286,33 @@ def graduated_legend(
         )
     valid = pd.to_numeric(values, errors="coerce").dropna().astype(float)
     if valid.empty:
-        nd = LegendClass(NODATA_COLOR, label("nodata", "vi"), label("nodata", "en"))
-        return Legend(
-            layer=layer,
-            column=column,
-            kind="graduated",
-            classes=(nd,),
-            title_key=title_key,
-            scheme=scheme,
-            geometry=geometry,
-            illustrative=illustrative,
+        classes: tuple[LegendClass, ...] = (
+            LegendClass(NODATA_COLOR, label("nodata", "vi"), label("nodata", "en")),
         )
-    k_eff = int(max(1, min(k, valid.nunique())))
-    if k_eff == 1:
-        bins = np.array([valid.max()])
     else:
-        # Imported here: mapclassify pulls in scipy.stats and scikit-learn (~3 s), which only a
-        # graduated legend needs.
-        import mapclassify
+        classes = _graduated_classes(valid, class_breaks(valid.to_numpy(), scheme, k), cmap)
+    return Legend(
+        layer=layer,
+        column=column,
+        kind="graduated",
+        classes=classes,
+        title_key=title_key,
+        scheme=scheme,
+        geometry=geometry,
+        illustrative=illustrative,
+    )
 
-        with warnings.catch_warnings():
-            # mapclassify suggests numba for speed; irrelevant for a few hundred sites.
-            warnings.filterwarnings("ignore", message=".*[Nn]umba.*")
-            bins = np.asarray(mapclassify.classify(valid.to_numpy(), scheme=scheme, k=k_eff).bins)
-    bins = np.unique(bins)
+
+def _graduated_classes(valid: pd.Series, bins: np.ndarray, cmap: str) -> tuple[LegendClass, ...]:
+    """One class per break, coloured along ``cmap``; the first class starts at the minimum."""
+    from matplotlib import colormaps
+
     cm = colormaps[cmap]
     n = len(bins)
     classes = []
     lower = float(valid.min())
     for i, upper in enumerate(bins):
-        color = to_hex(cm(0.15 + 0.8 * (i / max(n - 1, 1))))
+        color = _to_hex(cm(0.15 + 0.8 * (i / max(n - 1, 1))))
         # A class holding one value (e.g. the minimum is also the first break) reads "10",
         # not "10 – 10".
         text = (
@@ -312,16 +320,104 @@ def graduated_legend(
         )
         classes.append(LegendClass(color, text, text, lower=lower, upper=float(upper)))
         lower = float(upper)
-    return Legend(
-        layer=layer,
-        column=column,
-        kind="graduated",
-        classes=tuple(classes),
-        title_key=title_key,
-        scheme=scheme,
-        geometry=geometry,
-        illustrative=illustrative,
-    )
+    return tuple(classes)
+
+
+def class_breaks(values: np.ndarray, scheme: str = "FisherJenks", k: int = 5) -> np.ndarray:
+    """Upper bounds of the classes of ``values`` (sorted, unique), as mapclassify gives them.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Finite numbers (at least one).
+    scheme : str, default "FisherJenks"
+        A :func:`mapclassify.classify` scheme. ``FisherJenks`` and ``EqualInterval`` are
+        computed here, the others by mapclassify.
+    k : int, default 5
+        Number of classes; reduced to the number of distinct values when there are fewer.
+
+    Returns
+    -------
+    numpy.ndarray
+        The breaks, float64, ascending; the last is the maximum.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> class_breaks(np.array([1.0, 2.0, 3.0, 10.0, 11.0, 30.0]), "FisherJenks", 3).tolist()
+    [3.0, 11.0, 30.0]
+    """
+    values = np.asarray(values, dtype=float)
+    k_eff = int(max(1, min(k, len(np.unique(values)))))
+    if k_eff == 1:
+        return np.array([values.max()])
+    own = _OWN_SCHEMES.get(scheme.lower().replace("_", ""))
+    if own is not None:
+        return np.unique(own(values, k_eff))
+    # Imported here: mapclassify pulls in scipy.stats and scikit-learn (~2.5 s).
+    import mapclassify
+
+    with warnings.catch_warnings():
+        # mapclassify suggests numba for speed; irrelevant for a few hundred sites.
+        warnings.filterwarnings("ignore", message=".*[Nn]umba.*")
+        bins = mapclassify.classify(values, scheme=scheme, k=k_eff).bins
+    return np.unique(np.asarray(bins))
+
+
+def _fisher_jenks_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """Fisher-Jenks optimal breaks, bit for bit those of ``mapclassify.FisherJenks``.
+
+    The dynamic programme of mapclassify's ``_fisher_jenks_means`` (BSD-3-Clause, after
+    D. J. Lewis's Python port of Jenks's code), with its inner loops as numpy operations on
+    the same float32 sums. Among equal variances the last candidate wins, as in its loop.
+    """
+    x = np.sort(values).astype("f8")
+    x32 = x.astype(np.float32)
+    n = len(x)
+    mat1 = np.zeros((n + 1, k + 1), dtype=np.int32)
+    mat2 = np.zeros((n + 1, k + 1), dtype=np.float32)
+    mat1[1, 1:] = 1
+    mat2[2:, 1:] = np.inf
+    columns = np.arange(k - 1)
+    for end in range(2, n + 1):
+        tail = x32[end - 1 :: -1]  # the values of the last class, growing leftwards
+        s1 = np.cumsum(tail, dtype=np.float32)
+        s2 = np.cumsum(tail * tail, dtype=np.float32)
+        variance = s2 - (s1 * s1) / np.arange(1, end + 1, dtype=np.float32)
+        # candidate m (1-based) closes the classes before it at row end - m
+        cand = variance[: end - 1, None] + mat2[end - 1 : 0 : -1, 1:k]
+        last = (end - 2) - np.argmin(cand[::-1], axis=0)
+        mat1[end, 2:] = end - last
+        mat2[end, 2:] = cand[last, columns]
+        mat1[end, 1] = 1
+        mat2[end, 1] = variance[-1]
+    kclass = np.zeros(k + 1, dtype=x.dtype)
+    kclass[k] = x[n - 1]
+    kclass[0] = x[0]
+    row = n
+    for count in range(k, 1, -1):
+        pivot = int(mat1[row, count])
+        kclass[count - 1] = x[pivot - 2]
+        row = pivot - 1
+    return np.delete(kclass, 0)
+
+
+def _equal_interval_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """Equal-interval breaks, as ``mapclassify.EqualInterval`` computes them."""
+    max_y, min_y = values.max(), values.min()
+    width = (max_y - min_y) * 1.0 / k
+    cuts = np.arange(min_y + width, max_y + width, width)
+    if len(cuts) > k:  # np.arange can overshoot by one step
+        cuts = cuts[0:k]
+    cuts[-1] = max_y
+    return cuts.copy()
+
+
+#: Schemes computed here, by mapclassify's normalised name.
+_OWN_SCHEMES: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
+    "fisherjenks": _fisher_jenks_bins,
+    "equalinterval": _equal_interval_bins,
+}
 
 
 #: Colours of the categorical legends; every output takes them from here.
@@ -373,23 +469,40 @@ def default_legends(
     >>> sorted(default_legends({"clusters": c}, k=2)["clusters"].breaks)
     [10.0, 75.0]
     """
-
-    def is_illustrative(name: str) -> bool:
-        gdf = layers[name]
-        cols = [c for c in ("accuracy", "footprint_accuracy") if c in gdf.columns]
-        return any(bool((gdf[c] == "illustrative").any()) for c in cols)
-
-    singles = {
-        "province": ("#252525", "layer.province", "line"),
-        "former_provinces": ("#636363", "layer.former_provinces", "line"),
-        "districts": ("#bdbdbd", "layer.districts", "line"),
-        "coastline": ("#3182bd", "layer.coastline", "line"),
-        "roads": ("#8c6d31", "layer.roads", "line"),
-    }
     out: dict[str, Legend] = {}
-    for name, (color, key, geom) in singles.items():
-        if name in layers:
-            out[name] = single_legend(name, color, title_key=key, geometry=geom)
+    for builder in (_line_legends, _site_legends, _derived_legends):
+        out.update(builder(layers, cluster_column=cluster_column, scheme=scheme, k=k))
+    return out
+
+
+#: Background line layers: one colour each (colour, label key).
+_LINE_LAYERS = {
+    "province": ("#252525", "layer.province"),
+    "former_provinces": ("#636363", "layer.former_provinces"),
+    "districts": ("#bdbdbd", "layer.districts"),
+    "coastline": ("#3182bd", "layer.coastline"),
+    "roads": ("#8c6d31", "layer.roads"),
+}
+
+
+def _is_illustrative(gdf: pd.DataFrame) -> bool:
+    cols = [c for c in ("accuracy", "footprint_accuracy") if c in gdf.columns]
+    return any(bool((gdf[c] == "illustrative").any()) for c in cols)
+
+
+def _line_legends(layers: Mapping[str, pd.DataFrame], **_: object) -> dict[str, Legend]:
+    return {
+        name: single_legend(name, color, title_key=key, geometry="line")
+        for name, (color, key) in _LINE_LAYERS.items()
+        if name in layers
+    }
+
+
+def _site_legends(
+    layers: Mapping[str, pd.DataFrame], *, cluster_column: str, scheme: str, k: int
+) -> dict[str, Legend]:
+    """Parks by hub, clusters by ``cluster_column``, and clusters by occupancy (efficiency)."""
+    out: dict[str, Legend] = {}
     if "parks" in layers:
         out["parks"] = categorized_legend(
             "parks",
@@ -399,47 +512,57 @@ def default_legends(
                 False: (MAJOR_COLORS[False], "layer.parks"),
             },
             title_key="layer.parks",
-            illustrative=is_illustrative("parks"),
+            illustrative=_is_illustrative(layers["parks"]),
         )
-    if "clusters" in layers:
-        clusters = layers["clusters"]
-        if cluster_column == "status":
-            out["clusters"] = categorized_legend(
-                "clusters",
-                "status",
-                {s: (c, s) for s, c in STATUS_COLORS.items()},
-                title_key="col.status",
-                label_prefix="status",
-                illustrative=is_illustrative("clusters"),
+    if "clusters" not in layers:
+        return out
+    clusters = layers["clusters"]
+    illustrative = _is_illustrative(clusters)
+    if cluster_column == "status":
+        out["clusters"] = categorized_legend(
+            "clusters",
+            "status",
+            {s: (c, s) for s, c in STATUS_COLORS.items()},
+            title_key="col.status",
+            label_prefix="status",
+            illustrative=illustrative,
+        )
+    else:
+        if cluster_column not in clusters.columns:
+            raise SchemaError(
+                f"Layer 'clusters' has no column '{cluster_column}' to colour by; choose one "
+                f"of {sorted(c for c in clusters.columns if c != 'geometry')}."
             )
-        else:
-            if cluster_column not in clusters.columns:
-                raise SchemaError(
-                    f"Layer 'clusters' has no column '{cluster_column}' to colour by; choose one "
-                    f"of {sorted(c for c in clusters.columns if c != 'geometry')}."
-                )
-            out["clusters"] = graduated_legend(
-                clusters[cluster_column],
-                layer="clusters",
-                column=cluster_column,
-                title_key=f"col.{cluster_column}",
-                scheme=scheme,
-                k=k,
-                cmap="YlOrRd",
-                illustrative=is_illustrative("clusters"),
-            )
-        if "occupancy_pct" in clusters.columns:
-            # The efficiency map colours the clusters by occupancy whatever the overview uses.
-            out["efficiency"] = graduated_legend(
-                clusters["occupancy_pct"],
-                layer="clusters",
-                column="occupancy_pct",
-                title_key="col.occupancy_pct",
-                scheme=scheme,
-                k=k,
-                cmap="RdYlGn",
-                illustrative=is_illustrative("clusters"),
-            )
+        out["clusters"] = graduated_legend(
+            clusters[cluster_column],
+            layer="clusters",
+            column=cluster_column,
+            title_key=f"col.{cluster_column}",
+            scheme=scheme,
+            k=k,
+            cmap="YlOrRd",
+            illustrative=illustrative,
+        )
+    if "occupancy_pct" in clusters.columns:
+        # The efficiency map colours the clusters by occupancy whatever the overview uses.
+        out["efficiency"] = graduated_legend(
+            clusters["occupancy_pct"],
+            layer="clusters",
+            column="occupancy_pct",
+            title_key="col.occupancy_pct",
+            scheme=scheme,
+            k=k,
+            cmap="RdYlGn",
+            illustrative=illustrative,
+        )
+    return out
+
+
+def _derived_legends(
+    layers: Mapping[str, pd.DataFrame], *, scheme: str, k: int, **_: object
+) -> dict[str, Legend]:
+    """Satellite links, hazard zones, exposure and zoning findings."""
+    out: dict[str, Legend] = {}
     if "satellite_links" in layers:
         links = layers["satellite_links"]
         col = "road_km" if "road_km" in links and links["road_km"].notna().any() else "straight_km"
@@ -454,26 +577,7 @@ def default_legends(
             geometry="line",
         )
     if "hazard" in layers:
-        hz = layers["hazard"]
-        col = "depth_m" if "depth_m" in hz.columns else None
-        if col:
-            out["hazard"] = graduated_legend(
-                hz[col],
-                layer="hazard",
-                column=col,
-                title_key="layer.hazard",
-                scheme="EqualInterval",
-                k=min(k, 4),
-                cmap="Blues",
-                illustrative=is_illustrative("hazard"),
-            )
-        else:
-            out["hazard"] = single_legend(
-                "hazard",
-                "#6baed6",
-                title_key="layer.hazard",
-                illustrative=is_illustrative("hazard"),
-            )
+        out["hazard"] = _hazard_legend(layers["hazard"], k=k)
     if "exposure" in layers:
         out["exposure"] = graduated_legend(
             layers["exposure"]["exposed_share"],
@@ -483,7 +587,7 @@ def default_legends(
             scheme=scheme,
             k=k,
             cmap="Blues",
-            illustrative=is_illustrative("exposure"),
+            illustrative=_is_illustrative(layers["exposure"]),
         )
     if "zoning_findings" in layers:
         out["zoning_findings"] = categorized_legend(
@@ -494,3 +598,20 @@ def default_legends(
             label_prefix="result",
         )
     return out
+
+
+def _hazard_legend(hz: pd.DataFrame, *, k: int) -> Legend:
+    if "depth_m" not in hz.columns:
+        return single_legend(
+            "hazard", "#6baed6", title_key="layer.hazard", illustrative=_is_illustrative(hz)
+        )
+    return graduated_legend(
+        hz["depth_m"],
+        layer="hazard",
+        column="depth_m",
+        title_key="layer.hazard",
+        scheme="EqualInterval",
+        k=min(k, 4),
+        cmap="Blues",
+        illustrative=_is_illustrative(hz),
+    )

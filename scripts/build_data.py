@@ -4,31 +4,39 @@ Run from the repository root::
 
     python scripts/build_data.py --shared ../shared
 
-It rewrites ``data/boundaries``, ``data/roads``, ``data/facts`` and ``data/inventory`` (never
-``data/hazard`` or ``data/rules``, which other scripts own). Every output is derived (clipped,
-dissolved, columns selected and renamed, coordinates rounded to 6 decimals, re-encoded), carries
-the provenance columns ``source``, ``source_url``, ``source_date``, ``licence``, ``accuracy``
-and is described in the folder's ``SOURCES.md``. The site inventory is curated row by row in
-``scripts/inventory_curation.csv``: the script checks that each curated site points at a real
-row of the source tables and that each URL it cites appears in them, so the CSV is reproducible.
+It rewrites ``data/boundaries``, ``data/roads``, ``data/facts``, ``data/inventory`` and, through
+its sibling modules, ``data/protected`` (``data_protected``), ``data/population``
+(``data_population``), ``data/places`` and ``data/hydro`` (``data_basemap``); never
+``data/hazard`` or ``data/rules``, which other scripts own. The IIP portal's points are matched
+to the inventory in ``data_iip`` following the reviewed table ``scripts/iip_matches.csv``;
+names are folded in ``data_names`` and every file is written by ``data_write``. Every output
+is derived (clipped, dissolved, columns selected and renamed, coordinates rounded to 6
+decimals, re-encoded), carries the provenance columns ``source``, ``source_url``,
+``source_date``, ``licence``, ``accuracy`` and is described in the folder's ``SOURCES.md``.
+The site inventory is curated row by row in ``scripts/inventory_curation.csv``: the script
+checks that each curated site points at a real row of the source tables and that each URL it
+cites appears in them, so the CSV is reproducible.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-import os
 import re
 import sys
-import tempfile
-import unicodedata
 from pathlib import Path
 from urllib.parse import urlparse
 
+import data_basemap
+import data_iip
+import data_population
+import data_protected
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
+from data_names import fold, nfc
+from data_write import provenance, write_csv, write_geojson
 from shapely.geometry import Point
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,7 +49,6 @@ MARGIN_M = 15_000.0
 #: Illustrative placement rings (metres) around a district's or former province's point.
 DISTRICT_RING_M = 3_000.0
 PROVINCE_RING_M = 6_000.0
-GEOJSON_OPTIONS = {"COORDINATE_PRECISION": 6, "WRITE_BBOX": "NO"}
 
 PROVINCES = ("Hà Nam", "Nam Định", "Ninh Bình")
 PROVINCE_CODE = {"Hà Nam": "HN", "Nam Định": "ND", "Ninh Bình": "NB"}
@@ -112,64 +119,22 @@ LEGOCITY = {
 INVENTORY_LICENCE = "public facts, restated (no licence claimed)"
 
 SITE_COLUMNS = [
-    "site_id", "name_vi", "kind", "former_province", "district_old", "communes", "status",
+    "site_id", "name_vi", "kind", "former_province", "district_old", "communes", "address_2025",
+    "status",
     "status_year", "area_ha", "area_basis", "area_alt", "industrial_ha", "leasable_ha",
     "leased_ha", "occupancy_pct", "jobs", "projects", "has_wwtp", "wwtp_compliant",
     "craft_village", "mountainous", "expansion_ha", "major", "lon", "lat", "location_accuracy",
     "location_basis", "footprint_basis", "source", "source_url", "source_date", "licence",
     "accuracy", "note",
 ]  # fmt: skip
+#: Footprint basis of every row: no source gives a footprint.
+FOOTPRINT_BASIS = (
+    "no published footprint: ninhbinh_geo.datasets draws a circle of area_ha around the point"
+)
 FLOAT_FIELDS = (
     "area_ha", "industrial_ha", "leasable_ha", "leased_ha", "occupancy_pct", "jobs",
     "projects", "expansion_ha",
 )  # fmt: skip
-
-
-def nfc(text: object) -> object:
-    """NFC-normalise strings and strip surrounding blanks; leave other values alone."""
-    if isinstance(text, str):
-        return unicodedata.normalize("NFC", text).strip()
-    return text
-
-
-def fold(text: str) -> str:
-    """ASCII-fold Vietnamese for matching against GeoNames' ASCII names."""
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in text if unicodedata.category(c) != "Mn").lower().strip()
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    # mkstemp creates the file private (0600); shipped data must be readable by everyone.
-    Path(tmp).chmod(0o644)
-    Path(tmp).replace(path)
-
-
-def write_csv(df: pd.DataFrame, path: Path) -> None:
-    atomic_write_text(path, df.to_csv(index=False, lineterminator="\n"))
-
-
-def write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".geojson")
-    os.close(fd)
-    Path(tmp).unlink()
-    # Name the layer after the final file: GeoJSON stores it, and a temp name would make every
-    # rebuild differ.
-    pyogrio.write_dataframe(
-        gdf.to_crs(STORAGE), tmp, layer=path.stem, driver="GeoJSON", layer_options=GEOJSON_OPTIONS
-    )
-    Path(tmp).replace(path)
-
-
-def provenance(gdf: gpd.GeoDataFrame, prov: dict[str, str]) -> gpd.GeoDataFrame:
-    out = gdf.copy()
-    for key, value in prov.items():
-        out[key] = value
-    return out
 
 
 # --------------------------------------------------------------------------------- boundaries
@@ -578,9 +543,7 @@ def _locate(
     out["location_accuracy"] = out["site_id"].map(acc)
     out["location_basis"] = out["site_id"].map(basis)
     out["accuracy"] = out["location_accuracy"]
-    out["footprint_basis"] = (
-        "no published footprint: ninhbinh_geo.datasets draws a circle of area_ha around the point"
-    )
+    out["footprint_basis"] = FOOTPRINT_BASIS
     return out
 
 
@@ -596,14 +559,65 @@ def _check_districts(sites: pd.DataFrame, districts: gpd.GeoDataFrame) -> list[s
     return warnings
 
 
+def _commune_points(shared: Path) -> gpd.GeoDataFrame:
+    """Commune label points of the former Ninh Bình (tnmt-nb), keyed by folded name."""
+    raw = pd.read_csv(
+        shared / "data/inventory/ninhbinh_old_commune_points_tnmt-nb.csv", dtype=str
+    ).map(nfc)
+    return gpd.GeoDataFrame(
+        {
+            "key": raw["commune"].map(lambda c: fold(_commune_key(c))),
+            "commune": raw["commune"],
+            "district_name": raw["district"].map(_district),
+        },
+        geometry=gpd.points_from_xy(raw["lon"].astype(float), raw["lat"].astype(float)),
+        crs=STORAGE,
+    )
+
+
+def _accuracy_counts(sites: pd.DataFrame) -> pd.DataFrame:
+    """Sites at an approximate (or better) location / all sites, per kind and former province."""
+    good = sites["location_accuracy"] != "illustrative"
+    table = (
+        sites.assign(good=good).groupby(["kind", "former_province"])["good"].agg(["sum", "size"])
+    )
+    table.loc[("all", "all"), :] = [int(good.sum()), len(sites)]
+    return table.astype(int).rename(columns={"sum": "approximate", "size": "sites"})
+
+
 def build_inventory(
     shared: Path, out: Path, districts: gpd.GeoDataFrame, former: gpd.GeoDataFrame
 ) -> pd.DataFrame:
+    """Write ``inventory/sites.csv``.
+
+    The curated inventory is located (``_locate``), then the reviewed IIP portal records are
+    applied (``data_iip``): matched sites take the portal's point where the review says so,
+    and records the inventory lacks become rows of their own. The portal's listing does not
+    say whether a site is planned, established or operating, so an added row's ``status`` is
+    empty (unknown) unless the review table sets it; it is never guessed.
+    """
     sites = _locate(_curate(shared), shared, districts, former)
+    before = _accuracy_counts(sites)
+    points = data_iip.read_points(shared)
+    table = data_iip.read_decisions()
+    auto = data_iip.candidates(points, sites, districts)
+    data_iip.check_decisions(points, auto, table, set(sites["site_id"]))
+    sites = data_iip.apply_decisions(sites, points, table)
+    added = data_iip.new_sites(points, table, districts, former, _commune_points(shared))
+    added["footprint_basis"] = FOOTPRINT_BASIS
+    added = added.reindex(columns=SITE_COLUMNS, fill_value="")
+    sites = pd.concat([sites, added], ignore_index=True)
     for w in _check_districts(sites, districts):
         print("warning:", w, file=sys.stderr)
-    sites = sites.sort_values(["kind", "former_province", "site_id"], ignore_index=True)
+    order = ["kind", "former_province", "site_id"]
+    sites = sites.sort_values(order, ignore_index=True)
     write_csv(sites[SITE_COLUMNS], out / "inventory/sites.csv")
+    after = _accuracy_counts(sites)
+    counts = pd.concat({"before": before, "after": after}, axis=1)
+    print("sites at an approximate location, before and after the IIP portal points:")
+    print(counts.to_string())
+    unknown = int((added["status"] == "").sum())
+    print(f"IIP records: {table['decision'].value_counts().to_dict()}; status unknown {unknown}")
     return sites
 
 
@@ -620,8 +634,13 @@ def main(argv: list[str] | None = None) -> int:
     roads = build_roads(shared, out, b["province"])
     facts = build_facts(shared, out)
     sites = build_inventory(shared, out, b["districts"], b["former"])
+    protected = data_protected.build_protected(shared, out)
+    data_population.build_population(shared, out, b["province"])
+    places = data_basemap.build_places(shared, out, b["province"], b["districts"])
+    rivers = data_basemap.build_rivers(shared, out, b["province"])
     print(f"province 1, former provinces {len(b['former'])}, districts {len(b['districts'])}")
     print(f"coastline {len(coast)} lines, roads {len(roads)} lines, facts {len(facts)} rows")
+    print(f"protected areas {len(protected)}, places {len(places)}, rivers {len(rivers)} lines")
     print(sites.groupby(["former_province", "kind"]).size().unstack(fill_value=0))
     print(sites["location_accuracy"].value_counts())
     return 0

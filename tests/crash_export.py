@@ -53,10 +53,11 @@ def embedded_layers() -> dict:
 
 def run_gpkg(dest: Path, signal_path: Path, pause_at: str) -> None:
     from ninhbinh_geo import qgis, styles
+    from ninhbinh_geo.qgis import geopackage
 
     layers = embedded_layers()
     legends = styles.default_legends(layers)
-    write_layer, write_styles = qgis._write_layer, qgis._write_styles
+    write_layer, write_styles = geopackage._write_layer, geopackage._write_styles
     written: list[str] = []
 
     def slow_write_layer(df, path, name, target, kind):
@@ -70,8 +71,8 @@ def run_gpkg(dest: Path, signal_path: Path, pause_at: str) -> None:
         if pause_at == "styles":
             _signal(signal_path, stage="styles", tmp=str(path), layers=written)
 
-    qgis._write_layer = slow_write_layer
-    qgis._write_styles = slow_write_styles
+    geopackage._write_layer = slow_write_layer
+    geopackage._write_styles = slow_write_styles
     qgis.export_geopackage(layers, legends, dest, crs="EPSG:5897")
     sys.exit(98)  # the export finished: the pause point was never reached
 

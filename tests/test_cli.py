@@ -201,3 +201,83 @@ def test_main_returns_codes_in_process(tmp_path, capsys):
     assert cli.main(["map", "--out", str(tmp_path), "--quiet"]) == 4
     assert "--force" in capsys.readouterr().err
     assert Path(tmp_path / "map.html").read_text() == "old"
+
+
+# Modules that take seconds to import: none of them may load before the user's mistakes are told.
+HEAVY = ("pandas", "geopandas", "matplotlib", "rasterio", "folium", "mapclassify", "exactextract")
+
+
+def _main_in_child(*argv, heavy=HEAVY):
+    """Run cli.main(argv) in a fresh interpreter; return its exit code, stderr, heavy imports."""
+    code = (
+        "import sys\n"
+        "from ninhbinh_geo import cli\n"
+        "try:\n"
+        f"    rc = cli.main({[str(a) for a in argv]!r})\n"
+        "except SystemExit as exc:\n"
+        "    rc = exc.code\n"
+        f"print(rc, ','.join(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )  # fmt: skip
+    rc, _, loaded = res.stdout.strip().rpartition("\n")[2].partition(" ")
+    return int(rc), res.stderr, [m for m in loaded.split(",") if m]
+
+
+def test_help_imports_nothing_heavy():
+    rc, _, loaded = _main_in_child("--help", heavy=(*HEAVY, "numpy", "pyproj"))
+    assert (rc, loaded) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--zone", "EPSG:4326"], "not a projected CRS in metres"),
+        (["--zone", "EPSG:99999"], "not a CRS that PROJ knows"),
+        (["--clusters", "no_such_file.gpkg"], "no such file"),
+        (["--clusters", "pyproject.toml"], "must be a .gpkg"),
+        (["--hazard", "flood.png"], "must be a .tif"),
+        (["--dem", "missing_dem.tif"], "no such file"),
+        (["--formats", "png,svg"], "choose formats among png, pdf"),
+        (["--formats", ","], "choose formats"),
+        (["--max-km", "-3"], "not a positive distance"),
+    ],
+)
+def test_argument_errors_are_told_by_the_parser_before_any_heavy_import(args, message):
+    rc, err, loaded = _main_in_child("review", *args, "--out", "never-written")
+    assert rc == 2
+    assert message in err
+    assert loaded == []
+    assert not Path("never-written").exists()
+
+
+def test_formats_reach_the_review_options():
+    parser = cli.build_parser()
+    assert cli._options(parser.parse_args(["review"])).formats == ("png", "pdf")
+    args = parser.parse_args(["review", "--formats", "PNG"])
+    assert args.formats == ("png",)
+    assert cli._options(args).formats == ("png",)
+    # map and export write no static maps: they have no --formats
+    assert not hasattr(parser.parse_args(["map"]), "formats")
+
+
+def test_layer_suffixes_are_those_io_reads():
+    from ninhbinh_geo import io
+
+    assert set(cli.LAYER_SUFFIXES) == set(io.SUPPORTED_FORMATS)
+
+
+def test_bad_clusters_file_is_told_before_the_analyses_and_their_imports(tmp_path):
+    bad = tmp_path / "ccn.csv"
+    bad.write_text("Tên CCN,vi_do\nCCN Gia Vân,20.33\n", encoding="utf-8")
+    rc, err, loaded = _main_in_child("review", "--clusters", bad, "--out", tmp_path / "out")
+    assert rc == 3, err
+    assert "ccn.csv" in err
+    assert "Traceback" not in err
+    # the first progress line came at once, and nothing of the analyses or outputs was imported
+    assert err.startswith("[1/10] loading layers (0.0 s)")
+    assert "[2/10]" not in err
+    assert not {"matplotlib", "rasterio", "folium", "mapclassify", "exactextract"} & set(loaded)
+    assert not (tmp_path / "out" / "review.gpkg").exists()

@@ -70,3 +70,21 @@ def test_roundtrip_within_a_centimetre():
         back = crs.to_metric(g, crs=target).to_crs(4326).to_crs(target)
         there = crs.to_metric(g, crs=target)
         assert back.distance(there).max() < 0.01
+
+
+def test_crs_module_needs_only_pyproj():
+    # the command line checks --zone with assert_metric before geopandas is imported
+    import subprocess
+    import sys
+
+    code = "import sys, ninhbinh_geo.crs; print('geopandas' in sys.modules, 'pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_project_checked_is_to_crs_without_a_check():
+    mislabelled = gpd.GeoDataFrame(geometry=[Point(600000, 2240000)], crs=4326)
+    with pytest.raises(CRSError):
+        crs.to_metric(mislabelled)
+    # trusted: no check (the caller vouches for the layer)
+    assert crs.project_checked(mislabelled.set_crs(3405, allow_override=True), 4326).crs == 4326

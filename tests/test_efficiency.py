@@ -229,3 +229,12 @@ def test_embedded_clusters_against_facts_if_available():
     assert row["official_clusters_planned_2021_2030"] == 115.0
     assert row["coverage_clusters_planned_2021_2030"] == pytest.approx(len(clusters) / 115)
     assert row["official_planned_area_text"] == "> 5,400 ha"
+
+
+def test_mapclassify_is_imported_by_classify_only():
+    import subprocess
+    import sys
+
+    code = "import sys, ninhbinh_geo.efficiency; print('mapclassify' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, MultiLineString, Point, Polygon
 
 from ninhbinh_geo import network
 from ninhbinh_geo._errors import CRSError, SchemaError
+from ninhbinh_geo.network import graph, noding, snapping
 
 X0, Y0 = 600_000.0, 2_240_000.0  # inside the province, EPSG:3405
 
@@ -315,7 +316,7 @@ def test_box_snapping_equals_nearest_neighbour_search(monkeypatch, edge_tree_max
     # a jittered 12×12 grid of 200 m: snap radius ~100 m, so the sites below mix points
     # inside the radius, points far outside it (the second pass) and points on nodes; the
     # block index (large graphs) and the STRtree of edges (small ones) both find them
-    monkeypatch.setattr(network, "_EDGE_TREE_MAX_EDGES", edge_tree_max)
+    monkeypatch.setattr(snapping, "_EDGE_TREE_MAX_EDGES", edge_tree_max)
     rng = np.random.default_rng(3)
     n, step = 12, 200.0
     xs, ys = np.meshgrid(np.arange(n) * step, np.arange(n) * step)
@@ -329,7 +330,7 @@ def test_box_snapping_equals_nearest_neighbour_search(monkeypatch, edge_tree_max
         g.nodes_xy[:20],
     ]
     pts = np.array([Point(p) for p in xy])
-    box_edge, box_snap, box_along = network._snap(g, pts)
+    box_edge, box_snap, box_along = snapping._snap(g, pts)
     assert (g._index.edge_tree is None) == (edge_tree_max == 0)
     assert (box_snap > g._index.radius_m).sum() > 50  # the second pass did run
     # the same as the nearest-neighbour search of an STRtree of every edge
@@ -368,6 +369,134 @@ def test_keep_nearest_takes_the_lowest_edge_of_equally_near_ones_in_any_order():
     i_pt = np.array([2, 0, 2, 0, 0, 2])
     i_edge = np.array([9, 4, 3, 7, 2, 5])
     dist = np.array([1.0, 5.0, 1.0, 0.5, 0.5, 2.0])
-    network._keep_nearest(edge, snap, i_pt, i_edge, dist)
+    snapping._keep_nearest(edge, snap, i_pt, i_edge, dist)
     assert edge.tolist() == [2, 0, 3]  # point 1 had no candidate: left as it was
     assert snap.tolist() == [0.5, np.inf, 1.0]
+
+
+def _translate(lines: np.ndarray, dx: float, dy: float) -> np.ndarray:
+    return shapely.transform(lines, lambda xy: xy + np.array([dx, dy]))
+
+
+def _old_edge_list(lines: np.ndarray, tolerance_m: float):
+    """The edge list as the implementation before issue 10 made it: GEOS noding throughout."""
+
+    def node(g: np.ndarray) -> np.ndarray:
+        out = shapely.get_parts(shapely.node(shapely.multilinestrings(g)))
+        return out[shapely.length(out) > 0]
+
+    def ends_of(pieces: np.ndarray):
+        coords, idx = shapely.get_coordinates(pieces, return_index=True)
+        return noding._endpoints(coords, np.bincount(idx, minlength=len(pieces)))
+
+    parts = shapely.get_parts(lines)
+    pieces = node(parts[shapely.length(parts) > 0])
+    ends, bounds = ends_of(pieces)
+    labels, nodes_xy = noding._cluster_points(ends, tolerance_m)
+    n_links = 0
+    if tolerance_m > 0:
+        as_lines = noding._Lines(
+            shapely.get_coordinates(pieces), shapely.get_num_coordinates(pieces), pieces
+        )
+        links = noding._connectors(as_lines, ends, labels, tolerance_m)
+        n_links = len(links)
+        if n_links:
+            pieces = node(np.r_[pieces, links])
+            ends, bounds = ends_of(pieces)
+            labels, nodes_xy = noding._cluster_points(ends, tolerance_m)
+    m = len(pieces)
+    u, v, length = labels[:m], labels[m:], shapely.length(pieces)
+    keep = u != v
+    a, b = np.minimum(u, v), np.maximum(u, v)
+    order = np.lexsort((length, b, a))
+    order = order[keep[order]]
+    first = np.r_[True, (a[order][1:] != a[order][:-1]) | (b[order][1:] != b[order][:-1])]
+    sel = np.sort(order[first])
+    return u[sel], v[sel], length[sel], pieces[sel], bounds[sel], nodes_xy, n_links
+
+
+def _assert_same_edge_list(lines: np.ndarray, tolerance_m: float) -> None:
+    u0, v0, len0, geom0, bounds0, xy0, links0 = _old_edge_list(lines, tolerance_m)
+    _, _, (u, v, length, edge_lines, bounds), xy, links = graph._edge_list(lines, tolerance_m)
+    # the same nodes, edges and lengths, in the same order, to the last bit
+    np.testing.assert_array_equal(xy, xy0)
+    np.testing.assert_array_equal(u, u0)
+    np.testing.assert_array_equal(v, v0)
+    np.testing.assert_array_equal(length, len0)
+    np.testing.assert_array_equal(bounds, bounds0)
+    assert shapely.equals_exact(edge_lines.all(), geom0, tolerance=0).all()
+    assert links == links0
+
+
+def test_numpy_noding_gives_the_graph_geos_noding_gave(monkeypatch):
+    # crossings without a shared vertex, a T-junction (an end on another road's interior),
+    # a shared vertex, collinear roads whose ends overlap, a multilinestring, a dangling
+    # end 3 m short of a road (a connector at tolerance_m=5) and a closed ring
+    layer = [
+        LineString([(0, 0), (3000, 0)]),
+        LineString([(0, 1000), (1400, 1000), (3000, 1000)]),
+        LineString([(500, -500), (700, 1600)]),  # crosses both, no shared vertex
+        LineString([(1400, 1000), (1500, 2000)]),  # shares a vertex with the 2nd road
+        LineString([(2000, 0), (2000, 600)]),  # T-junction on the first road
+        LineString([(2500, 1000), (3500, 1000)]),  # overlaps the end of the 2nd road
+        MultiLineString([[(2600, -400), (2600, 1300)], [(2800, 300), (2800, 997)]]),
+        LineString([(100, 1500), (400, 1500), (400, 1800), (100, 1800), (100, 1500)]),
+    ]
+    lines = _translate(np.array(layer, dtype=object), X0, Y0)
+    monkeypatch.setattr(noding, "_GEOS_NODING_MAX_VERTICES", 0)  # the numpy noder here
+    xy, part = shapely.get_coordinates(shapely.get_parts(lines), return_index=True)
+    assert not noding._folds(xy, part)
+    for tolerance_m in (0.0, 5.0, 20.0):
+        _assert_same_edge_list(lines, tolerance_m)
+    g = network.build_graph(gpd.GeoDataFrame(geometry=lines, crs=3405), tolerance_m=5)
+    assert g.connectors == 1
+
+
+def test_numpy_noding_equals_geos_on_random_lattice_lines(monkeypatch):
+    # lines on a 10 m lattice meet in every degenerate way: shared vertices, ends on other
+    # roads, collinear overlaps, crossings at computed points; a third of them jittered
+    monkeypatch.setattr(noding, "_GEOS_NODING_MAX_VERTICES", 0)
+    rng = np.random.default_rng(11)
+    checked = 0
+    for _ in range(60):
+        lines = []
+        for _ in range(rng.integers(2, 30)):
+            pts = rng.integers(0, 8, size=(rng.integers(2, 6), 2)).astype(float) * 10
+            if rng.random() < 0.3:
+                pts += rng.uniform(-3, 3, size=pts.shape)
+            pts = pts[np.r_[True, (np.diff(pts, axis=0) != 0).any(axis=1)]] + [X0, Y0]
+            if len(pts) > 1 and not noding._folds(pts, np.zeros(len(pts), dtype=int)):
+                lines.append(LineString(pts))
+        if len(lines) > 3 and rng.random() < 0.3:
+            lines.append(MultiLineString([lines.pop().coords, lines.pop().coords]))
+        lines = np.array(lines, dtype=object)
+        if not len(lines):
+            continue
+        for tolerance_m in (0.0, 2.0, 5.0):
+            try:
+                _old_edge_list(lines, tolerance_m)
+            except ValueError:  # every line collapsed: nothing to compare
+                continue
+            _assert_same_edge_list(lines, tolerance_m)
+            checked += 1
+    assert checked > 150
+
+
+def test_lines_that_fold_back_are_noded_by_geos():
+    # a repeated vertex and a line turning back on itself: GEOS nodes them by rules of its
+    # own, so they go to GEOS, and the graph is the one GEOS noding gives
+    lines = _translate(
+        np.array(
+            [
+                LineString([(0, 0), (1000, 0), (1000, 0), (1000, 800)]),
+                LineString([(500, -300), (500, 300), (500, 100)]),
+            ],
+            dtype=object,
+        ),
+        X0,
+        Y0,
+    )
+    xy, part = shapely.get_coordinates(lines, return_index=True)
+    assert noding._folds(xy, part)
+    for tolerance_m in (0.0, 20.0):
+        _assert_same_edge_list(lines, tolerance_m)

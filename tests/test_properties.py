@@ -40,7 +40,8 @@ from strategies import (
 )
 
 from ninhbinh_geo import crs, efficiency, exposure, network, proximity, sealevel, zoning
-from ninhbinh_geo._errors import DataCoverageError
+from ninhbinh_geo._errors import DataCoverageError, SchemaError
+from ninhbinh_geo.network import snapping
 
 PROPS = settings(
     deadline=None,
@@ -341,19 +342,19 @@ def test_snapping_finds_the_nearest_edge(case, edge_tree_max):
     lines = lines[shapely.length(lines) > 30]  # longer than the 20 m join tolerance
     if not len(lines):
         reject()
-    saved, network._EDGE_TREE_MAX_EDGES = network._EDGE_TREE_MAX_EDGES, edge_tree_max
+    saved, snapping._EDGE_TREE_MAX_EDGES = snapping._EDGE_TREE_MAX_EDGES, edge_tree_max
     try:
         graph = network.build_graph(gpd.GeoDataFrame(geometry=lines, crs=3405))
-    except network.SchemaError:
+    except SchemaError:
         reject()
     finally:
-        network._EDGE_TREE_MAX_EDGES = saved
+        snapping._EDGE_TREE_MAX_EDGES = saved
     assert (graph._index.edge_tree is None) == (edge_tree_max == 0)
     xy = case["pts"] + [_X, _Y]
     if case["on_vertex"]:
         xy = np.r_[xy, graph.nodes_xy[:5]]
     pts = shapely.points(xy)
-    edge, snap, along = network._snap(graph, pts)
+    edge, snap, along = snapping._snap(graph, pts)
     brute = shapely.distance(pts[:, None], graph.edge_geometry[None, :])
     np.testing.assert_allclose(snap, brute.min(axis=1), rtol=0, atol=1e-9)
     # of equally near edges the lowest number

@@ -201,3 +201,28 @@ def test_links_hide_road_km_to_another_park(clusters, parks):
     assert links["road_km"].tolist()[0] == 12.0
     assert np.isnan(links["road_km"].tolist()[1])
     assert links["road_km"].tolist()[2] == 20.0
+
+
+def test_each_layer_is_checked_once_at_the_door(clusters, parks, monkeypatch):
+    checked = []
+    real = proximity.check_coordinates
+    monkeypatch.setattr(
+        proximity, "check_coordinates", lambda gdf, layer: checked.append(layer) or real(gdf, layer)
+    )
+    out = proximity.nearest_parks(clusters, parks)
+    assert checked == ["clusters", "parks"]
+    proximity.satellite_links(out, parks)
+    assert checked == ["clusters", "parks"] * 2
+    # the review's trusting inner functions, for layers it checked when loading them
+    checked.clear()
+    inner = proximity._nearest_parks(clusters, parks)
+    links = proximity._satellite_links(inner, parks)
+    assert checked == []
+    pd.testing.assert_frame_equal(inner, out)
+    pd.testing.assert_frame_equal(links, proximity.satellite_links(out, parks))
+
+
+def test_mislabelled_layer_is_refused_at_the_door(clusters, parks):
+    metres = clusters.to_crs(3405).set_crs(4326, allow_override=True)
+    with pytest.raises(CRSError, match="metres, not degrees"):
+        proximity.nearest_parks(metres, parks)

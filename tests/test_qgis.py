@@ -400,7 +400,7 @@ def test_failed_export_leaves_old_file_intact(tmp_path, layers, legends, monkeyp
         assert path != out
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(qgis, "_write_styles", disk_full)
+    monkeypatch.setattr(qgis.geopackage, "_write_styles", disk_full)
     with pytest.raises(OutputError, match=r"No space left.*previous file.*unchanged"):
         qgis.export_geopackage(layers, legends, out)
     assert _listing(tmp_path) == before
@@ -415,7 +415,7 @@ def test_failed_export_leaves_old_file_intact(tmp_path, layers, legends, monkeyp
         written.append(layer)
         return real_write(df, path, layer=layer, **kwargs)
 
-    monkeypatch.setattr(qgis.pyogrio, "write_dataframe", fail_on_parks)
+    monkeypatch.setattr(qgis.geopackage.pyogrio, "write_dataframe", fail_on_parks)
     with pytest.raises(OutputError, match="Layer 'parks' could not be written"):
         qgis.export_geopackage(
             {"province": layers["province"], "parks": layers["parks"]}, legends, out

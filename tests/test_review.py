@@ -188,3 +188,77 @@ def test_tables_agree_with_layers(reviewed):
     by_road = prox.set_index("site_id")["road_park"]
     assert (by_road == clusters.loc[by_road.index, "road_park"]).all()
     assert (by_road != prox.set_index("site_id")["nearest_park"]).any()
+
+
+def test_the_steps_are_one_list_and_run_in_its_order():
+    from ninhbinh_geo.review import steps
+
+    assert [s.run for s in steps.STEPS] == [
+        steps.efficiency_step,
+        steps.proximity_step,
+        steps.network_step,
+        steps.exposure_step,
+        steps.zoning_step,
+    ]
+    # every step's progress line is printed between the loading and the outputs
+    assert len(review.OUTPUT_GROUPS) + len(steps.STEPS) + 1 == 10
+
+
+def test_a_new_step_is_one_function_and_one_line(tmp_path, monkeypatch):
+    from ninhbinh_geo.review import steps
+
+    def count_satellites(state):
+        table = state.clusters.groupby("nearest_park")["is_satellite"].sum().reset_index()
+        return state.add(tables={"satellites_per_park": table})
+
+    monkeypatch.setattr(
+        steps, "STEPS", (*steps.STEPS, steps.Step("satellites per park", count_satellites))
+    )
+    lines = []
+    result = review.run_review(tmp_path, only=("report",), progress=lines.append)
+    assert any("satellites per park" in line for line in lines)
+    assert lines[-1].startswith("[8/8]")
+    table = pd.read_csv(tmp_path / "tables" / "satellites_per_park.csv")
+    assert table["is_satellite"].sum() == result.layers["clusters"]["is_satellite"].sum()
+
+
+def test_state_add_never_changes_the_state_it_was_given():
+    from pathlib import Path
+
+    from ninhbinh_geo.review.options import ReviewState
+
+    state = ReviewState(review.ReviewOptions(), Path(), clusters=None, parks=None)
+    new = state.add(layers={"hazard": None, "roads": "r"}, tables={"t": 1}, warnings=["w"])
+    assert (dict(state.layers), dict(state.tables), state.warnings) == ({}, {}, ())
+    # a layer given as None (nothing to draw) is left out
+    assert dict(new.layers) == {"roads": "r"}
+    assert new.warnings == ("w",)
+
+
+def test_map_formats_are_checked_by_the_options():
+    assert review.ReviewOptions(formats=["PNG", "png"]).formats == ("png",)
+    with pytest.raises(ValueError, match="svg"):
+        review.ReviewOptions(formats=("png", "svg"))
+    with pytest.raises(ValueError, match="formats"):
+        review.ReviewOptions(formats=())
+
+
+def test_default_formats_call_review_maps_as_before(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_review_maps(layers, legends, out_dir, **kwargs):
+        calls.append(kwargs)
+        return []
+
+    monkeypatch.setattr(staticmap, "review_maps", fake_review_maps)
+    review.run_review(tmp_path / "a", only=("maps",))
+    review.run_review(tmp_path / "b", review.ReviewOptions(formats=("png",)), only=("maps",))
+    assert calls == [{"lang": "vi"}, {"lang": "vi", "formats": ("png",)}]
+
+
+@pytest.mark.xfail(strict=False, reason="needs the staticmap split")
+def test_formats_png_writes_pngs_only(tmp_path):
+    review.run_review(tmp_path, review.ReviewOptions(formats=("png",)), only=("maps",))
+    written = sorted(p.suffix for p in (tmp_path / "maps").iterdir())
+    assert written
+    assert set(written) == {".png"}

@@ -343,3 +343,10 @@ def test_hub_parks_selects_major_and_refuses_repeated_parks():
         schema.hub_parks(_parks(site_id=["KCN-A", "KCN-B", "KCN-A"]))
     with pytest.raises(SchemaError, match="no row has major=True"):
         schema.hub_parks(parks.assign(major=False))
+
+
+def test_missing_status_is_kept_unknown():
+    # A source that does not say whether a site is planned, established or operating leaves
+    # the status unknown (NA); validation keeps it so instead of refusing the row or guessing.
+    out = schema.validate_sites(_sites(status=["operating", None, "planned"]))
+    assert out["status"].isna().tolist() == [False, True, False]

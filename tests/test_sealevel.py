@@ -180,3 +180,9 @@ def test_scenarios_table():
     assert sorted(s.loc[s.year == 2050, "slr_cm"]) == [24, 28]
     assert sorted(s.loc[s.year == 2100, "slr_cm"]) == [56, 77]
     assert sealevel.REFERENCE_FIGURES[("Nam Định", 100)] == 43.67
+
+
+def test_sea_layer_mislabelled_as_degrees_is_refused(dem):
+    sea = gpd.GeoDataFrame(geometry=[box(X0, Y0 - CELL, X0 + CELL, Y0)], crs="EPSG:4326")
+    with pytest.raises(CRSError, match="metres, not degrees"):
+        sealevel.inundation_depth(dem, slr_cm=50, sea=sea)

@@ -57,3 +57,48 @@ def test_default_legends_illustrative_and_categories():
     assert lg["zoning_findings"].color_for("fail") == styles.RESULT_COLORS["fail"]
     with pytest.raises(SchemaError, match="no column 'jobs'"):
         styles.default_legends({"clusters": clusters}, cluster_column="jobs")
+
+
+@pytest.mark.parametrize("scheme", ["FisherJenks", "EqualInterval", "fisher_jenks"])
+def test_own_breaks_are_mapclassifys(scheme):
+    import warnings
+
+    import mapclassify
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    samples = [
+        rng.random(60) * 100,
+        rng.integers(0, 6, 40).astype(float),  # many ties
+        np.round(rng.lognormal(2, 1.5, 150), 2),
+        np.array([0.0, 0.0, 0.0, 1.0, 1.0, 5.0]),
+    ]
+    for values in samples:
+        for k in (2, 3, 5):
+            k_eff = min(k, len(np.unique(values)))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                expected = mapclassify.classify(values, scheme, k=k_eff).bins
+            got = styles.class_breaks(values, scheme, k)
+            assert np.array_equal(got, np.unique(expected)), (scheme, k, values[:5])
+
+
+def test_styles_import_neither_mapclassify_nor_matplotlib():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ninhbinh_geo.styles\n"
+        "print(sorted(m for m in ('mapclassify', 'sklearn', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_other_schemes_still_go_to_mapclassify():
+    values = pd.Series([1.0, 2.0, 3.0, 4.0, 10.0, 11.0, 12.0])
+    lg = styles.graduated_legend(values, layer="c", column="v", title_key="col.area_ha",
+                                 scheme="Quantiles", k=3)
+    import mapclassify
+
+    assert lg.breaks == pytest.approx(list(mapclassify.Quantiles(values.to_numpy(), k=3).bins))

@@ -1,0 +1,23 @@
+"""Road distances from clusters to parks on a graph built from any road line layer.
+
+:func:`build_graph` turns a line layer into a reusable :class:`RoadGraph`; :func:`road_distances`
+then runs :func:`scipy.sparse.csgraph.dijkstra` *from the parks* (one search per park node, all
+at once), so 1,000 clusters cost no more than 10: the sites are only looked up in the result.
+
+The road layer of the project (LegoCity, national and provincial roads) lacks the CT01
+expressway and local roads; a crossing in it is taken as a junction (the source has no grade
+separation). Road distances are therefore indicative, never exact travel routes.
+
+Rooms, in the order the data flow through them:
+
+- ``noding``: lines → noded pieces (split where they cross), ends joined, dangling ends tied;
+- ``graph``: :class:`RoadGraph` and :func:`build_graph`: edge list, Morton order, CSR matrix,
+  components, speeds;
+- ``snapping``: the spatial index of the edges and the snapping of sites and parks onto them;
+- ``distances``: :func:`road_distances`: check, snap, search from the parks, tabulate.
+"""
+
+from .distances import road_distances
+from .graph import RAILWAY_CLASS, RoadGraph, build_graph
+
+__all__ = ["RAILWAY_CLASS", "RoadGraph", "build_graph", "road_distances"]

@@ -1,0 +1,169 @@
+"""What a review is asked to do, what it carries from step to step, and what it returns.
+
+:class:`ReviewOptions` holds the user's choices, :class:`ReviewState` the layers and tables the
+steps pass on to each other, and :class:`ReviewResult` what :func:`run_review` returns. Nothing
+here imports the geospatial stack, so ``import ninhbinh_geo.review`` stays fast.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import pandas as pd
+
+    from ..styles import Legend
+
+__all__ = ["DEFAULT_FORMATS", "MAP_FORMATS", "ReviewOptions", "ReviewResult", "ReviewState"]
+
+#: File formats the static maps can be written in.
+MAP_FORMATS = ("png", "pdf")
+#: Formats written when none are asked for.
+DEFAULT_FORMATS = ("png", "pdf")
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """What to review and how.
+
+    Attributes
+    ----------
+    clusters, parks, roads : path, optional
+        The user's own layers; the embedded data when ``None``.
+    hazards : sequence of path
+        Flood-depth rasters (one per return period); the illustrative demo hazard when empty.
+    dem : path, optional
+        A digital elevation model for the sea-level-rise scenarios.
+    slr_cm : sequence of float
+        Sea-level rise scenarios in cm (used with ``dem``).
+    zone : str, optional
+        Export CRS (VN-2000 TM-3 zone, e.g. ``"EPSG:5897"``); by majority of sites when ``None``.
+    lang : {"vi", "en"}
+        Language of legends, maps and report.
+    cluster_column : str
+        Column the clusters are coloured by on maps and in QGIS.
+    max_km : float, optional
+        Satellite radius; the default of :func:`ninhbinh_geo.proximity.nearest_parks` when ``None``.
+    max_snap_m : float
+        Farthest a site may lie from the road layer and still get a road distance (the access
+        leg is counted as a straight line). The embedded roads hold only national and provincial
+        roads, so the review allows 5 km where the library's default is 3 km.
+    formats : sequence of {"png", "pdf"}
+        Formats of the static maps (default both).
+
+    Examples
+    --------
+    >>> ReviewOptions(formats=["png"]).formats
+    ('png',)
+    >>> ReviewOptions(formats=("svg",))
+    Traceback (most recent call last):
+    ...
+    ValueError: Unknown static map formats ['svg']; use some of ['png', 'pdf'].
+    """
+
+    clusters: Path | None = None
+    parks: Path | None = None
+    roads: Path | None = None
+    hazards: Sequence[Path] = ()
+    dem: Path | None = None
+    slr_cm: Sequence[float] = ()
+    zone: str | None = None
+    lang: str = "vi"
+    cluster_column: str = "area_ha"
+    max_km: float | None = None
+    max_snap_m: float = 5000.0
+    formats: Sequence[str] = DEFAULT_FORMATS
+
+    def __post_init__(self) -> None:
+        formats = tuple(str(f).lower() for f in self.formats)
+        unknown = sorted(set(formats) - set(MAP_FORMATS))
+        if unknown or not formats:
+            raise ValueError(
+                f"Unknown static map formats {unknown or list(self.formats)}; use some of "
+                f"{list(MAP_FORMATS)}."
+            )
+        object.__setattr__(self, "formats", tuple(dict.fromkeys(formats)))
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """What the steps of a review hand on to each other.
+
+    A step takes the state and returns a new one (:meth:`add`); it never changes the frames it
+    was given. The input layers were checked when they were loaded
+    (:func:`ninhbinh_geo.review.inputs.load_inputs`): steps trust them.
+
+    Attributes
+    ----------
+    options : ReviewOptions
+        The user's choices.
+    staging : pathlib.Path
+        The run's staging folder (derived rasters such as sea-level depths are written there).
+    clusters, parks : geopandas.GeoDataFrame
+        The site layers; steps add their columns to ``clusters``.
+    layers : mapping of str to GeoDataFrame
+        Other map layers by name (background layers, then what the steps derive).
+    tables : mapping of str to DataFrame
+        Tables for the report and ``tables/*.csv``, in the order they were made.
+    warnings : tuple of str
+        Warnings for the user (illustrative inputs ...).
+    hazards : tuple of pathlib.Path
+        Hazard rasters used by the exposure step (sea-level depths included).
+    graph : object, optional
+        The road graph (:class:`ninhbinh_geo.network.RoadGraph`), for later steps.
+    """
+
+    options: ReviewOptions
+    staging: Path
+    clusters: gpd.GeoDataFrame
+    parks: gpd.GeoDataFrame
+    layers: Mapping[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    hazards: tuple[Path, ...] = ()
+    graph: Any = None
+
+    def add(
+        self,
+        *,
+        layers: Mapping[str, gpd.GeoDataFrame | None] | None = None,
+        tables: Mapping[str, pd.DataFrame] | None = None,
+        warnings: Sequence[str] = (),
+        **changes: Any,
+    ) -> ReviewState:
+        """Return a new state with these layers, tables and warnings added and fields changed.
+
+        A layer given as ``None`` (nothing to draw) is left out.
+
+        Examples
+        --------
+        >>> s = ReviewState(ReviewOptions(), Path(), clusters=None, parks=None)
+        >>> s2 = s.add(tables={"a": 1}, warnings=["w"], graph="g")
+        >>> (dict(s.tables), dict(s2.tables), s2.warnings, s2.graph)
+        ({}, {'a': 1}, ('w',), 'g')
+        """
+        new_layers = {k: v for k, v in (layers or {}).items() if v is not None}
+        return dataclasses.replace(
+            self,
+            layers={**self.layers, **new_layers},
+            tables={**self.tables, **(tables or {})},
+            warnings=(*self.warnings, *warnings),
+            **changes,
+        )
+
+
+@dataclass
+class ReviewResult:
+    """What a review produced: its layers, tables and the paths it wrote."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+    tables: dict[str, pd.DataFrame]
+    legends: dict[str, Legend]
+    warnings: list[str]
+    paths: list[Path] = field(default_factory=list)
+    seconds: float = 0.0

@@ -1,0 +1,171 @@
+"""The review from end to end: inputs, the steps, the assembled result, the outputs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .. import _atomic
+from . import steps
+from .inputs import load_inputs
+from .options import ReviewOptions, ReviewResult, ReviewState
+from .outputs import OUTPUT_GROUPS, check_outputs, promote, write_outputs
+from .provenance import sources_table, with_derived_provenance
+
+__all__ = ["assemble", "run_review"]
+
+#: Columns of the proximity table (those the clusters have).
+PROXIMITY_COLUMNS = (
+    "site_id",
+    "name_vi",
+    "former_province",
+    "nearest_park",
+    "straight_km",
+    "straight_km_points",
+    "road_km",
+    # the park the road distance runs to: the nearest by road, which is not the nearest in a
+    # straight line where that one lies far from the road layer
+    "road_park",
+    "snap_m",
+    "detour_ratio",
+    "is_satellite",
+    "satellite_rank",
+    "road_reason",
+)
+#: Columns of the per-cluster efficiency table, in the clusters' own order.
+EFFICIENCY_SITE_COLUMNS = (
+    "site_id",
+    "name_vi",
+    "former_province",
+    "status",
+    "area_ha",
+    "occupancy_pct",
+    "jobs_per_ha",
+    "projects_per_ha",
+    "occupancy_pct_reason",
+)
+
+
+class _Progress:
+    def __init__(self, total: int, emit: Callable[[str], None] | None) -> None:
+        self.total, self.step, self.emit = total, 0, emit
+        self.t0 = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        self.step += 1
+        if self.emit is not None:
+            elapsed = time.perf_counter() - self.t0
+            self.emit(f"[{self.step}/{self.total}] {message} ({elapsed:.1f} s)")
+
+
+def assemble(state: ReviewState) -> ReviewResult:
+    """Turn the state after the last step into the review's result.
+
+    Layers in :data:`~ninhbinh_geo.review.steps.LAYER_ORDER` with their derived provenance, the
+    per-cluster tables (``proximity``, ``efficiency_sites``), the sources table and the legends.
+    """
+    from .. import styles
+
+    clusters = state.clusters
+    found = {**state.layers, "parks": state.parks, "clusters": clusters}
+    layers = {k: found[k] for k in steps.LAYER_ORDER if found.get(k) is not None}
+    layers = with_derived_provenance(layers, state.hazards)
+    table = clusters.drop(columns="geometry")
+    tables = {
+        **state.tables,
+        "proximity": table[[c for c in PROXIMITY_COLUMNS if c in table.columns]],
+        "efficiency_sites": table[[c for c in table.columns if c in EFFICIENCY_SITE_COLUMNS]],
+        "sources": sources_table(layers),
+    }
+    legends = styles.default_legends(layers, cluster_column=state.options.cluster_column)
+    return ReviewResult(
+        layers=layers, tables=tables, legends=legends, warnings=list(state.warnings)
+    )
+
+
+def _analyse(options: ReviewOptions, tick: Callable[[str], None], staging: Path) -> ReviewResult:
+    tick("loading layers")
+    state = load_inputs(options, staging)
+    for step in steps.STEPS:  # looked up at run time: a caller may add its own steps
+        tick(step.message)
+        state = step.run(state)
+    return assemble(state)
+
+
+def run_review(
+    out_dir: str | os.PathLike = "review-out",
+    options: ReviewOptions | None = None,
+    *,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+    only: Sequence[str] | None = None,
+) -> ReviewResult:
+    """Run the whole review and write its outputs into ``out_dir``.
+
+    It loads and checks the user's files (or the embedded data) first, runs the analyses of
+    :data:`~ninhbinh_geo.review.steps.STEPS`, and writes the GeoPackage with QGIS styles, the
+    QGIS project, the web map, the static maps, the CSV tables and the report into a staging
+    folder, moved into place only when every output succeeded.
+
+    Parameters
+    ----------
+    out_dir : path-like, default "review-out"
+        Output folder: ``review.gpkg``, ``review.qgz``, ``map.html``, ``report.html``,
+        ``report.md``, ``maps/*.png|pdf`` and ``tables/*.csv`` are written there.
+    options : ReviewOptions, optional
+        Inputs and settings; the embedded data and defaults when ``None``.
+    force : bool, default False
+        Replace existing outputs.
+    progress : callable, optional
+        Called with one line per step (``print`` to stderr from the command line); the first
+        line comes at once, before the inputs are read.
+    only : sequence of str, optional
+        Write only these groups of :data:`OUTPUT_GROUPS` (``"gpkg"``, ``"map"``, ``"maps"``,
+        ``"report"``); everything when ``None``.
+
+    Returns
+    -------
+    ReviewResult
+        Layers, tables, legends, warnings, the written paths and the time taken.
+
+    Raises
+    ------
+    OutputError
+        When ``out_dir`` is not writable or holds outputs and ``force`` is False.
+    NinhBinhGeoError
+        Any input problem, with a message naming the layer, column and rows.
+    ValueError
+        Unknown output groups in ``only``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> result = run_review(tempfile.mkdtemp())  # doctest: +SKIP
+    >>> sorted(p.name for p in result.paths)  # doctest: +SKIP
+    ['map.html', 'maps', 'report.html', 'report.md', 'review.gpkg', 'review.qgz', 'tables']
+    """
+    options = options or ReviewOptions()
+    groups = tuple(OUTPUT_GROUPS) if only is None else tuple(only)
+    unknown = sorted(set(groups) - set(OUTPUT_GROUPS))
+    if unknown:
+        raise ValueError(f"Unknown output groups {unknown}; use some of {list(OUTPUT_GROUPS)}.")
+    names = [n for g in groups for n in OUTPUT_GROUPS[g]]
+    out = check_outputs(out_dir, force=force, names=names)
+    tick = _Progress(1 + len(steps.STEPS) + len(groups), progress)
+    t0 = time.perf_counter()
+    # Leftovers of killed runs (staging folders, temp files) are removed; ours names our pid.
+    _atomic.remove_stale(out)
+    staging = Path(tempfile.mkdtemp(prefix=f"{_atomic.STAGING_PREFIX}{os.getpid()}-", dir=out))
+    try:
+        (staging / "tables").mkdir()
+        result = _analyse(options, tick, staging)
+        write_outputs(result, staging, options, tick, groups)
+        result.paths = promote(staging, out, names)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    result.seconds = time.perf_counter() - t0
+    return result

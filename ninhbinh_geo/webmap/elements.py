@@ -1,0 +1,74 @@
+"""Pieces of the page written as finished text: raw HTML and the inline GeoJSON of a layer.
+
+folium embeds GeoJSON through a Jinja template that branca compiles a second time; the features
+of our layers are written instead as finished JSON, safe inside an inline ``<script>``, by
+:class:`_GeoJsonData`, and bound to their popups and tooltips by :data:`_ON_EACH_FEATURE`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import shapely
+from branca.element import Element, MacroElement
+from folium.utilities import JsCode
+
+from .features import _Feature
+
+
+class _Raw(Element):
+    """A piece of the page given as finished HTML (not a Jinja template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+def _json_for_script(obj: object) -> str:
+    """Return JSON that is safe inside an inline <script> (no "</script>", no "<!--")."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+class _GeoJsonData(MacroElement):
+    """The features of the parent ``folium.GeoJson``, added to it by a script of our own.
+
+    folium embeds GeoJSON through a Jinja template that branca compiles a second time, which
+    costs time on large layers and would evaluate a ``{{`` in the data; this writes the data
+    as finished JSON instead. The features carry their style, popup and tooltip.
+    """
+
+    def __init__(self, features: list[_Feature]) -> None:
+        super().__init__()
+        self._name = "GeoJsonData"
+        self.features = features
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the script that loads and styles the features to the page."""
+        layer = self._parent.get_name()
+        geoms = shapely.to_geojson(np.array([g for g, _ in self.features], dtype=object))
+        parts = ",".join(
+            f'{{"type":"Feature","geometry":{g},"properties":{_json_for_script(p)}}}'
+            for g, (_, p) in zip(geoms, self.features, strict=True)
+        )
+        script = (
+            f'{layer}.addData({{"type":"FeatureCollection","features":[{parts}]}});\n'
+            f"{layer}.setStyle(function (feature) {{ return feature.properties.style; }});\n"
+        )
+        self.get_root().script.add_child(_Raw(script), name=self.get_name())
+
+
+_ON_EACH_FEATURE = JsCode(
+    """function (feature, layer) {
+        var p = feature.properties || {};
+        if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 360}); }
+        if (p.tooltip) { layer.bindTooltip(p.tooltip, {sticky: true}); }
+    }"""
+)
