@@ -839,5 +839,7 @@ CASES += [
          words=("1 polygons are not valid", "feature 1 (CCN Gia Vân): its outline crosses itself"),
          fix="--repair", problem="files"),
     Case("bowtie_repaired.geojson", _self_intersecting, args=("--repair",),
-         expect={"name_vi": ["CCN Gia Vân"]}, problem="files"),
+         expect={"name_vi": ["CCN Gia Vân"]},
+         report=("mended 1 invalid polygons (--repair)", "its outline crosses itself"),
+         problem="files"),
 ]

@@ -218,8 +218,7 @@ def _vector_layer(
     located = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
     _geographic_plausible(located, layer or path.stem)
     gdf.attrs["row_labels"] = _row_labels(gdf, None)
-    _check_valid(gdf, path, repair=repair)
-    return gdf, found
+    return _check_valid(gdf, path, repair=repair, report=report), found
 
 
 def _encoding_note(found: str, fmt: str, source: str) -> str:

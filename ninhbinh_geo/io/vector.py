@@ -174,25 +174,47 @@ _INVALID = {
 }
 
 
-def _check_valid(gdf: gpd.GeoDataFrame, path: Path, *, repair: bool) -> None:
-    """Refuse invalid polygons (named, with what is wrong) unless ``repair`` will mend them."""
-    if repair:
-        return  # repaired, and reported, by validate_sites(repair=True)
+def _check_valid(
+    gdf: gpd.GeoDataFrame, path: Path, *, repair: bool, report: list[str]
+) -> gpd.GeoDataFrame:
+    """Refuse invalid polygons, named with what is wrong; with ``repair``, mend them (reported).
+
+    A mended polygon keeps the polygonal part of :func:`shapely.make_valid`'s result.
+    """
     geometry = gdf.geometry
     polygonal = geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     invalid = polygonal & ~geometry.is_valid.to_numpy()
     if not invalid.any():
-        return
+        return gdf
     reasons = shapely.is_valid_reason(geometry.values[invalid])
     what = [_INVALID.get(str(r).split("[", 1)[0].strip(), "it is not a valid polygon")
             for r in reasons]  # fmt: skip
     labels = gdf.attrs.get("row_labels") or [f"feature {i + 1}" for i in range(len(gdf))]
     listed = [f"{labels[i]}: {w}" for i, w in zip(np.flatnonzero(invalid), what, strict=True)]
-    raise InputFileError(
-        f"File '{path.name}': {int(invalid.sum())} polygons are not valid: {first_ids(listed)}. "
-        f"Pass --repair (Python: repair=True) to mend them (reported), or fix them in QGIS "
-        f"(Vector > Geometry Tools > Fix Geometries)."
-    )
+    mended = [_polygonal(g) for g in shapely.make_valid(geometry.values[invalid])]
+    if not repair or any(g.is_empty for g in mended):
+        fix = (
+            "Pass --repair (Python: repair=True) to mend them (reported), or fix them"
+            if not repair
+            else "--repair leaves no polygon of some of them: redraw them"
+        )
+        raise InputFileError(
+            f"File '{path.name}': {int(invalid.sum())} polygons are not valid: "
+            f"{first_ids(listed)}. {fix} in QGIS (Vector > Geometry Tools > Fix Geometries)."
+        )
+    out = gdf.copy()
+    values = out.geometry.values.copy()
+    values[invalid] = mended
+    out = out.set_geometry(gpd.GeoSeries(values, index=out.index, crs=out.crs))
+    report.append(f"geometry: mended {int(invalid.sum())} invalid polygons (--repair): "
+                  f"{first_ids(listed)}")  # fmt: skip
+    return out
+
+
+def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+    """Keep the polygonal part of a geometry (make_valid may add stray lines or points)."""
+    parts = [p for p in shapely.get_parts(geometry) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def _swap_if_asked(
