@@ -58,14 +58,12 @@ def read_layer(
 ) -> gpd.GeoDataFrame:
     r"""Read a vector file or a table with coordinates into a GeoDataFrame.
 
-    Formats (:data:`SUPPORTED_FORMATS`): GeoPackage, GeoJSON and Shapefile through pyogrio;
-    KML (every placemark of nested folders, with its folder path in ``folder`` and its
-    ExtendedData fields); CSV and XLSX with coordinate columns (found by name: lon, lng,
-    longitude, x, easting, kinh độ / lat, latitude, y, northing, vĩ độ; or one "Tọa độ" column
-    holding "lat, lon"). Text in TCVN3, VNI, Windows-1258 or UTF-8 (with or without BOM) is
-    found and decoded per column. A workbook's headings are found below its title rows (a
-    units row under them is joined to them), cells merged down are filled, total and
-    sub-heading rows are dropped with a note, and the sheet that holds the sites is chosen.
+    Formats (:data:`SUPPORTED_FORMATS`): GeoPackage, GeoJSON, Shapefile (pyogrio); KML (every
+    placemark of nested folders; ``folder`` and ExtendedData fields as columns); CSV and XLSX
+    with coordinate columns (lon/lat, x/y, kinh độ/vĩ độ…, or one "Tọa độ" column holding
+    "lat, lon"). Text in TCVN3, VNI, Windows-1258 or UTF-8 is found and decoded per column. A
+    workbook's headings are found below its title rows (with a units row), merged cells
+    filled, total and sub-heading rows dropped with a note, and the sheet of sites chosen.
     Values of tables are kept as written (``"12,5"``) for :func:`harmonise`.
 
     Parameters
@@ -93,22 +91,17 @@ def read_layer(
     -------
     geopandas.GeoDataFrame
         All data rows, in the CRS of the file (or ``crs``; tables in degrees: EPSG:4326).
-        ``attrs``: ``source_path``, ``format``, ``layer``, ``sheet``, ``encoding`` (found),
-        ``read_report`` (what was found and done), ``row_labels`` (each row as the planner
-        finds it: ``"row 7 (CCN Gia Vân)"``), ``rows_without_coordinates``.
+        ``attrs``: ``source_path``, ``format``, ``layer``, ``sheet``, ``encoding``,
+        ``read_report`` (what was found and done), ``row_labels`` (``"row 7 (CCN …)"``).
 
     Raises
     ------
     InputFileError
-        File not found or empty, unsupported format, layer or sheet not found or not chosen,
-        empty layer, no coordinate columns, damaged file, missing .dbf/.shx, rings not closed.
-    EncodingError
-        The text encoding cannot be told (the candidates are named).
-    CRSError
-        Metres without CRS (the CRSs that fit are named), swapped longitude and latitude, or a
-        ``crs`` that contradicts the file.
-    LocationError
-        Coordinates that cannot be read.
+        File not found, empty or damaged; unsupported format; layer or sheet not found or not
+        chosen; no coordinate columns; missing .dbf/.shx; rings not closed, invalid polygons.
+    EncodingError, CRSError, LocationError
+        Text encoding that cannot be told; metres without CRS, swapped longitude and latitude,
+        a ``crs`` that contradicts the file; coordinates that cannot be read.
 
     Examples
     --------

@@ -4,11 +4,13 @@
 the room named after it, each adding lines to ``attrs["harmonise_report"]`` (after the lines of
 ``attrs["read_report"]`` from :func:`~ninhbinh_geo.io.read_layer`):
 :mod:`~ninhbinh_geo.io.encodings` (legacy text), :mod:`~ninhbinh_geo.io.columns` (headings),
-the location (the layer's coordinates checked, once), :mod:`~ninhbinh_geo.io.quantities`
-(numbers, units, qualifiers), :mod:`~ninhbinh_geo.io.vocabulary` (names, kinds, provinces),
-:mod:`~ninhbinh_geo.io.statuses` (status phrases), :mod:`~ninhbinh_geo.io.location` (province
-test, former province and district from the coordinates) and :mod:`~ninhbinh_geo.io.conform`
-(provenance, ``source_attributes``, columns and dtypes).
+the location (the layer's coordinates checked, once), :mod:`~ninhbinh_geo.io.vocabulary`
+(names, kinds, provinces, site ids) with :mod:`~ninhbinh_geo.io.location` (former province and
+district from the coordinates) — first, so that every later message names the site's id —
+then :mod:`~ninhbinh_geo.io.quantities` (numbers, units, qualifiers),
+:mod:`~ninhbinh_geo.io.statuses` (status phrases), the province test
+(:mod:`~ninhbinh_geo.io.location`) and :mod:`~ninhbinh_geo.io.conform` (provenance,
+``source_attributes``, columns and dtypes).
 """
 
 from __future__ import annotations
@@ -53,30 +55,15 @@ def harmonise(
 ) -> gpd.GeoDataFrame:
     """Turn an inventory of any common shape into the columns of the site layer.
 
-    What it does, in order, each step reported in ``attrs["harmonise_report"]``:
-
-    1. legacy text (TCVN3, VNI, Windows-1258) in headings and text columns is decoded to
-       Unicode NFC (a layer read by :func:`read_layer` is decoded already); a column whose
-       encoding cannot be told raises :class:`EncodingError` naming the candidates;
-    2. headings in Vietnamese or English (``"Tên CCN"``, ``"Diện tích (m2)"``, ``"Tỷ lệ lấp
-       đầy (%)"``, ``"Tình trạng"``, ``"Huyện"``, ``"Xã"``, ``"name"``, ``"occupancy"``…,
-       case and accents ignored) are renamed to the contract's columns;
-    3. numbers are read the Vietnamese, English or French way, one way per column (a column
-       that cannot be read one way is refused), with units in the cell or the heading (areas
-       to hectares) and qualifiers ("khoảng", "hơn") kept in ``<column>_qualifier``; a value
-       that is no number is refused, or NaN with ``<column>_reason`` under ``allow_missing``;
-    4. name prefixes (CCN, Cụm CN, Cụm công nghiệp, KCN, Khu công nghiệp) become ``"CCN …"``
-       / ``"KCN …"`` and set ``kind``; status phrases are mapped through
-       :data:`STATUS_PHRASES` (a phrase not in it is refused); the former province is taken
-       from a province column, else the former district, else the coordinates, else
-       ``former_province=``; an empty former district is filled from the coordinates;
-    5. every located site is tested against the province outline: one more than
-       :data:`PROVINCE_TOLERANCE_M` outside is refused (kept and flagged with
-       ``allow_outside``);
-    6. ``site_id`` is generated when absent: ``<kind>-<HN|ND|NB>-<NAME>`` from the accent-free
-       name without prefix (Roman numerals as digits: ``KCN-HN-DONGVAN1``);
-    7. provenance columns are filled from the arguments where empty.
-
+    The stages (module docstring) each add lines to ``attrs["harmonise_report"]``: legacy text
+    decoded; Vietnamese or English headings renamed (``"Tên CCN"``, ``"Diện tích (m2)"``,
+    ``"Tình trạng"``…, case and accents ignored); numbers read one way per column with their
+    units (areas to ha) and qualifiers (``<column>_qualifier``); names, kinds and status phrases
+    (:data:`STATUS_PHRASES`) mapped; the former province taken from its column, the district,
+    the coordinates or ``former_province=``; every site tested against the province
+    (:data:`PROVINCE_TOLERANCE_M`); ``site_id`` made when absent (``KCN-HN-DONGVAN1``);
+    provenance filled from the arguments. Nothing is guessed: what cannot be read for sure is
+    refused (or, with ``allow_missing``, left NaN with its reason in ``<column>_reason``).
     Unmapped source columns are not dropped: they are kept, per row, as JSON text in
     ``source_attributes``.
 
@@ -113,17 +100,11 @@ def harmonise(
 
     Raises
     ------
-    EncodingError
-        When the encoding of a text column cannot be told.
-    NumberFormatError
-        When numbers cannot be read, or not all the same way.
-    VocabularyError
-        When a status phrase is not in the table.
-    LocationError
-        When sites lie outside the province (without ``allow_outside``).
+    EncodingError, NumberFormatError, VocabularyError, LocationError
+        Text whose encoding cannot be told; numbers that cannot be read (all one way); a
+        status phrase not in the table; sites outside the province (without allow_outside).
     SchemaError
-        When ``kind``, ``accuracy`` or ``former_province`` is not an allowed value, or no
-        column holds names.
+        A ``kind``, ``accuracy`` or ``former_province`` not allowed; no column of names.
     CRSError
         When the layer has no CRS or implausible coordinates.
 

@@ -53,19 +53,16 @@ def read_inventory(
     ----------
     path : str or path-like
         The file.
-    layer, sheet, lon, lat, lonlat, crs, encoding
-        Passed to :func:`read_layer`.
+    layer, sheet, lon, lat, lonlat, crs, encoding, repair
+        Passed to :func:`read_layer` (``repair`` to ``validate_sites`` too).
     kind, source, source_date, licence, accuracy, source_url, former_province
         Passed to :func:`harmonise`.
     allow_missing, allow_outside, status_words
-        Passed to :func:`harmonise`.
-    repair
-        Passed to :func:`read_layer` (close open rings) and to
-        :func:`ninhbinh_geo.schema.validate_sites` (repair invalid geometries).
+        Passed to :func:`harmonise`; sites kept outside the province (``allow_outside``)
+        are not refused by ``validate_sites`` either.
     allow_points, province
         Passed to :func:`ninhbinh_geo.schema.validate_sites` (``allow_points=True`` for
-        tables of locations without footprints). With ``allow_outside``, the sites kept
-        outside the province are not refused there either.
+        tables of locations without footprints).
 
     Returns
     -------
@@ -75,10 +72,9 @@ def read_inventory(
 
     Raises
     ------
-    InputFileError, CRSError, EncodingError, LocationError
-        As :func:`read_layer` does.
-    NumberFormatError, VocabularyError, LocationError, SchemaError
-        As :func:`harmonise` and :func:`ninhbinh_geo.schema.validate_sites` do.
+    NinhBinhGeoError
+        As the three steps do: InputFileError, CRSError, EncodingError, LocationError,
+        NumberFormatError, VocabularyError, SchemaError.
 
     Examples
     --------
@@ -100,35 +96,39 @@ def read_inventory(
     )  # fmt: skip
     name = raw.attrs.get("sheet") or layer or Path(path).stem
     provenance = _given_provenance(source, source_date, licence, accuracy, source_url)
+    options = {"allow_missing": allow_missing, "allow_outside": allow_outside,
+               "status_words": status_words}  # fmt: skip
     harmonised = _harmonise(
-        raw,
-        layer=name,
-        kind=kind,
-        former_province=former_province,
-        provenance=provenance,
-        options={
-            "allow_missing": allow_missing,
-            "allow_outside": allow_outside,
-            "status_words": status_words,
-        },
-    )
-    report = harmonised.attrs.get("harmonise_report", [])
+        raw, layer=name, kind=kind, former_province=former_province, provenance=provenance,
+        options=options,
+    )  # fmt: skip
+    return _validated(
+        harmonised, name, kind=kind, repair=repair, allow_points=allow_points,
+        province=province, allow_outside=allow_outside,
+    )  # fmt: skip
+
+
+def _validated(
+    harmonised: gpd.GeoDataFrame,
+    name: str,
+    *,
+    kind: str | None,
+    repair: bool,
+    allow_points: bool,
+    province: object,
+    allow_outside: bool,
+) -> gpd.GeoDataFrame:
+    """Validate a harmonised layer; keep its report. Sites kept outside stay allowed."""
+    margin = 1000.0
     if allow_outside and province is None:
         from .. import datasets  # datasets imports io: load lazily
 
         province, margin = datasets.load_province(), float("inf")
-    else:
-        margin = 1000.0
     valid = _schema.validate_sites(
-        harmonised,
-        layer=name,
-        kind=kind,
-        repair=repair,
-        allow_points=allow_points,
-        province=province,
-        province_margin_m=margin,
-    )
-    valid.attrs["harmonise_report"] = report
+        harmonised, layer=name, kind=kind, repair=repair, allow_points=allow_points,
+        province=province, province_margin_m=margin,
+    )  # fmt: skip
+    valid.attrs["harmonise_report"] = harmonised.attrs.get("harmonise_report", [])
     return valid
 
 

@@ -44,6 +44,12 @@ def hazard_specs(options: ReviewOptions) -> list[tuple[str | float, Path]]:
     ------
     InputFileError
         When two rasters stand for the same return period (both are named).
+
+    Examples
+    --------
+    >>> opts = ReviewOptions(hazards=[Path("lu_rp10.tif"), (100.0, Path("ngap.tif"))])
+    >>> hazard_specs(opts)
+    [('lu_rp10', PosixPath('lu_rp10.tif')), (100.0, PosixPath('ngap.tif'))]
     """
     if not options.hazards:
         return []
