@@ -72,7 +72,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ninhbinh_geo import network
 from ninhbinh_geo.crs import to_metric
-from ninhbinh_geo.network import distances, graph, noding, snapping
+from ninhbinh_geo.network import distances, graph, joining, noding, snapping
 
 ROADS = Path("/work/shared/data/roads/legocity/giaothong.geojson")
 PROVINCE = Path("/work/shared/data/boundaries/odm/odm_ninhbinh2025_dissolved.geojson")
@@ -119,21 +119,21 @@ def geos_edge_list(lines: np.ndarray, tolerance_m: float):
 
     def ends_of(pieces: np.ndarray) -> np.ndarray:
         coords, idx = shapely.get_coordinates(pieces, return_index=True)
-        return noding._endpoints(coords, np.bincount(idx, minlength=len(pieces)))[0]
+        return joining._endpoints(coords, np.bincount(idx, minlength=len(pieces)))[0]
 
     parts = shapely.get_parts(lines)
     pieces = node(parts[shapely.length(parts) > 0])
     ends = ends_of(pieces)
-    labels, nodes_xy = noding._cluster_points(ends, tolerance_m)
+    labels, nodes_xy = joining._cluster_points(ends, tolerance_m)
     if tolerance_m > 0:
         lines_ = noding._Lines(
             shapely.get_coordinates(pieces), shapely.get_num_coordinates(pieces), pieces
         )
-        links = noding._connectors(lines_, ends, labels, tolerance_m)
+        lines_, links = joining._connectors(lines_, ends, labels, tolerance_m)
         if len(links):
-            pieces = node(np.r_[pieces, links])
+            pieces = node(np.r_[lines_.all(), links])
             ends = ends_of(pieces)
-            labels, nodes_xy = noding._cluster_points(ends, tolerance_m)
+            labels, nodes_xy = joining._cluster_points(ends, tolerance_m)
     m = len(pieces)
     u, v, length = labels[:m], labels[m:], shapely.length(pieces)
     keep = u != v

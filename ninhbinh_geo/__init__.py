@@ -16,6 +16,7 @@ _SUBMODULES = (
     "datasets",
     "efficiency",
     "exposure",
+    "formatting",
     "io",
     "labels",
     "network",

@@ -26,6 +26,10 @@ _RAW: dict[str, tuple[str, str]] = {
     "layer.exposure": ("Phơi nhiễm ngập lụt", "Flood exposure"),
     "layer.hazard": ("Vùng nguy cơ ngập", "Flood hazard zones"),
     "layer.zoning_findings": ("Kết quả rà soát quy hoạch", "Zoning-review findings"),
+    "layer.protected_areas": (
+        "Di sản và khu bảo tồn được quốc tế công nhận",
+        "Internationally designated heritage and protected areas",
+    ),
     # indicators and columns
     "col.name_vi": ("Tên", "Name"),
     "col.kind": ("Loại", "Kind"),
@@ -87,6 +91,62 @@ _RAW: dict[str, tuple[str, str]] = {
     "col.road_reason": ("Ghi chú khoảng cách đường bộ", "Road distance note"),
     "col.road_min": ("Thời gian đi đường (phút)", "Travel time (min)"),
     "col.road_park": ("KCN theo đường bộ", "Park by road"),
+    "col.road_km_to_nearest": (
+        "Khoảng cách đường bộ tới KCN lớn gần nhất (km)",
+        "Road distance to the nearest major park (km)",
+    ),
+    "col.road_reason_to_nearest": (
+        "Ghi chú khoảng cách đường bộ tới KCN lớn gần nhất",
+        "Note on the road distance to the nearest major park",
+    ),
+    "col.road_min_to_nearest": (
+        "Thời gian đi đường tới KCN lớn gần nhất (phút)",
+        "Travel time to the nearest major park (min)",
+    ),
+    "col.road_straight_km": (
+        "Khoảng cách đường chim bay giữa hai điểm (km)",
+        "Straight line between the two points (km)",
+    ),
+    "col.park_snap_m": ("Khoảng cách từ KCN tới đường (m)", "Distance from the park to a road (m)"),
+    "col.max_snap_m": (
+        "Đoạn tiếp cận tối đa ngoài lớp đường bộ (m)",
+        "Longest access leg allowed off the road layer (m)",
+    ),
+    "col.straight_basis": ("Cách đo đường chim bay", "Straight-line basis"),
+    "col.distance_accuracy": ("Độ chính xác khoảng cách", "Distance accuracy"),
+    "col.distance_precision_km": ("Độ chính xác làm tròn (km)", "Rounded to (km)"),
+    "col.road_accuracy": ("Độ chính xác khoảng cách đường bộ", "Road distance accuracy"),
+    "col.road_precision_km": (
+        "Độ chính xác làm tròn khoảng cách đường bộ (km)",
+        "Road distance rounded to (km)",
+    ),
+    "straight_basis.edges": ("giữa hai ranh giới", "edge to edge"),
+    "straight_basis.points": ("giữa hai điểm vị trí", "between location points"),
+    # why a road distance is missing (values of road_reason)
+    "road_reason.site_far": (
+        "CCN cách lớp đường bộ xa hơn đoạn tiếp cận cho phép",
+        "The site lies farther from the road layer than the access leg allowed",
+    ),
+    "road_reason.park_far": (
+        "KCN cách lớp đường bộ xa hơn đoạn tiếp cận cho phép",
+        "The park lies farther from the road layer than the access leg allowed",
+    ),
+    "road_reason.other_piece": (
+        "CCN và KCN nằm trên hai phần rời nhau của mạng đường bộ",
+        "Site and park lie on separate pieces of the road network",
+    ),
+    "road_reason.no_route": (
+        "Không có tuyến đường bộ nối CCN với KCN trên các đoạn đường còn thông",
+        "No route joins the site and the park on the roads left open",
+    ),
+    "road_reason.no_hub_reached": (
+        "Không tới được KCN lớn nào bằng đường bộ; KCN ghi là KCN gần nhất theo đường chim bay",
+        "No major park can be reached by road; the park shown is the nearest in a straight line",
+    ),
+    "road_reason.other_park": (
+        "Khoảng cách đường bộ được đo tới một KCN khác",
+        "The road distance was measured to another park",
+    ),
     "col.worst_result": ("Kết quả xấu nhất", "Worst result"),
     "col.severity": ("Mức độ", "Severity"),
     "col.reason": ("Lý do", "Reason"),
@@ -111,6 +171,85 @@ _RAW: dict[str, tuple[str, str]] = {
     "result.fail": ("Không đạt", "Fail"),
     "result.needs_review": ("Cần xem xét", "Needs review"),
     "result.not_applicable": ("Không áp dụng", "Not applicable"),
+    "designation.world_heritage": ("Di sản thế giới (UNESCO)", "World Heritage (UNESCO)"),
+    "designation.ramsar": ("Khu Ramsar (đất ngập nước)", "Ramsar site (wetland)"),
+    "designation.biosphere_reserve": (
+        "Khu dự trữ sinh quyển (UNESCO MAB)",
+        "Biosphere reserve (UNESCO MAB)",
+    ),
+    # zoning margins ({value} and {threshold} come formatted, {unit} is the rule's unit)
+    "margin.above": (
+        "{value} {unit} trên ngưỡng {threshold} {unit}",
+        "{value} {unit} above {threshold} {unit}",
+    ),
+    "margin.below": (
+        "{value} {unit} dưới ngưỡng {threshold} {unit}",
+        "{value} {unit} below {threshold} {unit}",
+    ),
+    "margin.at": ("đúng ngưỡng {threshold} {unit}", "exactly at {threshold} {unit}"),
+    "margin.inside": ("{value} {unit} bên trong khu vực", "{value} {unit} inside the area"),
+    "margin.outside": ("cách khu vực {value} {unit}", "{value} {unit} outside the area"),
+    "margin.not_met": ("chưa đáp ứng điều kiện", "condition not met"),
+    "margin.met": ("đáp ứng điều kiện", "condition met"),
+    "margin.overlap": ("chồng lấn {value} {unit}", "{value} {unit} overlap"),
+    "margin.no_overlap": ("không chồng lấn", "no overlap"),
+    # what would decide an undecided zoning finding (zoning.missing_data)
+    "missing.column": ("chưa có dữ liệu {what}", "{what} unknown"),
+    "missing.layer": ("thiếu lớp {what}", "{what} layer absent"),
+    "missing.zones": (
+        "lớp {what} thiếu ranh giới phân vùng mà quy tắc cần",
+        "{what} layer lacks the zone polygons the rule needs",
+    ),
+    "missing.position.approximate": (
+        "vị trí khu đất (điểm vị trí gần đúng)",
+        "site position (approximate location)",
+    ),
+    "missing.position.illustrative": (
+        "vị trí khu đất (điểm vị trí minh họa)",
+        "site position (illustrative location)",
+    ),
+    "missing.position.surveyed": (
+        "ranh giới khu đất (chỉ biết điểm vị trí)",
+        "site outline (only its point is known)",
+    ),
+    "missing.position.digitized": (
+        "ranh giới khu đất (chỉ biết điểm vị trí)",
+        "site outline (only its point is known)",
+    ),
+    "missing.footprint": ("ranh giới khu đất", "site footprint"),
+    "missing.footprint.illustrative": (
+        "ranh giới thực của khu đất (ranh giới đang dùng là minh họa)",
+        "a real footprint (the one drawn is illustrative)",
+    ),
+    "missing.footprint.approximate": (
+        "ranh giới chính xác của khu đất",
+        "an exact footprint (the one drawn is approximate)",
+    ),
+    "missing.hazard.illustrative": (
+        "bản đồ ngập thực tế (lớp đang dùng là minh họa)",
+        "a real hazard map (the one used is illustrative)",
+    ),
+    "missing.hazard.coverage": (
+        "lớp nguy cơ phủ toàn bộ khu đất",
+        "a hazard raster covering the whole site",
+    ),
+    "missing.exposure.row": (
+        "giá trị phơi nhiễm cho loại nguy cơ của quy tắc",
+        "an exposure value for the rule's hazard",
+    ),
+    "missing.sites.existing": (
+        "số liệu các CCN hiện có của cùng đơn vị",
+        "the existing clusters of the same unit",
+    ),
+    "missing.review.rule": (
+        "xem xét từng trường hợp (quy tắc yêu cầu khi vi phạm)",
+        "a case-by-case review (the rule asks for one when violated)",
+    ),
+    "missing.source.U": (
+        "căn cứ pháp lý đã xác minh (quy tắc trạng thái U)",
+        "a verified legal source (the rule's status is U)",
+    ),
+    "missing.unknown": ("không rõ", "unknown"),
     "accuracy.surveyed": ("Đo đạc", "Surveyed"),
     "accuracy.digitized": ("Số hóa", "Digitized"),
     "accuracy.approximate": ("Gần đúng", "Approximate"),

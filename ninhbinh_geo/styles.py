@@ -31,6 +31,7 @@ def _to_hex(color: object) -> str:
 
     return to_hex(color)
 
+
 __all__ = [
     "MAJOR_COLORS",
     "NODATA_COLOR",
@@ -451,8 +452,9 @@ def default_legends(
     ----------
     layers : dict of str to GeoDataFrame
         Layers by name. Known names: ``province``, ``former_provinces``, ``districts``,
-        ``coastline``, ``roads``, ``parks``, ``clusters``, ``satellite_links``, ``hazard``,
-        ``exposure``, ``zoning_findings``. Unknown names get no legend.
+        ``coastline``, ``roads``, ``protected_areas``, ``parks``, ``clusters``,
+        ``satellite_links``, ``hazard``, ``exposure``, ``zoning_findings``. Unknown names get
+        no legend.
     cluster_column : str, default "area_ha"
         Column the clusters are coloured by: ``status`` gives a categorized legend, a numeric
         column a graduated one with ``scheme`` and ``k``.
@@ -477,9 +479,33 @@ def default_legends(
     [10.0, 75.0]
     """
     out: dict[str, Legend] = {}
-    for builder in (_line_legends, _site_legends, _derived_legends):
+    for builder in (_line_legends, _protected_legends, _site_legends, _derived_legends):
         out.update(builder(layers, cluster_column=cluster_column, scheme=scheme, k=k))
     return out
+
+
+#: Protected and heritage areas by designation (colour, label key suffix), in legend order.
+PROTECTED_COLORS = {
+    "world_heritage": "#8c510a",
+    "ramsar": "#35978f",
+    "biosphere_reserve": "#a6dba0",
+}
+
+
+def _protected_legends(layers: Mapping[str, pd.DataFrame], **_: object) -> dict[str, Legend]:
+    """Colour the heritage and protected areas by designation."""
+    if "protected_areas" not in layers:
+        return {}
+    return {
+        "protected_areas": categorized_legend(
+            "protected_areas",
+            "designation",
+            {d: (c, d) for d, c in PROTECTED_COLORS.items()},
+            title_key="layer.protected_areas",
+            label_prefix="designation",
+            illustrative=_is_illustrative(layers["protected_areas"]),
+        )
+    }
 
 
 #: Background line layers: one colour each (colour, label key).

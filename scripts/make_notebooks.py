@@ -236,30 +236,36 @@ by_province[["n_sites", "n_operating", "area_ha", "official_clusters_planned_202
     md("""
 ## 4. The satellite network
 
-Clusters within `max_km` (default 15 km, edge to edge) of a major park are its satellites.
-`network.build_graph` turns the road layer (national and provincial roads only) into a graph;
-`network.road_distances` measures the road distance to the park, counting the straight access
-leg to the nearest road (`snap_m`), to the park nearest *by road* (`road_park`). We allow
-5 km of access leg, as the review does, because commune and district roads are missing from the
-layer (and the CT01 expressway too, see `data/roads/SOURCES.md`); where a site is farther from
-it, `road_km` is NaN and `road_reason` says why. Where `road_park` differs from
-`nearest_park`, the nearest park could not be reached on the road layer and the road distance
-is to another park. A `straight_km` of 0 means the illustrative footprint of the cluster
-touches or overlaps that of the park.
+Clusters within `max_km` (default 15 km) of a major park are its satellites. The distance is
+edge to edge only between real outlines; where a footprint is an illustrative circle it runs
+between the sites' points (`straight_basis`), and every distance carries the accuracy of its
+positions and the rounding step that supports (`distance_accuracy`, `distance_precision_km`;
+`proximity.round_to_precision` rounds for display). `network.build_graph` turns the road layer
+(national and provincial roads only) into a graph; `network.road_distances(..., target="both")`
+gives each cluster the road distance to its nearest park in a straight line
+(`road_km_to_nearest`) and the park nearest *by road* (`road_park`, `road_km`), counting the
+straight access leg to the nearest road (`snap_m`). We allow 5 km of access leg (`max_snap_m`)
+for clusters and parks alike, as the review does, because commune and district roads are missing
+from the layer (and the CT01 expressway too, see `data/roads/SOURCES.md`); where a site or park is
+farther from it the road distance is NaN and `road_reason` says why (a `labels` key).
 """),
     code("""
 clusters = nb.proximity.nearest_parks(clusters, parks)
 graph = nb.network.build_graph(nb.datasets.load_roads())
-clusters = nb.network.road_distances(graph, clusters, parks, max_snap_m=5000)
+clusters = nb.network.road_distances(graph, clusters, parks, max_snap_m=5000, target="both")
 links = nb.proximity.satellite_links(clusters, parks)
 print(f"satellite clusters (<= 15 km from a major park): {int(clusters['is_satellite'].sum())}"
-      f" of {len(clusters)}; links drawn: {len(links)}")
-print(f"road distance known for {int(clusters['road_km'].notna().sum())} clusters; the others:")
-# The reasons name each distance; group them by who is too far from the road layer.
-too_far = clusters["road_reason"].str.extract(r"^(site|park \\S+)")[0]
-print(too_far.rename("farther than 5 km from the road layer").value_counts().to_string())
-(clusters[["site_id", "nearest_park", "straight_km", "satellite_rank", "road_park", "road_km",
-           "detour_ratio", "snap_m"]]
+      f" of {len(clusters)}; links drawn: {len(links)}, "
+      f"{int(links['road_km'].notna().sum())} with a road distance")
+print(f"road distance to the nearest park known for "
+      f"{int(clusters['road_km_to_nearest'].notna().sum())} clusters; the others:")
+reasons = clusters["road_reason_to_nearest"].dropna()
+print(reasons.map(lambda key: nb.labels.label(key, "en")).value_counts().to_string())
+shown = clusters.assign(
+    straight_km=nb.proximity.round_to_precision(clusters["straight_km"],
+                                                clusters["distance_precision_km"]))
+(shown[["site_id", "nearest_park", "straight_km", "distance_accuracy", "road_km_to_nearest",
+        "road_park", "road_km", "snap_m"]]
  .sort_values("straight_km").head(10).round(2))
 """),
     md("""
@@ -607,8 +613,9 @@ QGIS, with a QGIS project. The last section runs the same review from the comman
 
 **The three proposals below are hypothetical**, invented for this notebook, as is the dyke line
 drawn next to one of them (`source` and `accuracy` say so in their attributes). Real dyke
-lines, heritage zones and residential areas are not shipped: supply your own layers for a real
-review.
+lines, relic protection zones and residential areas are not shipped: supply your own layers for
+a real review. The internationally designated heritage and protected areas are shipped
+(`datasets.load_protected_areas`: Tràng An, Xuân Thủy, the Red River Delta biosphere reserve).
 """),
     code("""
 import sqlite3
@@ -709,14 +716,24 @@ sites[["site_id", "name_vi", "status", "area_ha", "occupancy_pct", "footprint_ac
     md("""
 ## 3. Checking
 
-`zoning.check` gives one finding per (site, rule). A rule whose input is missing (no heritage
-layer, no residential layer) says `needs_review` with the reason; missing data is never a pass.
+`zoning.check` gives one finding per (site, rule). A rule whose input is missing (no
+residential layer) says `needs_review` with the reason and, in `missing_input`, what would
+decide it; missing data is never a pass. A rule decides when the data decide it: an 80 ha
+cluster fails the size rule whatever its craft-village flag. Each finding carries its margin
+(`margin`, signed: above 0 how far from passing) and the rule's identity (`rule_hash`,
+`effective_date`); `summarize` names the rule that binds each site.
 """),
     code("""
-findings = nb.zoning.check(sites, layers={"dykes": dykes})
+heritage = nb.datasets.load_protected_areas()  # the heritage and protected-area rules read it
+findings = nb.zoning.check(sites, layers={"dykes": dykes, "heritage": heritage})
 print(f"{len(findings)} findings = {len(sites)} sites x {len(rules)} rules")
 summary = nb.zoning.summarize(findings)
 summary.drop(columns="geometry")
+"""),
+    code("""
+share = nb.zoning.decided_share(findings).set_index("rule_id")
+print(f"decided: {share.loc['all', 'decided']} of {share.loc['all', 'pairs']} (site, rule) pairs")
+nb.zoning.missing_data(findings)  # what would decide the rest
 """),
     code("""
 key = findings.set_index(["site_id", "rule_id"])
@@ -729,6 +746,7 @@ for site_id, rule_id in [("CCN-NB-DEXUAT80", "CCN-01"), ("CCN-NB-DEXUATVENDE", "
         limit += f"–{f['threshold_high']:g}"
     print(f"{site_id} {rule_id}: {f['result'].upper()} - measured {f['measured']:g} {f['unit']}"
           f" (threshold {limit}) - {f['reason']}")
+    print(f"    margin: {f['margin_en'] or 'none'}")
     print(f"    legal source: {f['legal_source']} [status {f['source_status']}]")
 """),
     md("""

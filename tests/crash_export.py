@@ -79,18 +79,24 @@ def run_gpkg(dest: Path, signal_path: Path, pause_at: str) -> None:
 
 def run_review(out_dir: Path, signal_path: Path) -> None:
     from ninhbinh_geo import cli, staticmap
+    from ninhbinh_geo.staticmap import review as maps_review
 
-    save_figure = staticmap.save_figure
+    draw_and_save, review_maps = maps_review._draw_and_save, staticmap.review_maps
     saved: list[str] = []
 
-    def slow_save_figure(fig, path_stem, **kw):
+    def slow_draw_and_save(name, job):
         if saved:  # one map is complete in the staging folder, the others are not yet drawn
-            _signal(signal_path, stage="static maps", staging=str(Path(path_stem).parent.parent))
-        paths = save_figure(fig, path_stem, **kw)
+            _signal(signal_path, stage="static maps", staging=str(job.out.parent))
+        paths = draw_and_save(name, job)
         saved.extend(str(p) for p in paths)
         return paths
 
-    staticmap.save_figure = slow_save_figure
+    def serial_review_maps(*args, **kwargs):
+        # One map after another in this process, so the pause lands after exactly one map.
+        return review_maps(*args, **{**kwargs, "processes": 1})
+
+    maps_review._draw_and_save = slow_draw_and_save
+    staticmap.review_maps = serial_review_maps
     code = cli.main(["review", "--out", str(out_dir), "--force", "--quiet"])
     sys.exit(97 if code == 0 else code)
 

@@ -12,9 +12,9 @@ import pytest
 import shapely
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 
-from ninhbinh_geo import network
+from ninhbinh_geo import labels, network, proximity
 from ninhbinh_geo._errors import CRSError, SchemaError
-from ninhbinh_geo.network import graph, noding, snapping
+from ninhbinh_geo.network import distances, graph, joining, noding, snapping
 
 X0, Y0 = 600_000.0, 2_240_000.0  # inside the province, EPSG:3405
 
@@ -134,12 +134,13 @@ def test_disconnected_site_is_flagged_never_zero():
     assert np.isnan(a["road_km"])
     assert np.isnan(a["detour_ratio"])
     assert a["component"] != a["park_component"]
-    assert "piece" in a["road_reason"]
+    # the only hub lies on another piece: the site reaches no hub at all
+    assert a["road_reason"] == "road_reason.no_hub_reached"
     assert b["road_km"] == pytest.approx(1.02)
     # with the park given explicitly the reason is the different pieces
     cl["nearest_park_id"] = "P"
     out = network.road_distances(g, cl, parks({"P": (0, 0)}), target="nearest_park_id")
-    assert "different pieces" in out["road_reason"].iloc[0]
+    assert out["road_reason"].iloc[0] == "road_reason.other_piece"
 
 
 def test_site_beyond_snap_tolerance_gets_nan_and_reason(grid):
@@ -147,14 +148,16 @@ def test_site_beyond_snap_tolerance_gets_nan_and_reason(grid):
     out = network.road_distances(grid, cl, parks({"P": (0, 0)}), max_snap_m=1000)
     assert np.isnan(out["road_km"].iloc[0])
     assert out["snap_m"].iloc[0] == pytest.approx(2000)
-    assert "max_snap_m" in out["road_reason"].iloc[0]
+    assert out["road_reason"].iloc[0] == "road_reason.site_far"
+    assert out["max_snap_m"].tolist() == [1000.0, 1000.0]
+    assert out.attrs["max_snap_m"] == 1000.0
     assert out["road_km"].iloc[1] == pytest.approx(4.5 + 0.2)
 
 
 def test_park_beyond_snap_tolerance(grid):
     out = network.road_distances(grid, sites({"A": (0, 0)}), parks({"P": (0, -5000)}))
     assert np.isnan(out["road_km"].iloc[0])
-    assert "park P" in out["road_reason"].iloc[0]
+    assert out["road_reason"].iloc[0] == "road_reason.park_far"
 
 
 def test_ends_within_tolerance_are_joined_and_dangles_tied():
@@ -387,23 +390,23 @@ def _old_edge_list(lines: np.ndarray, tolerance_m: float):
 
     def ends_of(pieces: np.ndarray):
         coords, idx = shapely.get_coordinates(pieces, return_index=True)
-        return noding._endpoints(coords, np.bincount(idx, minlength=len(pieces)))
+        return joining._endpoints(coords, np.bincount(idx, minlength=len(pieces)))
 
     parts = shapely.get_parts(lines)
     pieces = node(parts[shapely.length(parts) > 0])
     ends, bounds = ends_of(pieces)
-    labels, nodes_xy = noding._cluster_points(ends, tolerance_m)
+    labels, nodes_xy = joining._cluster_points(ends, tolerance_m)
     n_links = 0
     if tolerance_m > 0:
         as_lines = noding._Lines(
             shapely.get_coordinates(pieces), shapely.get_num_coordinates(pieces), pieces
         )
-        links = noding._connectors(as_lines, ends, labels, tolerance_m)
+        as_lines, links = joining._connectors(as_lines, ends, labels, tolerance_m)
         n_links = len(links)
         if n_links:
-            pieces = node(np.r_[pieces, links])
+            pieces = node(np.r_[as_lines.all(), links])
             ends, bounds = ends_of(pieces)
-            labels, nodes_xy = noding._cluster_points(ends, tolerance_m)
+            labels, nodes_xy = joining._cluster_points(ends, tolerance_m)
     m = len(pieces)
     u, v, length = labels[:m], labels[m:], shapely.length(pieces)
     keep = u != v
@@ -500,3 +503,160 @@ def test_lines_that_fold_back_are_noded_by_geos():
     assert noding._folds(xy, part)
     for tolerance_m in (0.0, 20.0):
         _assert_same_edge_list(lines, tolerance_m)
+
+
+# ---------------------------------------------------------------------------------------------
+# both parks of a cluster; one access leg for sites and parks; reasons; reuse of the stages
+
+
+def test_both_names_the_straight_nearest_and_the_road_nearest_hub(grid):
+    # A: 1.0 km in a straight line from the site, but 1.2 km off the grid; B on the grid
+    cl = sites({"C": (1500, 3100)})
+    cl["nearest_park_id"] = "A"
+    pk = parks({"A": (1500, 4200), "B": (0, 0)})
+    out = network.road_distances(grid, cl, pk, target="both", max_snap_m=1500)
+    row = out.iloc[0]
+    # to A: 100 m leg, 0 m along the top road, 1200 m leg = 1.3 km
+    assert row["road_km_to_nearest"] == pytest.approx(1.3, abs=1e-9)
+    assert pd.isna(row["road_reason_to_nearest"])
+    # nearest by road is A too (B: 0.1 + 1.5 + 3 km)
+    assert row["road_park_id"] == "A"
+    # with a 1 km leg A is out of reach: B by road, 4.6 km, and A has no road distance
+    out = network.road_distances(grid, cl, pk, target="both", max_snap_m=1000)
+    row = out.iloc[0]
+    assert (row["road_park_id"], row["road_park"]) == ("B", "KCN B")
+    assert row["road_km"] == pytest.approx(0.1 + 1.5 + 3.0, abs=1e-9)
+    assert np.isnan(row["road_km_to_nearest"])
+    assert row["road_reason_to_nearest"] == "road_reason.park_far"
+    assert pd.isna(row["road_reason"])
+
+
+def test_parks_and_sites_get_the_same_access_leg(grid):
+    # a park 4.9 km off the grid is measured with a 5 km leg, one 5.1 km off is not, and the
+    # same holds for a site
+    near_park = parks({"P": (0, -4900)})
+    far_park = parks({"P": (0, -5100)})
+    near_site, far_site = sites({"S": (3000, 7900)}), sites({"S": (3000, 8100)})
+    ok = network.road_distances(grid, near_site, near_park, max_snap_m=5000)
+    assert ok["road_km"].iloc[0] == pytest.approx(4.9 + 3 + 3 + 4.9, abs=1e-9)
+    for cl, pk, reason in (
+        (near_site, far_park, "road_reason.park_far"),
+        (far_site, near_park, "road_reason.site_far"),
+    ):
+        out = network.road_distances(grid, cl, pk, max_snap_m=5000, target="all")
+        assert np.isnan(out["road_km"].iloc[0])
+        assert out["road_reason"].iloc[0] == reason
+    with pytest.raises(SchemaError, match="max_snap_m"):
+        network.road_distances(grid, near_site, near_park, max_snap_m=-1)
+
+
+def test_road_reasons_are_label_keys():
+    assert len(set(network.ROAD_REASONS)) == 5
+    for key in network.ROAD_REASONS:
+        assert key.startswith("road_reason.")
+        assert labels.label(key, "vi") != labels.label(key, "en")
+
+
+def test_sites_are_snapped_from_the_points_proximity_measures_from(grid):
+    # an illustrative square drawn 600 m east of its location point, and a real outline
+    # whose lon/lat lies elsewhere: road distances start from the same points as the
+    # straight lines of proximity
+    sq = Polygon(
+        [
+            (X0 + 2900, Y0 + 2400),
+            (X0 + 3300, Y0 + 2400),
+            (X0 + 3300, Y0 + 2600),
+            (X0 + 2900, Y0 + 2600),
+        ]
+    )
+    cl = gpd.GeoDataFrame(
+        {"site_id": ["ILL", "REAL"], "footprint_accuracy": ["illustrative", "digitized"]},
+        geometry=[sq, sq],
+        crs=3405,
+    ).to_crs(4326)
+    lonlat = gpd.GeoSeries([Point(X0 + 2500, Y0 + 2500)] * 2, crs=3405).to_crs(4326)
+    cl["lon"], cl["lat"] = lonlat.x.to_numpy(), lonlat.y.to_numpy()
+    pk = parks({"P": (0, 0)})
+    near = proximity.nearest_parks(cl, pk)
+    out = network.road_distances(grid, near, pk, target="both")
+    np.testing.assert_allclose(out["road_straight_km"], near["straight_km_points"], atol=1e-6)
+    # ILL from (2500, 2500): 500 m to the x=2 or x=3 km road; REAL from (3100, 2500): 100 m
+    assert out["snap_m"].tolist() == pytest.approx([500.0, 100.0], abs=1e-3)
+
+
+def _edge_between(g: network.RoadGraph, a: tuple, b: tuple) -> int:
+    xy = g.nodes_xy - [X0, Y0]
+    na = int(np.flatnonzero(np.hypot(*(xy - a).T) < 1e-6)[0])
+    nb = int(np.flatnonzero(np.hypot(*(xy - b).T) < 1e-6)[0])
+    ends = g.edge_nodes
+    return int(
+        np.flatnonzero(
+            ((ends[:, 0] == na) & (ends[:, 1] == nb)) | ((ends[:, 0] == nb) & (ends[:, 1] == na))
+        )[0]
+    )
+
+
+def test_closed_edges_rerun_the_same_search_on_the_same_snaps(grid):
+    # the stages a flood-cut run reuses: snap once, measure with the edges left open
+    cl = sites({"S": (2000, 500), "ON_CUT": (1500, 0)})
+    pk = parks({"P": (0, 0)})
+    snapped = distances._Snapped.of(grid, cl, pk)
+    open_all = distances._measure(grid, snapped, pk)
+    assert open_all.road_m[0].tolist() == pytest.approx([2500.0, 1500.0])
+    cut = np.ones(grid.n_edges, dtype=bool)
+    cut[_edge_between(grid, (1000, 0), (2000, 0))] = False
+    closed = distances._measure(grid, snapped, pk, open_edges=cut)
+    # around the closed edge: up to y=1 km, across and down 500 m = 3.5 km; the site on the
+    # closed edge reaches nothing
+    assert closed.road_m[0, 0] == pytest.approx(3500.0)
+    assert np.isinf(closed.road_m[0, 1])
+    reason, valid = distances._reasons(closed, max_snap_m=1000)
+    assert valid[0].tolist() == [True, False]
+    assert reason[0, 1] == "road_reason.no_route"
+    # travel times run through the same stages
+    timed = network.build_graph(grid_roads(), speeds_kmh={"Đường chính": 36})
+    minutes = distances._measure(timed, distances._Snapped.of(timed, cl, pk), pk, open_edges=cut)
+    # 3.5 km at 36 km/h = 5.833 min
+    assert minutes.minutes[0, 0] == pytest.approx(3500 / 10 / 60)
+
+
+def _slanted_t(angle: float, at: list[float], gap_m: float) -> gpd.GeoDataFrame:
+    """A 1 km road at ``angle`` and side roads 100 m long, ending ``gap_m`` short of it."""
+    d = np.array([math.cos(angle), math.sin(angle)])
+    n = np.array([-d[1], d[0]])
+    lines = [LineString([(X0, Y0), (X0 + 1000 * d[0], Y0 + 1000 * d[1])])]
+    for f in at:
+        foot = np.array([X0, Y0]) + 1000 * f * d
+        lines.append(LineString([foot + 100 * n, foot + gap_m * n]))
+    return gpd.GeoDataFrame(geometry=lines, crs=3405)
+
+
+@pytest.mark.parametrize(
+    ("angle", "at", "gap_m"),
+    [(0.61, [0.5], 0.06), (0.3, [0.37], 3.3), (1.1, [0.613], 0.06), (0.7, [0.3, 0.7], 0.5)],
+)
+@pytest.mark.parametrize("geos_max_vertices", [0, noding._GEOS_NODING_MAX_VERTICES])
+def test_a_dangling_end_just_off_a_slanted_road_is_tied_to_it(
+    angle, at, gap_m, geos_max_vertices, monkeypatch
+):
+    # the nearest point on a slanted road is rounded off it: without making it a vertex of
+    # the road, the connector would not meet the road and the side road would stay apart
+    # (with the numpy noder and with GEOS alike)
+    monkeypatch.setattr(noding, "_GEOS_NODING_MAX_VERTICES", geos_max_vertices)
+    g = network.build_graph(_slanted_t(angle, at, gap_m))
+    assert len(g.components) == 1
+    assert g.connectors == len(at)
+    # a site at the far end of the first side road, a park at the start of the road
+    d = np.array([math.cos(angle), math.sin(angle)])
+    top = 1000 * at[0] * d + 100 * np.array([-d[1], d[0]])
+    out = network.road_distances(g, sites({"S": tuple(top)}), parks({"P": (0, 0)}))
+    # the gap counts 0 m (its ends were joined): along the road, then up the side road
+    assert out["road_km"].iloc[0] == pytest.approx((1000 * at[0] + 100 - gap_m) / 1000, abs=1e-6)
+
+
+def test_a_dangling_end_nearest_to_a_vertex_of_a_road_is_tied_at_that_vertex():
+    bent = LineString([(X0, Y0), (X0 + 500, Y0 + 300), (X0 + 1000, Y0)])
+    side = LineString([(X0 + 500, Y0 + 400), (X0 + 500, Y0 + 305)])  # 5 m above the bend
+    g = network.build_graph(gpd.GeoDataFrame(geometry=[bent, side], crs=3405))
+    assert len(g.components) == 1
+    assert g.n_edges == 3

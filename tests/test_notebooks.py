@@ -186,6 +186,7 @@ def test_zoning_review_for_qgis_runs(tmp_path):
     out, seconds = _execute("03_zoning_review_for_qgis.ipynb", tmp_path)
     text = _all_text(out)
     assert "CCN-NB-DEXUAT80 CCN-01: FAIL - measured 80 ha (threshold 10–75)" in text
+    assert "margin: 5 ha above 75 ha" in text  # 80 ha against the 75 ha cap
     # hand-computed: the 25 m land-side corridor reaches 15 m into the 500 m wide site
     assert "CCN-NB-DEXUATVENDE DYK-01: FAIL - measured 10 m (threshold 25)" in text
     assert "0.75 ha of the site lies inside the dykes corridor" in text

@@ -243,7 +243,7 @@ def test_map_formats_are_checked_by_the_options():
         review.ReviewOptions(formats=())
 
 
-def test_default_formats_call_review_maps_as_before(tmp_path, monkeypatch):
+def test_formats_reach_review_maps(tmp_path, monkeypatch):
     calls = []
 
     def fake_review_maps(layers, legends, out_dir, **kwargs):
@@ -253,12 +253,48 @@ def test_default_formats_call_review_maps_as_before(tmp_path, monkeypatch):
     monkeypatch.setattr(staticmap, "review_maps", fake_review_maps)
     review.run_review(tmp_path / "a", only=("maps",))
     review.run_review(tmp_path / "b", review.ReviewOptions(formats=("png",)), only=("maps",))
-    assert calls == [{"lang": "vi"}, {"lang": "vi", "formats": ("png",)}]
+    assert calls == [
+        {"lang": "vi", "formats": ("png", "pdf")},
+        {"lang": "vi", "formats": ("png",)},
+    ]
 
 
-@pytest.mark.xfail(strict=False, reason="needs the staticmap split")
 def test_formats_png_writes_pngs_only(tmp_path):
     review.run_review(tmp_path, review.ReviewOptions(formats=("png",)), only=("maps",))
     written = sorted(p.suffix for p in (tmp_path / "maps").iterdir())
     assert written
     assert set(written) == {".png"}
+
+
+def test_road_distances_name_both_hubs_and_links_carry_their_pair(reviewed):
+    from ninhbinh_geo import labels
+
+    out, result, _ = reviewed
+    c = result.layers["clusters"].set_index("site_id")
+    links = result.layers["satellite_links"].set_index("site_id")
+    # a link's road distance is that of its own (cluster, hub) pair, wherever one exists
+    pair = c.loc[links.index, "road_km_to_nearest"]
+    assert (links["park_id"] == c.loc[links.index, "nearest_park_id"]).all()
+    assert links["road_km"].equals(pair.rename("road_km"))
+    # the access leg is stated, and the same for sites and parks
+    assert set(c["max_snap_m"]) == set(links["max_snap_m"]) == {5000.0}
+    measured = c["road_km"].notna()
+    assert (c.loc[measured, ["snap_m", "park_snap_m"]] <= 5000).all().all()
+    # every missing road distance says why, as a label key in both languages
+    for col in ("road_reason", "road_reason_to_nearest"):
+        keys = set(c[col].dropna()) | set(links["road_reason"].dropna())
+        assert keys, col
+        for key in keys:
+            assert labels.label(key, "vi") != labels.label(key, "en")
+    assert c.loc[c["road_km_to_nearest"].isna(), "road_reason_to_nearest"].notna().all()
+    # precision follows accuracy; illustrative footprints are measured between points
+    assert set(c["straight_basis"]) <= {"edges", "points"}
+    footprints = c["footprint_accuracy"].eq("illustrative")
+    assert (c.loc[footprints, "straight_basis"] == "points").all()
+    assert set(c["distance_precision_km"]) <= {0.01, 0.1, 1.0}
+    assert (c.loc[c["distance_accuracy"] == "illustrative", "distance_precision_km"] == 1.0).all()
+    assert {"distance_accuracy", "distance_precision_km"} <= set(links.columns)
+    table = pd.read_csv(out / "tables" / "road_access.csv")
+    assert set(table["layer"]) == {"clusters", "satellite_links"}
+    assert table.groupby("layer")["share"].sum().round(9).eq(1).all()
+    assert (table["max_snap_m"] == 5000).all()

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
+import os
+import pickle
 import re
+import subprocess
+import sys
+import threading
 import time
 import warnings
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -22,8 +29,14 @@ from matplotlib.text import Text
 from PIL import Image
 from shapely.geometry import LineString, Polygon, box
 
-from ninhbinh_geo import labels, staticmap, styles
-from ninhbinh_geo._errors import OutputError, SchemaError
+from ninhbinh_geo import crs, labels, staticmap, styles
+from ninhbinh_geo._errors import CRSError, OutputError, SchemaError
+from ninhbinh_geo.staticmap import efficiency as efficiency_map
+from ninhbinh_geo.staticmap import review as sm_review
+from ninhbinh_geo.staticmap import workers
+from ninhbinh_geo.staticmap.furniture import _sources_line
+from ninhbinh_geo.staticmap.layers import _coast_lines
+from ninhbinh_geo.staticmap.review import _PLOTTERS as PLOTTERS
 
 # The fixture province sits around Phủ Lý–Nam Định in EPSG:3405 (VN-2000 / UTM 48N), metres.
 X0, Y0 = 600_000.0, 2_240_000.0
@@ -291,7 +304,7 @@ def test_orientation_fits_the_province(paper, tall):
 
 @pytest.mark.parametrize("name", staticmap.MAP_NAMES)
 def test_legend_colours_are_the_shared_legends(name, layers, legends):
-    fig = staticmap._PLOTTERS[name](layers, legends)
+    fig = PLOTTERS[name](layers, legends)
     entries = _fig_legend_entries(fig)
     used = {
         "overview": ["province", "former_provinces", "coastline", "roads", "parks", "clusters"],
@@ -349,7 +362,7 @@ def test_maps_render_without_missing_glyph_warnings(layers, legends):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for name in staticmap.MAP_NAMES:
-            fig = staticmap._PLOTTERS[name](layers, legends)
+            fig = PLOTTERS[name](layers, legends)
             fig.canvas.draw()  # Agg lays out and rasterises every glyph here
     glyph = [str(w.message) for w in caught if "glyph" in str(w.message).lower()]
     assert glyph == []
@@ -388,7 +401,7 @@ def test_illustrative_mark_follows_accuracy(name):
     marks = {labels.label("warn.illustrative_footprint"), labels.label("warn.illustrative_hazard")}
 
     def shown(lay, lgs):
-        fig = staticmap._PLOTTERS[name](lay, lgs)
+        fig = PLOTTERS[name](lay, lgs)
         return {
             t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == "illustrative_mark"
         }
@@ -462,7 +475,7 @@ def test_sources_line_names_sources_and_licences(layers, legends):
 
 def test_sources_line_caps_row_level_sources():
     frame = pd.DataFrame({"source": list("ABCDEAA"), "licence": ["x"] * 7})
-    line = staticmap._sources_line([frame], "vi", 200)
+    line = _sources_line([frame], "vi", 200)
     assert line == "Nguồn: A, x; B, x; C, x; và 2 nguồn khác"
 
 
@@ -555,9 +568,308 @@ def test_coastline_drops_the_edges_it_was_clipped_along():
     # a bay cuts in from the east to lon 105.8, which is the only real coast.
     land = Polygon([(105.5, 20.0), (106.0, 20.0), (105.8, 20.25), (106.0, 20.5), (105.5, 20.5)])
     clipped = gpd.GeoDataFrame({"name": ["land"]}, geometry=[land], crs=4326)
-    lines = staticmap._coast_lines(clipped)
+    lines = _coast_lines(clipped)
     assert lines.geometry.iloc[0].length == pytest.approx(2 * np.hypot(0.2, 0.25))
     assert lines.geometry.iloc[0].bounds == pytest.approx((105.8, 20.0, 106.0, 20.5))
     # Lines are drawn as they are.
     road = gpd.GeoDataFrame(geometry=[LineString([(105.5, 20.0), (106.0, 20.0)])], crs=4326)
-    assert staticmap._coast_lines(road).geometry.iloc[0].length == pytest.approx(0.5)
+    assert _coast_lines(road).geometry.iloc[0].length == pytest.approx(0.5)
+
+
+# --------------------------------------------------------------------------------------------
+# Formats, worker processes and the door
+
+
+def _pixels(png) -> np.ndarray:
+    with Image.open(png) as im:
+        return np.asarray(im)
+
+
+@pytest.fixture(scope="module")
+def written_serially(layers, legends, tmp_path_factory):
+    return staticmap.review_maps(layers, legends, tmp_path_factory.mktemp("serial"), processes=1)
+
+
+# Worker processes are forked only from a single-threaded process. A test run may hold a thread
+# by then (running the notebooks leaves jupyter's event-loop thread), so these scenarios run in a
+# fresh interpreter when this one cannot fork: the parallel path is tested in every run.
+
+
+def _scenario(name: str, folder: str) -> dict:
+    """Run one worker-process scenario in this process; return what it observed."""
+    folder = Path(folder)
+    with (folder / "case.pkl").open("rb") as f:
+        lay, lgs = pickle.load(f)
+    assert workers._can_fork()
+    with pytest.MonkeyPatch.context() as mp:
+        if name == "parallel":
+            draw_and_save = sm_review._draw_and_save
+
+            def recording(map_name, job):
+                (folder / f"{map_name}.pid").write_text(str(os.getpid()))
+                return draw_and_save(map_name, job)
+
+            mp.setattr(sm_review, "_draw_and_save", recording)
+            paths = staticmap.review_maps(lay, lgs, folder / "maps", processes=2)
+            pids = {int(p.read_text()) for p in folder.glob("*.pid")}
+            return {"paths": [str(p) for p in paths], "pids": sorted(pids), "me": os.getpid()}
+        if name == "errors":
+            only = {k: lay[k] for k in ("province", "clusters")}
+            out = {}
+            for processes in (1, 2):
+                # A folder in the way of a file: the writer's OutputError.
+                target = folder / f"blocked-{processes}"
+                (target / "map_efficiency.pdf").mkdir(parents=True)
+                out[f"blocked-{processes}"] = _raised(only, lgs, target, processes)
+                out[f"listing-{processes}"] = sorted(p.name for p in target.iterdir())
+
+            def broken(*args, **kwargs):
+                raise SchemaError("Layer 'clusters': a test error with 'ệ' and $x$")
+
+            mp.setattr(efficiency_map, "_draw", broken)
+            for processes in (1, 2):
+                out[f"drawing-{processes}"] = _raised(only, lgs, folder / "d", processes)
+            return out
+        if name == "logs":
+            records: list[logging.LogRecord] = []
+            handler = logging.Handler()
+            handler.emit = records.append
+            package = logging.getLogger("ninhbinh_geo")
+            package.addHandler(handler)
+            try:
+                staticmap.review_maps(lay, lgs, folder / "maps", formats="png", processes=2)
+            finally:
+                package.removeHandler(handler)
+            return {"records": [[r.name, r.levelname, r.getMessage()] for r in records]}
+    raise ValueError(name)
+
+
+def _raised(lay, lgs, folder, processes) -> list[str]:
+    try:
+        staticmap.review_maps(lay, lgs, folder, processes=processes)
+    except Exception as exc:  # what is raised is the result
+        return [type(exc).__name__, str(exc), str(exc.__cause__)]
+    return []
+
+
+def _run_scenario(name: str, folder, lay: dict, lgs: dict) -> dict:
+    """Run a scenario here when this process can fork, else in a fresh interpreter."""
+    with (folder / "case.pkl").open("wb") as f:
+        pickle.dump((lay, lgs), f)
+    if workers._can_fork():
+        return _scenario(name, str(folder))
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import test_staticmap as t; "
+        "print(json.dumps(t._scenario(sys.argv[2], sys.argv[3])))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).parent), name, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_parallel_maps_are_the_serial_maps(layers, legends, written_serially, tmp_path):
+    seen = _run_scenario("parallel", tmp_path, layers, legends)
+    # Drawn by two worker processes, not by the caller.
+    assert len(seen["pids"]) == 2
+    assert seen["me"] not in seen["pids"]
+    parallel = [Path(p) for p in seen["paths"]]
+    assert [p.name for p in parallel] == [p.name for p in written_serially]
+    for p, s in zip(parallel, written_serially, strict=True):
+        if p.suffix == ".png":
+            assert np.array_equal(_pixels(p), _pixels(s)), p.name
+        # No creation date, fixed compression: the very same bytes, PDF and PNG alike.
+        assert p.read_bytes() == s.read_bytes(), p.name
+
+
+def test_written_maps_equal_serial_ones(written, written_serially):
+    # The module's default call (in workers when this process may fork, else here).
+    for p, s in zip(written[0], written_serially, strict=True):
+        assert p.read_bytes() == s.read_bytes(), p.name
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_worker_errors_reach_the_caller_unchanged(layers, legends, tmp_path):
+    seen = _run_scenario("errors", tmp_path, layers, legends)
+    serial, parallel = seen["blocked-1"], seen["blocked-2"]
+    assert serial[0] == parallel[0] == "OutputError"
+    assert parallel[1] == serial[1].replace("blocked-1", "blocked-2")
+    assert "writable" in parallel[1]
+    # The overview, drawn before (or beside) the failing map, is complete; no temporary file
+    # (map_efficiency.pdf is the folder in the way).
+    for processes in (1, 2):
+        assert seen[f"listing-{processes}"] == [
+            "map_efficiency.pdf",
+            "map_efficiency.png",
+            "map_overview.pdf",
+            "map_overview.png",
+        ]
+    # An error raised while drawing: same class and message, the worker's traceback chained.
+    serial, parallel = seen["drawing-1"], seen["drawing-2"]
+    assert serial[:2] == parallel[:2]
+    assert parallel[:2] == ["SchemaError", "Layer 'clusters': a test error with 'ệ' and $x$"]
+    assert "in the worker process" in parallel[2]
+    assert "broken" in parallel[2]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_worker_log_records_reach_the_caller(legends, tmp_path):
+    lay = make_layers()
+    clusters = lay["clusters"].copy()
+    clusters["source"] = ["Sở 工", "ok", "ok", "ok"]
+    lay["clusters"] = clusters
+    only = {k: lay[k] for k in ("province", "clusters")}
+    records = _run_scenario("logs", tmp_path, only, legends)["records"]
+    glyphs = [r for r in records if "no glyph" in r[2]]
+    # Once per map (overview, efficiency): every distinct text is cleaned once per page.
+    assert len(glyphs) == 2
+    assert all(r[0].startswith("ninhbinh_geo.staticmap") and r[1] == "WARNING" for r in glyphs)
+
+
+def test_serial_when_processes_cannot_start_or_threads_run(
+    layers, legends, tmp_path, monkeypatch, caplog
+):
+    def no_processes(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", no_processes)
+    with caplog.at_level(logging.WARNING, logger="ninhbinh_geo.staticmap"):
+        done, left = workers._run_in_processes(lambda name: [Path(name)], ["a", "b"], 2)
+    assert (done, left) == ([], ["a", "b"])
+    assert "cannot be started" in caplog.text
+    # The caller then draws every map itself.
+    draw_and_save = sm_review._draw_and_save
+    pids = []
+
+    def recording(name, job):
+        pids.append(os.getpid())
+        return draw_and_save(name, job)
+
+    monkeypatch.setattr(sm_review, "_draw_and_save", recording)
+    only = {k: layers[k] for k in ("province", "clusters")}
+    paths = staticmap.review_maps(only, legends, tmp_path, processes=2)
+    assert [p.name for p in paths] == [
+        "map_overview.png",
+        "map_overview.pdf",
+        "map_efficiency.png",
+        "map_efficiency.pdf",
+    ]
+    assert pids == [os.getpid()] * 2
+    # Another thread running: forking could deadlock, so the maps are drawn here.
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not workers._can_fork()
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_formats_are_checked_and_chosen(layers, legends, tmp_path):
+    only = {k: layers[k] for k in ("province", "clusters")}
+    with pytest.raises(ValueError, match=r"\['tif'\].*'png', 'pdf', 'svg'"):
+        staticmap.review_maps(only, legends, tmp_path, formats=("png", "tif"))
+    with pytest.raises(ValueError, match="allowed"):
+        staticmap.review_maps(only, legends, tmp_path, formats=())
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="processes"):
+            staticmap.review_maps(only, legends, tmp_path, processes=bad)
+    assert not list(tmp_path.iterdir())  # checked before anything is drawn
+    paths = staticmap.review_maps(only, legends, tmp_path, formats=["svg", "png"], processes=1)
+    assert [p.name for p in paths] == [
+        "map_overview.svg",
+        "map_overview.png",
+        "map_efficiency.svg",
+        "map_efficiency.png",
+    ]
+    assert paths[0].read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    fig = staticmap.plot_overview(only, legends)
+    again = staticmap.save_figure(fig, tmp_path / "again", formats="svg")
+    assert again[0].read_bytes() == paths[0].read_bytes()  # no date, no random ids
+
+
+def test_each_layer_is_checked_once_at_the_door(layers, legends, tmp_path, monkeypatch):
+    calls: list[str] = []
+    to_metric = crs.to_metric
+
+    def counting(gdf, layer="layer", *args, **kwargs):
+        calls.append(layer)
+        return to_metric(gdf, layer, *args, **kwargs)
+
+    monkeypatch.setattr(crs, "to_metric", counting)
+    staticmap.review_maps(layers, legends, tmp_path, formats="png", processes=1)
+    # The exposure and findings tables have no geometry: they borrow the site footprints.
+    assert sorted(calls) == sorted(
+        [
+            "province",
+            "former_provinces",
+            "coastline",
+            "roads",
+            "parks",
+            "clusters",
+            "satellite_links",
+            "hazard",
+        ]
+    )
+    # A malformed layer stops the call before any map is drawn.
+    bad = layers["roads"].set_crs(None, allow_override=True)
+    with pytest.raises(CRSError, match="roads"):
+        staticmap.review_maps({**layers, "roads": bad}, legends, tmp_path / "bad")
+    assert not (tmp_path / "bad").exists()
+
+
+_KILLED_PARENT = """
+import os, sys, time
+import geopandas as gpd
+from shapely.geometry import box
+from ninhbinh_geo import staticmap, styles
+from ninhbinh_geo.staticmap import review
+
+def stuck(name, job):
+    (job.out / f"{os.getpid()}.worker").write_text(name)
+    time.sleep(120)
+
+review._draw_and_save = stuck
+c = gpd.GeoDataFrame({"site_id": ["A"], "area_ha": [40.0]},
+                     geometry=[box(105.9, 20.2, 105.91, 20.21)], crs=4326)
+staticmap.review_maps({"clusters": c}, styles.default_legends({"clusters": c}), sys.argv[1],
+                      processes=2)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has stopped
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_workers_die_with_a_killed_caller(tmp_path):
+    script = tmp_path / "parent.py"
+    script.write_text(_KILLED_PARENT)
+    out = tmp_path / "maps"
+    out.mkdir()
+    parent = subprocess.Popen([sys.executable, str(script), str(out)])
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(out.glob("*.worker"))) < 2:
+            assert parent.poll() is None, "the parent exited early"
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.05)
+        pids = [int(p.stem) for p in out.glob("*.worker")]
+        assert all(_running(pid) for pid in pids)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in pids)

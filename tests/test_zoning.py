@@ -162,9 +162,15 @@ def _dykes(d_m: float, grade: str) -> dict:
     return {"layers": {"dykes": dyke_below(d_m, grade=grade)}}
 
 
-def _heritage(zone: str, overlap: bool) -> dict:
+def _heritage(zone: str | None, overlap: bool, designation: str | None = None) -> dict:
     x = X0 + 200 if overlap else X0 + 2000
-    return {"layers": {"heritage": layer([box(x, Y0, x + 300, Y0 + 400)], zone=[zone])}}
+    return {
+        "layers": {
+            "heritage": layer(
+                [box(x, Y0, x + 300, Y0 + 400)], zone=[zone], designation=[designation]
+            )
+        }
+    }
 
 
 def _res(cls: str | None, d_m: float) -> dict:
@@ -221,6 +227,9 @@ def _scenario(rule_id: str, case: str) -> dict:
     if rule_id in ("HER-01", "HER-02"):
         zone = "I" if rule_id == "HER-01" else "buffer"
         return _heritage(zone, overlap=v) if p or v else {}
+    if rule_id in ("NAT-01", "NAT-02"):
+        designation = "ramsar" if rule_id == "NAT-01" else "biosphere_reserve"
+        return _heritage(None, overlap=v, designation=designation) if p or v else {}
     if rule_id in _EXP:
         hazard, rp = _EXP[rule_id]
         return {

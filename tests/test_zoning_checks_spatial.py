@@ -81,19 +81,25 @@ def test_river_corridor(d_m, width, result):
 @pytest.mark.parametrize(
     ("zone", "rule", "result", "measured"),
     [
-        ("I", "HER-01", "fail", 4.0),  # 100 m x 400 m overlap
-        ("I", "HER-02", "pass", 0.0),
-        ("core", "HER-01", "fail", 4.0),
-        ("II", "HER-02", "needs_review", 4.0),
-        ("buffer", "HER-01", "pass", 0.0),
-        (None, "HER-01", "needs_review", 0.0),  # zone unknown
+        ("I", "HER-01", "fail", -100.0),  # the footprint reaches 100 m into zone I
+        ("I", "HER-02", "pass", np.nan),  # no zone II in the layer, and no unzoned area
+        ("core", "HER-01", "fail", -100.0),
+        ("II", "HER-02", "needs_review", -100.0),  # zone II: the rule asks for a review
+        ("buffer", "HER-01", "pass", np.nan),
+        (None, "HER-01", "needs_review", -100.0),  # zone unknown
+        (None, "HER-02", "needs_review", -100.0),  # within 5 km of an area of unknown zone
     ],
 )
 def test_heritage_zones(zone, rule, result, measured):
     heritage = layer([box(X0 + 200, Y0, X0 + 500, Y0 + 400)], zone=[zone])
     f = finding(zoning.check(make_sites({}), layers={"heritage": heritage}), rule)
     assert f["result"] == result, f["reason"]
-    assert f["measured"] == pytest.approx(measured, abs=1e-3)
+    if np.isnan(measured):
+        assert np.isnan(f["measured"])
+    else:
+        assert f["measured"] == pytest.approx(measured, abs=0.5)
+    if zone is None:
+        assert f["missing_input"] in ("column:zone (heritage)", "zones:heritage")
 
 
 def test_heritage_far_away_passes_and_missing_layer_is_needs_review():
@@ -113,7 +119,9 @@ RES_400 = box(X0, Y0 + 800, X0 + 300, Y0 + 900)  # 400 m north of the site's nor
         ("II", "QH-05-II", "needs_review"),  # needs 500 m; advisory legacy benchmark
         ("2", "QH-05-II", "needs_review"),
         ("II", "QH-05-I", "not_applicable"),
-        (None, "QH-05-V", "needs_review"),  # class unknown: never a pass
+        (None, "QH-05-V", "pass"),  # class unknown, but 400 m meets class V whatever it is
+        (None, "QH-05-III", "pass"),
+        (None, "QH-05-II", "needs_review"),  # 400 m < 500 m: waits for the class
     ],
 )
 def test_residential_distance_by_class(cls, rule, result):
@@ -124,6 +132,7 @@ def test_residential_distance_by_class(cls, rule, result):
         assert f["measured"] == pytest.approx(400.0, abs=0.01)
     if cls is None:
         assert "hazard class unknown" in f["reason"]
+        assert f["missing_input"] == ("column:hazard_class" if result != "pass" else "")
 
 
 def test_residential_distance_with_mixed_known_and_unknown_classes():
@@ -131,10 +140,20 @@ def test_residential_distance_with_mixed_known_and_unknown_classes():
     f = zoning.check(sites, layers={"residential": layer([RES_400])})
     assert finding(f, "QH-05-I", 0)["result"] == "needs_review"  # 400 m < 1000 m
     assert finding(f, "QH-05-V", 0)["result"] == "not_applicable"
-    for rule in ("QH-05-I", "QH-05-V"):
+    for rule, result in (("QH-05-I", "needs_review"), ("QH-05-V", "pass")):
         unknown = finding(f, rule, 1)
-        assert unknown["result"] == "needs_review"
+        assert unknown["result"] == result
         assert "hazard class unknown" in unknown["reason"]
+
+
+def test_residential_rules_without_the_layer_decide_what_the_class_decides():
+    sites = make_sites({"hazard_class": "II"}, {"site_id": "CCN-T1", "hazard_class": None})
+    f = zoning.check(sites)
+    assert finding(f, "QH-05-I", 0)["result"] == "not_applicable"  # class II: not rule I
+    assert finding(f, "QH-05-II", 0)["missing_input"] == "layer:residential"
+    unknown = finding(f, "QH-05-I", 1)
+    assert unknown["result"] == "needs_review"
+    assert unknown["missing_input"] == "layer:residential; column:hazard_class"
 
 
 def test_residential_distance_fails_when_the_table_says_fail():

@@ -69,7 +69,7 @@ def _write(tmp_path, rule_id: str, **changes: object):
         ("CCN-09", {"threshold": "sixty"}, "threshold='sixty', which is not a number"),
         ("CCN-01", {"check": "area_rnge"}, "unknown check 'area_rnge'"),
         ("CCN-01", {"threshold_high": ""}, "needs threshold_high"),
-        ("HER-01", {"operator": ">="}, "only takes"),
+        ("HER-01", {"operator": "<="}, "only takes"),
         ("CCN-01", {"unit": "m"}, "measures in"),
         ("DYK-01", {"layer": ""}, "needs a layer name"),
         ("DYK-01", {"params": "grades=I;land=25"}, r"unknown params \['land'\]"),

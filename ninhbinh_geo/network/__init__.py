@@ -10,14 +10,16 @@ separation). Road distances are therefore indicative, never exact travel routes.
 
 Rooms, in the order the data flow through them:
 
-- ``noding``: lines → noded pieces (split where they cross), ends joined, dangling ends tied;
+- ``noding``: lines → noded pieces (split where they cross or touch);
+- ``joining``: ends within ``tolerance_m`` joined, dangling ends tied to the nearest road;
 - ``graph``: :class:`RoadGraph` and :func:`build_graph`: edge list, Morton order, CSR matrix,
   components, speeds;
 - ``snapping``: the spatial index of the edges and the snapping of sites and parks onto them;
-- ``distances``: :func:`road_distances`: check, snap, search from the parks, tabulate.
+- ``distances``: :func:`road_distances`: check, snap, search from the parks, tabulate; why a
+  distance is missing (:data:`ROAD_REASONS`, keys of :mod:`ninhbinh_geo.labels`).
 """
 
-from .distances import road_distances
+from .distances import ROAD_REASONS, road_distances
 from .graph import RAILWAY_CLASS, RoadGraph, build_graph
 
-__all__ = ["RAILWAY_CLASS", "RoadGraph", "build_graph", "road_distances"]
+__all__ = ["RAILWAY_CLASS", "ROAD_REASONS", "RoadGraph", "build_graph", "road_distances"]

@@ -1,10 +1,17 @@
 """Road distances from clusters to parks: check once, snap, search from the parks, tabulate.
 
-:func:`road_distances` is the door; it runs four stages that take checked inputs and trust
-them: :func:`_check_inputs`, :func:`_measure` (snapping, then :func:`_search`: one
-:func:`scipy.sparse.csgraph.dijkstra` call from all parks on any CSR matrix of the graph's
-nodes, e.g. the matrix of the edges left open, in metres or seconds), :func:`_reasons`
-(why a pair has no distance) and the tables (:func:`_pair_table`, :func:`_site_table`).
+:func:`road_distances` is the door; it runs stages that take checked inputs and trust them:
+:func:`_check_inputs`; :meth:`_Snapped.of` (sites and parks snapped onto the edges, once);
+:func:`_measure` (the network cost of every (park, site) pair through :func:`_network_m`:
+one :func:`scipy.sparse.csgraph.dijkstra` call from all parks, :func:`_search`, on the CSR
+matrix of the edges left open, in metres or seconds); :func:`_reasons` (why a pair has no
+distance, as :mod:`ninhbinh_geo.labels` keys) and the tables (:func:`_pair_table`,
+:func:`_site_table`).
+
+The stages are meant to be run again on the same snapped sites: for roads closed by a flood,
+``_measure(graph, snapped, parks, open_edges=mask)`` per scenario gives the costs on the edges
+left open (a pair cut off by the closures gets ``road_reason.no_route``); with speeds,
+``_measure`` also gives minutes (``graph.edge_time_s``).
 """
 
 from __future__ import annotations
@@ -21,10 +28,46 @@ from scipy.sparse.csgraph import dijkstra
 from .._errors import CRSError, SchemaError, first_ids
 from ..crs import check_coordinates
 from ..schema import hub_parks
-from .graph import _MIN_EDGE_M, RoadGraph
+from .graph import _MIN_EDGE_M, RoadGraph, _csr
 from .snapping import _ids, _snap_sites
 
-_TARGETS = ("nearest_park", "nearest_park_id", "all")
+_TARGETS = ("nearest_park", "nearest_park_id", "both", "all")
+
+#: Why a road distance is missing: ``road_reason`` holds one of these keys of
+#: :mod:`ninhbinh_geo.labels` (``label(key, lang)`` gives the Vietnamese or English text).
+REASON_SITE_FAR = "road_reason.site_far"  # the site lies beyond max_snap_m of every road
+REASON_PARK_FAR = "road_reason.park_far"  # the park lies beyond max_snap_m of every road
+REASON_OTHER_PIECE = "road_reason.other_piece"  # site and park on separate pieces
+REASON_NO_ROUTE = "road_reason.no_route"  # same piece, but no route on the edges left open
+#: the site reaches no hub: the park shown is the nearest in a straight line
+REASON_NO_HUB_REACHED = "road_reason.no_hub_reached"
+ROAD_REASONS = (
+    REASON_SITE_FAR,
+    REASON_PARK_FAR,
+    REASON_OTHER_PIECE,
+    REASON_NO_ROUTE,
+    REASON_NO_HUB_REACHED,
+)
+
+
+@dataclass(frozen=True)
+class _Snapped:
+    """Sites and parks placed on the graph: their points and where they meet the edges."""
+
+    s_pts: np.ndarray  # site points in the graph's CRS
+    p_pts: np.ndarray  # park points
+    s_edge: np.ndarray  # edge each site is snapped onto
+    s_snap: np.ndarray  # distance of each site to that edge, metres (the access leg)
+    s_along: np.ndarray  # position along the edge, metres from its start node
+    p_edge: np.ndarray
+    p_snap: np.ndarray
+    p_along: np.ndarray
+
+    @classmethod
+    def of(cls, graph: RoadGraph, clusters: gpd.GeoDataFrame, parks: gpd.GeoDataFrame) -> _Snapped:
+        """Snap the points of ``clusters`` and ``parks`` onto ``graph`` in one pass."""
+        s_pts, p_pts, s, p = _snap_sites(graph, clusters, parks)
+        return cls(s_pts, p_pts, *s, *p)
 
 
 @dataclass(frozen=True)
@@ -54,48 +97,49 @@ def road_distances(
 ) -> gpd.GeoDataFrame | pd.DataFrame:
     """Road distance from every cluster to its park, searching once from each park.
 
-    Sites and parks are represented by a point inside their footprint (or ``lon``/``lat``
-    when the footprint is missing) and snapped to the nearest point of the nearest road
-    edge. ``road_km`` = snap leg of the site + network path + snap leg of the park: the
-    snap legs are straight lines standing in for local roads the layer lacks, so they are
-    *included*, and ``snap_m`` shows how much of the distance they are.
+    Sites and parks are their points (``lon``/``lat`` where the footprint is illustrative or
+    missing, else a point inside the real outline, as in ``proximity``), snapped to the nearest
+    road edge. ``road_km`` = access leg of the site + network path + access leg of the park:
+    the legs stand in for local roads the layer lacks, so they are *included* (``snap_m``,
+    ``park_snap_m``). One rule for both: beyond ``max_snap_m`` there is no road distance.
 
     Parameters
     ----------
     graph : RoadGraph
         From ``build_graph``.
     clusters : geopandas.GeoDataFrame
-        Sites with a CRS; ``site_id`` used in messages; for ``target="nearest_park_id"``
-        the column ``nearest_park_id`` (from ``proximity.nearest_parks``).
+        Sites with a CRS; ``site_id`` used in messages; for ``target="nearest_park_id"`` or
+        ``"both"`` the column ``nearest_park_id`` (from ``proximity.nearest_parks``).
     parks : geopandas.GeoDataFrame
         Parks with ``site_id``, ``name_vi`` (and ``major`` when ``major_only``).
     max_snap_m : float, default 3000.0
-        A site or park farther than this from any road gets NaN and a reason. The layer
-        has only national and provincial roads; 3 km is the reach of the commune roads
-        it lacks in the delta.
-    target : {"nearest_park", "nearest_park_id", "all"}, default "nearest_park"
-        ``"nearest_park"``: the park nearest by road; ``"nearest_park_id"``: the park named
-        in the column of that name; ``"all"``: a long DataFrame, one row per (site, park).
+        The access leg allowed off the road layer, for sites and parks alike. The layer has
+        only national and provincial roads; 3 km is the reach of the commune roads it lacks
+        in the delta (the review allows 5 km).
+    target : {"nearest_park", "nearest_park_id", "both", "all"}, default "nearest_park"
+        The park nearest by road; the park named in ``nearest_park_id``; both (the latter in
+        ``road_km_to_nearest``); or a long DataFrame, one row per (site, park).
     major_only : bool, default True
         Use only parks with ``major`` True.
     access_speed_kmh : float, default 20.0
-        Speed on the snap legs for ``road_min`` (only when the graph has speeds).
+        Speed on the access legs for ``road_min`` (only when the graph has speeds).
 
     Returns
     -------
     geopandas.GeoDataFrame or pandas.DataFrame
         A copy of ``clusters`` (same index and CRS) with ``road_park_id``, ``road_park``,
-        ``snap_m`` (m), ``park_snap_m`` (m), ``road_km``, ``road_straight_km`` (straight
-        line between the same two points, km, metric CRS), ``detour_ratio`` (road ÷
-        straight), ``component``, ``park_component``, ``road_reason`` (why ``road_km`` is
-        NaN, else NA) and, with speeds, ``road_min``. For ``target="all"`` one row per
-        pair with ``site_id``, ``park_id``, ``park_name`` and the same measures.
+        ``snap_m``, ``park_snap_m`` (m), ``road_km``, ``road_straight_km`` (between the same
+        points), ``detour_ratio``, ``component``, ``park_component``, ``road_reason`` (why
+        ``road_km`` is NaN: a ``labels`` key of :data:`ROAD_REASONS`), ``max_snap_m`` (also
+        in ``attrs``) and, with speeds, ``road_min``; with ``"both"`` also
+        ``road_km_to_nearest``, ``road_reason_to_nearest`` (``road_min_to_nearest``). For
+        ``"all"``: ``site_id``, ``park_id``, ``park_name`` and the same measures per pair.
 
     Raises
     ------
     SchemaError
-        For an empty park layer, missing columns, unknown ``target`` or park ids, or sites
-        with neither footprint nor point.
+        For an empty park layer, missing columns, unknown ``target`` or park ids, a negative
+        ``max_snap_m``, or sites with neither footprint nor point.
     CRSError
         When a layer has no CRS, or its coordinates do not fit its CRS.
 
@@ -108,24 +152,31 @@ def road_distances(
     >>> from ninhbinh_geo.network import build_graph
     >>> g = build_graph(gpd.GeoDataFrame(
     ...     geometry=[LineString([(600000, 2240000), (602000, 2240000)])], crs=3405))
-    >>> cl = gpd.GeoDataFrame({"site_id": ["CCN-A"]},
-    ...                       geometry=[Point(600000, 2240100)], crs=3405)
+    >>> cl = gpd.GeoDataFrame({"site_id": ["CCN-A", "CCN-B"]},
+    ...                       geometry=[Point(600000, 2240100), Point(601000, 2245000)],
+    ...                       crs=3405)
     >>> pk = gpd.GeoDataFrame({"site_id": ["KCN-B"], "name_vi": ["KCN B"], "major": [True]},
     ...                       geometry=[Point(602000, 2240000)], crs=3405)
     >>> out = road_distances(g, cl, pk)
-    >>> out[["road_park_id", "snap_m", "road_km"]].round(3).to_dict("records")
-    [{'road_park_id': 'KCN-B', 'snap_m': 100.0, 'road_km': 2.1}]
+    >>> out[["road_park_id", "snap_m", "road_km"]].round(3).to_dict("list")
+    {'road_park_id': ['KCN-B', 'KCN-B'], 'snap_m': [100.0, 5000.0], 'road_km': [2.1, nan]}
+    >>> out["road_reason"].tolist(), float(out.attrs["max_snap_m"])
+    ([<NA>, 'road_reason.site_far'], 3000.0)
     """
-    parks = _check_inputs(graph, clusters, parks, target=target, major_only=major_only)
-    pairs = _measure(graph, clusters, parks, access_speed_kmh)
+    parks = _check_inputs(
+        graph, clusters, parks, target=target, major_only=major_only, max_snap_m=max_snap_m
+    )
+    pairs = _measure(graph, _Snapped.of(graph, clusters, parks), parks, access_speed_kmh)
     reason, valid = _reasons(pairs, max_snap_m)
     road_m = np.where(valid, pairs.road_m, np.nan)
     minutes = None if pairs.minutes is None else np.where(valid, pairs.minutes, np.nan)
     if target == "all":
-        return _pair_table(clusters, pairs, road_m, minutes, reason)
-    return _site_table(
-        clusters, pairs, road_m, minutes, reason, target=target, max_snap_m=max_snap_m
-    )
+        out = _pair_table(clusters, pairs, road_m, minutes, reason)
+    else:
+        out = _site_table(clusters, pairs, road_m, minutes, reason, target=target)
+    out["max_snap_m"] = float(max_snap_m)
+    out.attrs["max_snap_m"] = float(max_snap_m)
+    return out
 
 
 def _check_inputs(
@@ -135,12 +186,15 @@ def _check_inputs(
     *,
     target: str,
     major_only: bool,
+    max_snap_m: float,
 ) -> gpd.GeoDataFrame:
     """Check everything :func:`road_distances` is given, once; return the parks to use."""
     if not isinstance(graph, RoadGraph):
         raise SchemaError("graph must be a RoadGraph from network.build_graph(roads).")
     if target not in _TARGETS:
         raise SchemaError(f"target must be one of {_TARGETS}, not {target!r}.")
+    if not max_snap_m >= 0:
+        raise SchemaError(f"max_snap_m must be a distance >= 0 in metres, not {max_snap_m!r}.")
     if not isinstance(clusters, gpd.GeoDataFrame):
         raise SchemaError("Layer 'clusters' must be a GeoDataFrame.")
     parks = hub_parks(parks, major_only=major_only)
@@ -150,7 +204,7 @@ def _check_inputs(
                 f"Layer '{layer}' has no CRS; set it, e.g. {layer}.set_crs('EPSG:4326')."
             )
         check_coordinates(sites, layer)
-    if target == "nearest_park_id":
+    if target in ("nearest_park_id", "both"):
         if "nearest_park_id" not in clusters.columns:
             raise SchemaError(
                 "Layer 'clusters' has no column 'nearest_park_id'; run "
@@ -169,31 +223,37 @@ def _check_inputs(
 
 def _measure(
     graph: RoadGraph,
-    clusters: gpd.GeoDataFrame,
+    snapped: _Snapped,
     parks: gpd.GeoDataFrame,
-    access_speed_kmh: float,
+    access_speed_kmh: float = 20.0,
+    *,
+    open_edges: np.ndarray | None = None,
 ) -> _Pairs:
-    """Snap sites and parks, search from the parks, measure every (park, site) pair."""
-    s_pts, p_pts, (s_edge, s_snap, s_along), (p_edge, p_snap, p_along) = _snap_sites(
-        graph, clusters, parks
-    )
-    net = _network_m(graph, p_edge, p_along, s_edge, s_along)
+    """Measure every (park, site) pair of sites and parks snapped onto ``graph``.
+
+    ``open_edges`` (bool per edge) leaves the others out of the search, e.g. roads closed by
+    a flood; a site or park snapped onto a closed edge reaches nothing. Run it again with
+    other edges open on the same ``snapped``.
+    """
+    sn = snapped
+    ends = (sn.p_edge, sn.p_along, sn.s_edge, sn.s_along)
+    net = _network_m(graph, *ends, open_edges=open_edges)
     minutes = None
     if graph.edge_time_s is not None:
-        net_s = _network_m(graph, p_edge, p_along, s_edge, s_along, time=True)
+        net_s = _network_m(graph, *ends, time=True, open_edges=open_edges)
         access = 3.6 / access_speed_kmh
-        minutes = (net_s + (p_snap[:, None] + s_snap[None, :]) * access) / 60
+        minutes = (net_s + (sn.p_snap[:, None] + sn.s_snap[None, :]) * access) / 60
     # sites are points here: the straight line is plain Pythagoras, as GEOS computes it
-    dx = shapely.get_x(p_pts)[:, None] - shapely.get_x(s_pts)[None, :]
-    dy = shapely.get_y(p_pts)[:, None] - shapely.get_y(s_pts)[None, :]
+    dx = shapely.get_x(sn.p_pts)[:, None] - shapely.get_x(sn.s_pts)[None, :]
+    dy = shapely.get_y(sn.p_pts)[:, None] - shapely.get_y(sn.s_pts)[None, :]
     return _Pairs(
-        road_m=net + p_snap[:, None] + s_snap[None, :],
+        road_m=net + sn.p_snap[:, None] + sn.s_snap[None, :],
         straight_m=np.sqrt(dx * dx + dy * dy),
         minutes=minutes,
-        s_snap=s_snap,
-        p_snap=p_snap,
-        s_comp=graph.component[graph.edge_nodes[s_edge, 0]],
-        p_comp=graph.component[graph.edge_nodes[p_edge, 0]],
+        s_snap=sn.s_snap,
+        p_snap=sn.p_snap,
+        s_comp=graph.component[graph.edge_nodes[sn.s_edge, 0]],
+        p_comp=graph.component[graph.edge_nodes[sn.p_edge, 0]],
         p_ids=np.array([str(x) for x in parks["site_id"].tolist()], dtype=object),
         p_names=np.array([str(x) for x in parks["name_vi"].tolist()], dtype=object),
     )
@@ -228,6 +288,8 @@ def _search(
     p_along: np.ndarray,
     s_edge: np.ndarray,
     s_along: np.ndarray,
+    *,
+    open_edges: np.ndarray | None = None,
 ) -> np.ndarray:
     """Network cost (parks × sites) between points lying on edges, one search per park.
 
@@ -236,7 +298,8 @@ def _search(
     edges ``*_edge`` at ``*_along`` metres from their start node. Each park becomes an extra
     node joined to both ends of its edge, so a single Dijkstra from it covers both
     directions; the searches of all parks are one ``dijkstra`` call. A position along an
-    edge costs its share of the edge's cost.
+    edge costs its share of the edge's cost. With ``open_edges`` (the edges of ``matrix``),
+    a point on a closed edge reaches nothing (inf).
     """
     n, k = matrix.shape[0], len(p_edge)
     u, v = edge_nodes[:, 0], edge_nodes[:, 1]
@@ -250,7 +313,11 @@ def _search(
     net = np.minimum(dist[:, u[s_edge]] + s_cost[None, :], dist[:, v[s_edge]] + s_rest[None, :])
     same = p_edge[:, None] == s_edge[None, :]
     direct = np.abs(p_along[:, None] - s_along[None, :]) * pace[s_edge][None, :]
-    return np.where(same, np.minimum(net, direct), net)
+    net = np.where(same, np.minimum(net, direct), net)
+    if open_edges is not None:
+        net[~open_edges[p_edge], :] = np.inf
+        net[:, ~open_edges[s_edge]] = np.inf
+    return net
 
 
 def _network_m(
@@ -261,34 +328,45 @@ def _network_m(
     s_along: np.ndarray,
     *,
     time: bool = False,
+    open_edges: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Network cost (parks × sites) on the whole graph: metres, or seconds with ``time``."""
+    """Network cost (parks × sites): metres, or seconds with ``time``; on the open edges."""
     if time:
         matrix, cost = graph._time_matrix, graph.edge_time_s
     else:
         matrix, cost = graph.matrix, graph.edge_length_m
+    if open_edges is not None:
+        open_edges = np.asarray(open_edges, dtype=bool)
+        keep = np.flatnonzero(open_edges)
+        u, v = graph.edge_nodes[keep, 0], graph.edge_nodes[keep, 1]
+        matrix = _csr(u, v, cost[keep], graph.n_nodes)
     return _search(
-        matrix, graph.edge_nodes, cost, graph.edge_length_m, p_edge, p_along, s_edge, s_along
+        matrix,
+        graph.edge_nodes,
+        cost,
+        graph.edge_length_m,
+        p_edge,
+        p_along,
+        s_edge,
+        s_along,
+        open_edges=open_edges,
     )
 
 
 def _reasons(pairs: _Pairs, max_snap_m: float) -> tuple[np.ndarray, np.ndarray]:
-    """Why each pair has no road distance (None where it has one), and which pairs have one."""
+    """Why each pair has no road distance (a label key; None where it has one), and which do.
+
+    The access leg limit is the same for sites and parks. Of several reasons the first of
+    site too far, park too far, separate pieces, no route (on the edges left open) is given.
+    """
     reason = np.full(pairs.road_m.shape, None, dtype=object)
     far_site = pairs.s_snap > max_snap_m
     far_park = pairs.p_snap > max_snap_m
     other_piece = pairs.p_comp[:, None] != pairs.s_comp[None, :]
-    reason[other_piece] = "site and park lie in different pieces of the road network"
-    for i in np.flatnonzero(far_park):
-        reason[i, :] = (
-            f"park {pairs.p_ids[i]} is {pairs.p_snap[i]:.0f} m from the nearest road "
-            f"(> max_snap_m={max_snap_m:g})"
-        )
-    for j in np.flatnonzero(far_site):
-        reason[:, j] = (
-            f"site is {pairs.s_snap[j]:.0f} m from the nearest road "
-            f"(> max_snap_m={max_snap_m:g})"
-        )
+    reason[~np.isfinite(pairs.road_m)] = REASON_NO_ROUTE
+    reason[other_piece] = REASON_OTHER_PIECE
+    reason[far_park, :] = REASON_PARK_FAR
+    reason[:, far_site] = REASON_SITE_FAR
     valid = ~(far_site[None, :] | far_park[:, None] | other_piece) & np.isfinite(pairs.road_m)
     return reason, valid
 
@@ -316,12 +394,42 @@ def _pair_table(
             "road_straight_km": straight_km,
             "component": np.tile(pairs.s_comp, n_p),
             "park_component": np.repeat(pairs.p_comp, n_s),
-            "road_reason": reason.ravel(),
+            "road_reason": pd.array(reason.ravel(), dtype="string"),
             "detour_ratio": detour,
         }
     )
     if minutes is not None:
         out["road_min"] = minutes.ravel()
+    return out
+
+
+def _to_park(
+    pairs: _Pairs,
+    road_m: np.ndarray,
+    minutes: np.ndarray | None,
+    reason: np.ndarray,
+    pick: np.ndarray,
+) -> dict[str, object]:
+    """Measure every site to the park ``pick`` names for it (a row of the pairs)."""
+    cols = np.arange(road_m.shape[1])
+    road_km = road_m[pick, cols] / 1000
+    straight_km = pairs.straight_m[pick, cols] / 1000
+    with np.errstate(divide="ignore", invalid="ignore"):  # a site on its park: NaN/inf
+        detour = road_km / straight_km
+    out: dict[str, object] = {
+        "road_park_id": pairs.p_ids[pick],
+        "road_park": pairs.p_names[pick],
+        "snap_m": pairs.s_snap,
+        "park_snap_m": pairs.p_snap[pick],
+        "road_km": road_km,
+        "road_straight_km": straight_km,
+        "detour_ratio": detour,
+        "component": pairs.s_comp,
+        "park_component": pairs.p_comp[pick],
+        "road_reason": pd.array(reason[pick, cols], dtype="string"),
+    }
+    if minutes is not None:
+        out["road_min"] = minutes[pick, cols]
     return out
 
 
@@ -333,43 +441,37 @@ def _site_table(
     reason: np.ndarray,
     *,
     target: str,
-    max_snap_m: float,
 ) -> gpd.GeoDataFrame:
     """Return a copy of ``clusters`` with the measures to the park of each site."""
-    cols = np.arange(road_m.shape[1])
     by_road = np.where(np.isnan(road_m), np.inf, road_m)
-    if target == "nearest_park_id":
+    named = None
+    if target in ("nearest_park_id", "both"):
         lookup = {pid: i for i, pid in enumerate(pairs.p_ids)}
         want = clusters["nearest_park_id"].astype(str).to_numpy()
-        pick = np.array([lookup[w] for w in want], dtype=np.int64)
+        named = np.array([lookup[w] for w in want], dtype=np.int64)
+    shown = reason.copy()
+    if target == "nearest_park_id":
+        pick = named
     else:
         # Ties (parks at exactly the same distance) go to the smaller park id, so the park
         # order never matters.
         rank = np.broadcast_to(np.argsort(np.argsort(pairs.p_ids))[:, None], by_road.shape)
-        by_air = np.lexsort((rank, pairs.straight_m), axis=0)[0]
+        by_air = np.lexsort((rank, pairs.straight_m), axis=0)[0] if named is None else named
         nearest_by_road = np.lexsort((rank, by_road), axis=0)[0]
-        pick = np.where(np.isfinite(by_road.min(axis=0)), nearest_by_road, by_air)
+        reached = np.isfinite(by_road.min(axis=0))
+        pick = np.where(reached, nearest_by_road, by_air)
+        # a site that reaches no hub: where the park shown (the nearest in a straight line)
+        # lies on another piece, say that no hub is reached rather than why that one is not
+        cols = np.arange(len(pick))
+        piece = ~reached & np.isin(reason[pick, cols], (REASON_OTHER_PIECE, REASON_NO_ROUTE))
+        shown[pick[piece], cols[piece]] = REASON_NO_HUB_REACHED
     out = clusters.copy()
-    out["road_park_id"] = pairs.p_ids[pick]
-    out["road_park"] = pairs.p_names[pick]
-    out["snap_m"] = pairs.s_snap
-    out["park_snap_m"] = pairs.p_snap[pick]
-    out["road_km"] = road_m[pick, cols] / 1000
-    out["road_straight_km"] = pairs.straight_m[pick, cols] / 1000
-    out["detour_ratio"] = out["road_km"] / out["road_straight_km"]
-    out["component"] = pairs.s_comp
-    out["park_component"] = pairs.p_comp[pick]
-    chosen = reason[pick, cols]
-    if target == "nearest_park":
-        none_reachable = ~np.isfinite(by_road.min(axis=0)) & ~(pairs.s_snap > max_snap_m)
-        other_piece = pairs.p_comp[pick] != pairs.s_comp
-        chosen = np.where(
-            none_reachable & other_piece,
-            "no major park lies in the site's piece of the road network; the park shown is "
-            "the nearest in a straight line",
-            chosen,
-        )
-    out["road_reason"] = pd.array(chosen, dtype="string")
-    if minutes is not None:
-        out["road_min"] = minutes[pick, cols]
+    for col, values in _to_park(pairs, road_m, minutes, shown, pick).items():
+        out[col] = values
+    if target == "both":
+        to_nearest = _to_park(pairs, road_m, minutes, reason, named)
+        out["road_km_to_nearest"] = to_nearest["road_km"]
+        out["road_reason_to_nearest"] = to_nearest["road_reason"]
+        if minutes is not None:
+            out["road_min_to_nearest"] = to_nearest["road_min"]
     return out

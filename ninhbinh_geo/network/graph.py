@@ -22,7 +22,8 @@ from scipy.sparse.csgraph import connected_components
 
 from .._errors import CRSError, SchemaError, first_ids
 from ..crs import METRIC_CRS, assert_metric, to_metric
-from .noding import _cluster_ends, _connectors, _endpoints, _Lines, _node_with, _noded
+from .joining import _cluster_ends, _connectors, _endpoints
+from .noding import _Lines, _node_with, _noded
 from .snapping import _EdgeIndex
 
 #: Value of ``loai_duong`` that marks the railway in the LegoCity layer; never a road.
@@ -366,9 +367,9 @@ def _edge_list(
     labels, nodes_xy = _cluster_ends(ends, tolerance_m)
     links = np.empty(0, dtype=object)
     if tolerance_m > 0:
-        links = _connectors(noded, ends, labels, tolerance_m)
+        tied, links = _connectors(noded, ends, labels, tolerance_m)
     if len(links):
-        noded = _node_with(noded, links)
+        noded = _node_with(tied, links)
         ends, bounds = _endpoints(noded.coords, noded.size)
         labels, nodes_xy = _cluster_ends(ends, tolerance_m)
     m = len(noded)

@@ -1,4 +1,4 @@
-"""Lines to noded pieces: split where lines cross or touch, join near ends, tie dangling ends.
+"""Lines to noded pieces: split where lines cross or touch (ends are joined in ``joining``).
 
 The noding does what :func:`shapely.node` (GEOS noding) does to a set of lines, with numpy on
 their coordinates: segments whose boxes meet are paired through a grid of cells, every pair is
@@ -14,9 +14,6 @@ from fractions import Fraction
 
 import numpy as np
 import shapely
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 # Error bound of the floating-point orientation test (GEOS ``CGAlgorithmsDD``): a determinant
 # smaller than this share of its terms has an uncertain sign and is computed exactly.
@@ -466,98 +463,6 @@ def _node(xy: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
 def _lines(coords: np.ndarray, size: np.ndarray) -> np.ndarray:
     """LineStrings from coordinates stored piece after piece, ``size`` vertices each."""
     return shapely.linestrings(coords, indices=np.repeat(np.arange(len(size)), size))
-
-
-def _endpoints(coords: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start points of all pieces, then their end points, as one (2m, 2) array; their bounds.
-
-    The bounds ((m, 4): xmin, ymin, xmax, ymax) come from the same coordinates, so that the
-    edge index never has to visit the geometries again.
-    """
-    last = np.cumsum(size) - 1
-    first = last - size + 1
-    x, y = coords[:, 0], coords[:, 1]
-    bounds = np.c_[
-        np.minimum.reduceat(x, first),
-        np.minimum.reduceat(y, first),
-        np.maximum.reduceat(x, first),
-        np.maximum.reduceat(y, first),
-    ]
-    return np.vstack([coords[first], coords[last]]), bounds
-
-
-def _cluster_points(xy: np.ndarray, tolerance_m: float) -> tuple[np.ndarray, np.ndarray]:
-    """Label points so that points within ``tolerance_m`` (transitively) share a label."""
-    # complex keys sort far faster than np.unique(axis=0) on rows
-    keys, inverse = np.unique(xy[:, 0] + 1j * xy[:, 1], return_inverse=True)
-    uniq = np.c_[keys.real, keys.imag]
-    if tolerance_m > 0 and len(uniq) > 1:
-        pairs = cKDTree(uniq).query_pairs(tolerance_m, output_type="ndarray")
-    else:
-        pairs = np.empty((0, 2), dtype=np.intp)
-    if len(pairs):
-        adj = sparse.coo_matrix(
-            (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(uniq), len(uniq))
-        )
-        _, lab = connected_components(adj, directed=False)
-    else:
-        lab = np.arange(len(uniq))
-    n = int(lab.max()) + 1
-    counts = np.bincount(lab, minlength=n)
-    centre = np.c_[
-        np.bincount(lab, uniq[:, 0], minlength=n) / counts,
-        np.bincount(lab, uniq[:, 1], minlength=n) / counts,
-    ]
-    return lab[inverse], centre
-
-
-def _cluster_ends(ends: np.ndarray, tolerance_m: float) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_cluster_points` of the ends of pieces (starts, then ends), sharing the work.
-
-    Along a line the end of one piece is the start of the next: those points are labelled
-    once, which halves the sort (the labels and centres are the same).
-    """
-    m = len(ends) // 2
-    chained = np.r_[_same(ends[m:-1], ends[1:m]), False]  # the end of piece k starts k + 1
-    own = np.flatnonzero(~chained)
-    labels, centre = _cluster_points(np.r_[ends[:m], ends[m + own]], tolerance_m)
-    of_end = np.arange(1, m + 1)
-    of_end[own] = m + np.arange(len(own))
-    return np.r_[labels[:m], labels[of_end]], centre
-
-
-def _connectors(
-    lines: _Lines, ends: np.ndarray, labels: np.ndarray, tolerance_m: float
-) -> np.ndarray:
-    """Short lines tying each dangling end to the nearest other road within ``tolerance_m``."""
-    m = len(lines)
-    degree = np.bincount(labels)
-    dangling = np.flatnonzero(degree[labels] == 1)
-    if not len(dangling):
-        return np.empty(0, dtype=object)
-    pieces = lines.all()
-    points = shapely.points(ends[dangling])
-    hit_pt, hit_piece = shapely.STRtree(pieces).query(
-        points, predicate="dwithin", distance=tolerance_m
-    )
-    own_piece = dangling[hit_pt] % m
-    start_lab = labels[hit_piece]
-    end_lab = labels[hit_piece + m]
-    end_lab_pt = labels[dangling[hit_pt]]
-    # a road cannot be tied to itself at the node it already touches
-    keep = (hit_piece != own_piece) & (start_lab != end_lab_pt) & (end_lab != end_lab_pt)
-    hit_pt, hit_piece = hit_pt[keep], hit_piece[keep]
-    if not len(hit_pt):
-        return np.empty(0, dtype=object)
-    dist = shapely.distance(points[hit_pt], pieces[hit_piece])
-    order = np.lexsort((dist, hit_pt))
-    first = order[np.r_[True, hit_pt[order][1:] != hit_pt[order][:-1]]]
-    pts = points[hit_pt[first]]
-    nearest = shapely.get_point(shapely.shortest_line(pts, pieces[hit_piece[first]]), 1)
-    lines = shapely.linestrings(
-        np.stack([shapely.get_coordinates(pts), shapely.get_coordinates(nearest)], axis=1)
-    )
-    return lines[shapely.length(lines) > 0]
 
 
 def _geos_node(lines: np.ndarray) -> _Lines:

@@ -19,6 +19,7 @@ import pyproj
 import shapely
 
 from .._errors import SchemaError, first_ids
+from .._provenance import ACCURACY_CLASSES
 
 if TYPE_CHECKING:
     from .graph import RoadGraph
@@ -108,30 +109,48 @@ class _EdgeIndex:
 
 
 
-def _site_points(sites: gpd.GeoDataFrame, layer: str, crs: pyproj.CRS) -> np.ndarray:
-    """Return representative points in ``crs``: of the footprint, else of ``lon``/``lat``.
+def _outline_is_real(sites: pd.DataFrame) -> np.ndarray:
+    """Whether each footprint is a real outline, not an illustrative drawing.
 
-    ``sites`` was checked at the door (a CRS, plausible coordinates).
+    ``footprint_accuracy`` (else ``accuracy``) is a class better than illustrative; untagged
+    footprints count as illustrative, as in ``proximity``.
+    """
+    values = pd.Series(pd.NA, index=sites.index, dtype="object")
+    if "footprint_accuracy" in sites.columns:
+        values = sites["footprint_accuracy"].astype("object")
+    if "accuracy" in sites.columns:
+        given = values.notna() & (values.astype(str).str.strip() != "")
+        values = values.where(given, sites["accuracy"].astype("object"))
+    return values.isin(ACCURACY_CLASSES[:-1]).to_numpy()
+
+
+def _site_points(sites: gpd.GeoDataFrame, layer: str, crs: pyproj.CRS) -> np.ndarray:
+    """Return the points of sites in ``crs``, as ``proximity`` takes them.
+
+    The location point ``lon``/``lat`` where the footprint is illustrative or missing (a
+    circle drawn around that point), else a point inside the real outline. ``sites`` was
+    checked at the door (a CRS, plausible coordinates).
     """
     # checked at the door; only the geometry is needed: reprojecting the other columns too
     # costs as much again
     geom = np.asarray(sites.geometry.to_crs(crs).values, dtype=object)
-    pts = shapely.point_on_surface(geom)
     nogeom = shapely.is_missing(geom) | shapely.is_empty(geom)
-    if nogeom.any():
-        if {"lon", "lat"} <= set(sites.columns):
-            lonlat = sites.loc[nogeom, ["lon", "lat"]].to_numpy(dtype=float)
+    pts = np.full(len(geom), None, dtype=object)
+    pts[~nogeom] = shapely.point_on_surface(geom[~nogeom])
+    if {"lon", "lat"} <= set(sites.columns):
+        lonlat = sites[["lon", "lat"]].to_numpy(dtype=float)
+        use = np.isfinite(lonlat).all(axis=1) & ~(_outline_is_real(sites) & ~nogeom)
+        if use.any():
             tr = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-            x, y = tr.transform(lonlat[:, 0], lonlat[:, 1])
-            pts[nogeom] = shapely.points(np.c_[x, y])
-        still = nogeom & ~np.isfinite(shapely.get_x(pts).astype(float))
-        still |= nogeom & shapely.is_empty(pts)
-        if still.any():
-            ids = _ids(sites)[still]
-            raise SchemaError(
-                f"Layer '{layer}': {int(still.sum())} sites have no footprint and no lon/lat "
-                f"point (site_id {first_ids(ids)}). Give them a geometry or lon/lat, or drop them."
-            )
+            x, y = tr.transform(lonlat[use, 0], lonlat[use, 1])
+            pts[use] = shapely.points(np.c_[x, y])
+    still = shapely.is_missing(pts)
+    if still.any():
+        raise SchemaError(
+            f"Layer '{layer}': {int(still.sum())} sites have no footprint and no lon/lat "
+            f"point (site_id {first_ids(_ids(sites)[still])}). Give them a geometry or "
+            f"lon/lat, or drop them."
+        )
     return pts
 
 

@@ -97,8 +97,9 @@ def load_inputs(options: ReviewOptions, staging: Path) -> ReviewState:
     -------
     ReviewState
         ``clusters``, ``parks``; layers ``province``, ``former_provinces``, ``districts``,
-        ``coastline``, ``roads``; tables ``facts`` and ``coverage``; a warning when the
-        cluster footprints are illustrative.
+        ``coastline``, ``roads``, ``protected_areas`` (the heritage and protected areas the
+        zoning rules read); tables ``facts`` and ``coverage``; a warning when the cluster
+        footprints are illustrative.
 
     Raises
     ------
@@ -109,8 +110,10 @@ def load_inputs(options: ReviewOptions, staging: Path) -> ReviewState:
     --------
     >>> import tempfile
     >>> state = load_inputs(ReviewOptions(), Path(tempfile.mkdtemp()))
-    >>> list(state.layers), list(state.tables)
-    (['province', 'former_provinces', 'districts', 'coastline', 'roads'], ['facts', 'coverage'])
+    >>> list(state.layers)
+    ['province', 'former_provinces', 'districts', 'coastline', 'roads', 'protected_areas']
+    >>> list(state.tables)
+    ['facts', 'coverage']
     """
     # The user's files come first: their mistakes are the likeliest and the cheapest to find.
     clusters = _load_sites(options.clusters, "CCN", options.read)
@@ -125,6 +128,7 @@ def load_inputs(options: ReviewOptions, staging: Path) -> ReviewState:
         "districts": datasets.load_districts(),
         "coastline": datasets.load_coastline(),
         "roads": roads,
+        "protected_areas": datasets.load_protected_areas(),
     }
     tables = {"facts": datasets.load_facts(), "coverage": datasets.load_coverage()}
     warnings = []

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .._errors import OutputError
-from .options import DEFAULT_FORMATS, ReviewOptions, ReviewResult
+from .options import ReviewOptions, ReviewResult
 
 __all__ = ["OUTPUT_GROUPS", "OUTPUT_NAMES", "check_outputs", "promote", "write_outputs"]
 
@@ -118,11 +118,12 @@ def _write_static_maps(
     from .. import staticmap
 
     (staging / "maps").mkdir(exist_ok=True)
-    formats = tuple(options.formats)
-    # formats= is passed only when the user asked for other formats than the default.
-    kw = {} if formats == DEFAULT_FORMATS else {"formats": formats}
     maps = staticmap.review_maps(
-        result.layers, result.legends, staging / "maps", lang=options.lang, **kw
+        result.layers,
+        result.legends,
+        staging / "maps",
+        lang=options.lang,
+        formats=tuple(options.formats),
     )
     return [Path(p) for p in maps]
 

@@ -24,18 +24,27 @@ PROXIMITY_COLUMNS = (
     "site_id",
     "name_vi",
     "former_province",
+    # the nearest hub in a straight line, and the distances to it (straight, by road)
     "nearest_park",
     "straight_km",
-    "straight_km_points",
-    "road_km",
-    # the park the road distance runs to: the nearest by road, which is not the nearest in a
-    # straight line where that one lies far from the road layer
+    "straight_basis",
+    "road_km_to_nearest",
+    "road_reason_to_nearest",
+    "distance_accuracy",
+    "distance_precision_km",
+    # the nearest hub by road, which is not the straight-line nearest where that one lies
+    # beyond the access leg or on another piece of the road network
     "road_park",
+    "road_km",
+    "road_reason",
+    "road_accuracy",
+    "road_precision_km",
+    "straight_km_points",
     "snap_m",
+    "max_snap_m",
     "detour_ratio",
     "is_satellite",
     "satellite_rank",
-    "road_reason",
 )
 #: Columns of the per-cluster efficiency table, in the clusters' own order.
 EFFICIENCY_SITE_COLUMNS = (

@@ -2,8 +2,10 @@
 
 :data:`CHECKS` maps a check name to its :class:`_CheckSpec`: the function that measures it (in
 ``checks_site``, ``checks_spatial`` or ``checks_exposure``), the operators and units it accepts,
-the parameters it reads, whether it needs a user layer or a threshold, and whether it measures
-the footprint (``geometric``: an illustrative footprint can neither clear nor condemn a site).
+the parameters it reads, whether it needs a user layer or a threshold, whether it measures
+the footprint (``geometric``: an illustrative footprint can neither clear nor condemn a site)
+and whether it reasons itself about where an uncertain site can be (``positional``), and what
+the site's own attributes decide when its layer is missing (``without_layer``).
 The rules table is validated against this table; a new kind of check is one function plus one
 entry here.
 """
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .checks_exposure import _check_exposure_max
+from .checks_protected import _check_protected_area
 from .checks_site import (
     _check_area_range,
     _check_expanded_area_max,
@@ -27,6 +30,7 @@ from .checks_spatial import (
     _check_corridor_intersects,
     _check_distance_min_by_class,
     _check_zone_intersects,
+    _other_class,
 )
 from .context import _Context
 
@@ -42,6 +46,8 @@ class _CheckSpec:
     needs_layer: bool = False
     needs_threshold: bool = True
     geometric: bool = False
+    positional: bool = False
+    without_layer: Callable[[_Context, pd.Series], list[tuple[str, str]]] | None = None
 
 
 _CMP = ("between", "<=", ">=", "<", ">")
@@ -87,5 +93,17 @@ CHECKS: dict[str, _CheckSpec] = {
         frozenset({"class"}),
         needs_layer=True,
         geometric=True,
+        without_layer=_other_class,
+    ),
+    "protected_area": _CheckSpec(
+        _check_protected_area,
+        (">=",),
+        ("m", "km"),
+        frozenset(
+            {"designations", "zones", "whole", "screen_m", "zone_column", "designation_column"}
+        ),
+        needs_layer=True,
+        geometric=True,
+        positional=True,
     ),
 }

@@ -42,6 +42,7 @@ def _check_exposure_max(ctx: _Context, rule: pd.Series) -> dict[str, list]:
         shares = pd.to_numeric(rows["exposed_share"], errors="coerce").to_numpy(dtype=float)
         if rows.empty or np.isnan(shares).all():
             out["reason"][i] = f"no exposure value for {what}"
+            out["missing"][i] = "exposure:row"
             continue
         k = int(np.nanargmax(shares))
         worst = rows.iloc[k]
@@ -58,9 +59,11 @@ def _check_exposure_max(ctx: _Context, rule: pd.Series) -> dict[str, list]:
         if ok and pd.notna(coverage) and coverage < 0.99:
             # a share of the covered part only: the uncovered rest may be flooded
             out["outcome"][i] = "unknown"
+            out["missing"][i] = "hazard:coverage"
             reason += f", but the hazard raster covers only {_fmt(100 * coverage)} % of the site"
         if str(worst.get("accuracy", "")) == "illustrative":
             out["outcome"][i] = "unknown"
+            out["missing"][i] = "hazard:illustrative"
             reason += " on an ILLUSTRATIVE hazard layer; use a real flood map"
         out["reason"][i] = reason
     out["threshold"] = rule["threshold"]

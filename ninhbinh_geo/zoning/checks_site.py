@@ -43,6 +43,7 @@ def _check_area_range(ctx: _Context, rule: pd.Series) -> dict[str, list]:
         out["measured"][i] = area
         if math.isnan(area):
             out["reason"][i] = f"site area unknown: {basis}"
+            out["missing"][i] = "column:area_ha"
             continue
         ok = _compare(area, rule["operator"], rule["threshold"], rule["threshold_high"])
         out["outcome"][i] = "pass" if ok else "violated"
@@ -72,10 +73,23 @@ def _check_expanded_area_max(ctx: _Context, rule: pd.Series) -> dict[str, list]:
             ext = float(extension.iloc[i])
             ext_basis = "expansion_ha"
         out["basis"][i] = f"{basis} + {ext_basis}"
-        if math.isnan(base) or math.isnan(ext):
-            out["reason"][i] = (
-                f"current area unknown: {basis}" if math.isnan(base) else "extension area unknown"
+        if math.isnan(base):
+            # the site adds area to its extension: an extension alone over the cap fails
+            over = not math.isnan(ext) and not _compare(
+                ext, rule["operator"], rule["threshold"], rule["threshold_high"]
             )
+            out["outcome"][i] = "violated" if over else "unknown"
+            out["measured"][i] = ext if over else math.nan
+            out["missing"][i] = "" if over else "column:area_ha"
+            out["reason"][i] = (
+                f"the extension alone is {_fmt(ext)} ha (current area unknown)"
+                if over
+                else f"current area unknown: {basis}"
+            )
+            continue
+        if math.isnan(ext):
+            out["reason"][i] = "extension area unknown"
+            out["missing"][i] = "column:expansion_ha"
             continue
         total = base + ext
         out["measured"][i] = total
@@ -101,6 +115,7 @@ def _check_wwtp_required(ctx: _Context, rule: pd.Series) -> dict[str, list]:
             out["reason"][i] = ", ".join(false) + " is false"
         elif unknown:
             out["reason"][i] = ", ".join(unknown) + " unknown (no data)"
+            out["missing"][i] = "column:" + "|".join(unknown)
         else:
             out["outcome"][i] = "pass"
             out["reason"][i] = ", ".join(columns) + " true"
@@ -133,6 +148,7 @@ def _check_site_occupancy(ctx: _Context, rule: pd.Series) -> dict[str, list]:
             value, basis = 100 * leased.iloc[i] / ind.iloc[i], "leased_ha ÷ industrial_ha"
         else:
             out["reason"][i] = "occupancy unknown"
+            out["missing"][i] = "column:occupancy_pct"
             continue
         if rule["unit"] == "share":
             value /= 100
@@ -164,6 +180,7 @@ def _check_group_occupancy(ctx: _Context, rule: pd.Series) -> dict[str, list]:
         out["basis"][i] = f"existing clusters grouped by {ctx.group_by}"
         if _blank(group):
             out["reason"][i] = f"{ctx.group_by} unknown for this site"
+            out["missing"][i] = f"column:{ctx.group_by}"
             continue
         members = [
             j
@@ -178,6 +195,7 @@ def _check_group_occupancy(ctx: _Context, rule: pd.Series) -> dict[str, list]:
                 f"no existing cluster in {ctx.group_by} {group!r} in the site layer; the "
                 f"condition does not bind only if there truly is none"
             )
+            out["missing"][i] = "sites:existing"
             continue
         leased, ind = _occupancy_parts(ctx, members)
         missing = leased.isna() | ind.isna()
@@ -186,9 +204,11 @@ def _check_group_occupancy(ctx: _Context, rule: pd.Series) -> dict[str, list]:
             out["reason"][i] = (
                 f"occupancy unknown for {first_ids(unknown_ids)} in {ctx.group_by} {group!r}"
             )
+            out["missing"][i] = "column:occupancy_pct (existing clusters)"
             continue
         if ind.sum() <= 0:
             out["reason"][i] = "industrial land of the group is zero"
+            out["missing"][i] = "column:industrial_ha (existing clusters)"
             continue
         occ = 100 * leased.sum() / ind.sum()
         unleased = float((ind - leased).clip(lower=0).sum())

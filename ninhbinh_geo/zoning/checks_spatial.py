@@ -118,6 +118,7 @@ def _check_corridor_intersects(ctx: _Context, rule: pd.Series) -> dict[str, list
         foot = ctx.metric.iloc[i]
         if foot is None or foot.is_empty:
             out["reason"][i] = "site has no footprint"
+            out["missing"][i] = "footprint"
             continue
         if not widths_of:
             out["outcome"][i] = "pass"
@@ -144,6 +145,7 @@ def _check_corridor_intersects(ctx: _Context, rule: pd.Series) -> dict[str, list
                 f"{_fmt(overlap_unk / 1e4)} ha inside the corridor of a {rule['layer']} feature "
                 f"whose grade is unknown"
             )
+            out["missing"][i] = f"column:grade ({rule['layer']})"
         elif no_width:
             gap = min(foot.distance(line) for line in no_width)
             out["reason"][i] = (
@@ -151,6 +153,7 @@ def _check_corridor_intersects(ctx: _Context, rule: pd.Series) -> dict[str, list
                 f"{params.get('width_column', 'width')} value, no rule threshold); the nearest "
                 f"of them is {_fmt(gap)} m away"
             )
+            out["missing"][i] = f"column:{params.get('width_column', 'width')} ({rule['layer']})"
         else:
             out["outcome"][i] = "pass"
             out["reason"][i] = (
@@ -191,6 +194,7 @@ def _check_zone_intersects(ctx: _Context, rule: pd.Series) -> dict[str, list]:
         foot = ctx.metric.iloc[i]
         if foot is None or foot.is_empty:
             out["reason"][i] = "site has no footprint"
+            out["missing"][i] = "footprint"
             continue
         overlap = foot.intersection(zone_geom).area / 1e4 if zone_geom is not None else 0.0
         out["measured"][i] = overlap
@@ -203,6 +207,7 @@ def _check_zone_intersects(ctx: _Context, rule: pd.Series) -> dict[str, list]:
             out["reason"][i] = f"{_fmt(overlap)} ha inside {rule['layer']} zone {shown}"
         elif unk_geom is not None and foot.intersection(unk_geom).area > 0:
             out["reason"][i] = f"overlaps a {rule['layer']} zone whose {zone_col} is empty"
+            out["missing"][i] = f"column:{zone_col} ({rule['layer']})"
         else:
             out["outcome"][i] = "pass"
             out["reason"][i] = f"no overlap with {rule['layer']} zone {shown}"
@@ -218,6 +223,22 @@ def _hazard_class(value: object) -> str | None:
         if text.lower().startswith(prefix):
             text = text[len(prefix) :].strip()
     return _ROMAN.get(text, text.upper())
+
+
+def _other_class(ctx: _Context, rule: pd.Series) -> list[tuple[str, str]]:
+    """Per site without the layer: (why the rule does not apply, or ""; what else is missing).
+
+    A known hazard class the rule is not about makes it not applicable; an unknown one is a
+    second missing input beside the layer.
+    """
+    wanted = _hazard_class(rule["params_dict"].get("class"))
+    classes = [_hazard_class(v) for v in ctx.col(ctx.class_column)]
+    return [
+        (f"site is hazard class {cls}, not {wanted}", "")
+        if cls is not None and cls != wanted
+        else ("", f"column:{ctx.class_column}" if cls is None else "")
+        for cls in classes
+    ]
 
 
 def _check_distance_min_by_class(ctx: _Context, rule: pd.Series) -> dict[str, list]:
@@ -242,18 +263,24 @@ def _check_distance_min_by_class(ctx: _Context, rule: pd.Series) -> dict[str, li
         out["basis"][i] = f"nearest {rule['layer']} feature, edge to edge, {_crs.METRIC_CRS}"
         if layer.empty:
             out["reason"][i] = f"{rule['layer']} layer is empty"
+            out["missing"][i] = f"layer:{rule['layer']}"
             continue
         if math.isnan(d_m):
             out["reason"][i] = "site has no footprint"
+            out["missing"][i] = "footprint"
             continue
         value = _to_unit(float(d_m), rule["unit"])
         out["measured"][i] = value
         ok = _compare(value, rule["operator"], rule["threshold"], rule["threshold_high"])
         if cls is None:
+            # class unknown: a distance that meets the rule meets it whatever the class (the
+            # rule passes, or does not apply); one that does not waits for the class
+            out["outcome"][i] = "pass" if ok else "unknown"
             out["reason"][i] = (
                 f"hazard class unknown ({ctx.class_column} empty); {_fmt(value)} {rule['unit']} "
                 f"to {rule['layer']}, which {'meets' if ok else 'does not meet'} class {wanted}"
             )
+            out["missing"][i] = "" if ok else f"column:{ctx.class_column}"
             continue
         out["outcome"][i] = "pass" if ok else "violated"
         out["reason"][i] = f"{_fmt(value)} {rule['unit']} to the nearest {rule['layer']} feature"

@@ -3,18 +3,24 @@
 :func:`ninhbinh_geo.zoning.check` checks its inputs at the door and hands them inward as a
 :class:`_Context` (sites in EPSG:4326, footprints and user layers in the metric CRS). A check
 function takes the context and one rule and returns a result frame: plain lists of
-``outcome``/``measured``/``threshold``/``threshold_high``/``basis``/``reason``, one item per site.
+``outcome``/``measured``/``threshold``/``threshold_high``/``basis``/``reason``/``missing``, one
+item per site (``missing``: the input whose absence leaves an ``unknown`` outcome, e.g.
+``column:area_ha`` or ``position:approximate``).
 It never re-checks the frames it is given.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .positions import _Position
 
 
 @dataclass
@@ -28,6 +34,7 @@ class _Context:
     proposed: gpd.GeoDataFrame | None  # metric CRS, with site_id
     expanding: pd.Series  # bool per site
     kinds: pd.Series  # CCN, KCN or None (unknown)
+    positions: list[_Position] = field(default_factory=list)  # where each site surely lies
 
     def col(self, name: str) -> pd.Series:
         """Return a site column, or an all-NA series when the column is absent."""
@@ -46,6 +53,7 @@ def _result_frame(index: pd.Index) -> dict[str, list]:
         "threshold_high": [math.nan] * n,
         "basis": [""] * n,
         "reason": [""] * n,
+        "missing": [""] * n,
     }
 
 

@@ -1,30 +1,24 @@
-"""The rule engine: check the inputs at the door, run every rule on every site, summarise.
+"""The door of the zoning review: check the inputs once, build the context, run the rules.
 
-:func:`check` is the door: it validates the rules table, the sites, the user layers, the
-exposure table and the proposed extensions once, projects them to the metric CRS and hands a
-:class:`~ninhbinh_geo.zoning.context._Context` to the check functions of the dispatch table
-(:data:`~ninhbinh_geo.zoning.checks.CHECKS`), which trust it. :func:`_run_rule` turns each
-check's outcome into a result by the policy below (:func:`_decide`).
+:func:`check` validates the rules table, the sites, the user layers, the exposure table, the
+proposed extensions and the administrative units once, projects them to the metric CRS and
+hands a :class:`~ninhbinh_geo.zoning.context._Context` to the check functions of the dispatch
+table (:data:`~ninhbinh_geo.zoning.checks.CHECKS`), which trust it. The result policy (why a
+finding is pass, fail, needs review or not applicable) is stated in
+:mod:`ninhbinh_geo.zoning.decide`.
 
-Policy (why the results are as they are):
+Layers the shipped rules read (``layers`` of :func:`check`):
 
-- Missing data is never a pass. A rule whose input is missing (no dyke layer, occupancy unknown,
-  no exposure row) gives ``needs_review`` with the reason.
-- A rule of status ``U`` (unverified) never fails hard: a violation becomes ``needs_review``.
-  Rules of status ``P`` and ``S`` keep their result, and the reason says the source is partly
-  confirmed or secondary.
-- A rule measured on an ``illustrative`` footprint (``footprint_accuracy``), or on an exposure
-  row whose ``accuracy`` is ``illustrative``, gives ``needs_review``: a made-up outline can
-  neither clear nor condemn a site.
-- When it is unknown whether a rule applies (a flag or the status is missing), a violation
-  becomes ``needs_review``; a pass stays a pass (the site meets the rule if it applies).
-- A site's area is ``area_ha`` (the official figure) when given, else its footprint area in
-  EPSG:3405, but never the area of an illustrative footprint; ``basis`` says which.
-- An exposure share that passes but was measured on a raster covering under 99 % of the site
-  gives ``needs_review``: the uncovered part may be flooded.
-- A layer a rule needs but that is not supplied gives ``needs_review``; a supplied layer that no
-  rule names raises :class:`RulesError` (a misspelt key would otherwise silently be ignored).
+- ``dykes``: lines; ``grade``, optional ``river_side`` (left/right of the drawing direction),
+  ``dyke_type`` (river/sea), ``settled``, ``corridor_m``;
+- ``rivers``: lines; ``corridor_m``;
+- ``heritage``: heritage and protected-area polygons, e.g.
+  :func:`ninhbinh_geo.datasets.load_protected_areas`; optional ``designation``
+  (world_heritage/ramsar/national_park/biosphere_reserve) and ``zone`` (I/core, II/buffer);
+- ``residential``: polygons or points of housing.
 
+A layer a rule needs but that is not supplied gives ``needs_review``; a supplied layer that no
+rule names raises :class:`RulesError` (a misspelt key would otherwise silently be ignored).
 For corridor rules ``measured`` is the distance from the footprint to the nearest line feature
 and ``threshold`` the corridor width on the side facing the site; the result comes from the
 actual overlap of the footprint with the (one-sided) corridors.
@@ -32,7 +26,6 @@ actual overlap of the footprint with the (one-sided) corridors.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -43,36 +36,11 @@ import pandas as pd
 from .. import crs as _crs
 from .._errors import RulesError, SchemaError, first_ids
 from .checks import CHECKS
-from .conditions import _applies, _site_kinds
-from .context import _Context, _fmt, _result_frame
+from .conditions import _site_kinds
+from .context import _Context
+from .decide import _findings
+from .positions import LOCATION_TOLERANCE_M, UNIT_COLUMNS, _metric_units, _positions
 from .rules import _load
-
-#: Results, worst first (the order :func:`summarize` uses).
-RESULTS = ("fail", "needs_review", "pass", "not_applicable")
-_STATUS_NOTES = {
-    "P": "source status P: numbers seen, article not seen; check the official text",
-    "S": "source status S: secondary source only; check the official text before relying on it",
-    "U": "source status U: unverified rule, so a violation is reported as needs_review",
-}
-_OUTPUT_COLUMNS = (
-    "site_id",
-    "name_vi",
-    "rule_id",
-    "check",
-    "result",
-    "measured",
-    "threshold",
-    "threshold_high",
-    "unit",
-    "basis",
-    "reason",
-    "legal_source",
-    "source_status",
-    "source_url",
-    "severity",
-    "statement_vi",
-    "statement_en",
-)
 
 
 def _validate_sites(sites: gpd.GeoDataFrame, group_by: str) -> None:
@@ -150,31 +118,26 @@ def check(
     group_by: str = "district_old",
     residential_class_column: str = "hazard_class",
     proposed: gpd.GeoDataFrame | None = None,
+    location_tolerance_m: Mapping[str, float] | None = None,
+    admin_units: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Check every site against every zoning rule.
 
     Parameters
     ----------
     sites : geopandas.GeoDataFrame
-        The site layer (DEVELOPERS.md), any CRS; needs ``site_id``. Columns read when present:
-        ``name_vi``, ``kind``, ``status``, ``area_ha``, ``craft_village``, ``mountainous``,
-        ``expansion_ha``, ``has_wwtp``, ``wwtp_compliant``, ``occupancy_pct``,
-        ``industrial_ha``, ``leasable_ha``, ``leased_ha``, ``footprint_accuracy``, the
-        ``group_by`` column and ``residential_class_column``.
+        The site layer (DEVELOPERS.md), any CRS; needs ``site_id``; its other columns, the
+        ``group_by`` column and ``residential_class_column`` are read when present.
     rules : str, pathlib.Path, pandas.DataFrame or None
         A rules table (path or the result of :func:`load_rules`); ``None`` = the shipped one.
     layers : mapping of str to geopandas.GeoDataFrame, optional
-        User layers keyed by the rules' ``layer`` names: ``dykes`` (lines; ``grade``, optional
-        ``river_side`` = left/right of the drawing direction, ``dyke_type`` = river/sea,
-        ``settled``, ``corridor_m``), ``rivers`` (lines; ``corridor_m``), ``heritage``
-        (polygons; ``zone`` = I/core or II/buffer), ``residential`` (polygons or points).
-        A layer that a rule needs but is not supplied gives ``needs_review``.
+        User layers keyed by the rules' ``layer`` names (``dykes``, ``rivers``, ``heritage``,
+        ``residential``; their columns are listed in the module's docstring). A layer that a
+        rule needs but is not supplied gives ``needs_review``.
     exposure : pandas.DataFrame, optional
         The table of ``ninhbinh_geo.exposure.raster_exposure`` (``site_id``, ``hazard``,
         ``return_period``, ``exposed_share``, optional ``coverage_share`` and ``accuracy``), or
-        ``layers["exposure"]``. A rule picks rows whose ``hazard`` label contains one of the
-        substrings in its ``hazard`` param (and the given ``return_period``) and takes the
-        worst share.
+        ``layers["exposure"]``; a rule takes the worst share of its hazard.
     group_by : str, default "district_old"
         Unit grouping existing clusters for the occupancy test of new clusters (CCN-07):
         ``"district_old"``, ``"former_province"``, ``"province"`` or any site column.
@@ -184,23 +147,30 @@ def check(
     proposed : geopandas.GeoDataFrame, optional
         Proposed extension polygons with ``site_id``; such a site counts as expanding, and its
         area after expansion adds the part of the polygon outside today's footprint.
+    location_tolerance_m : mapping of str to float, optional
+        How far (m) a site may reach beyond an illustrative footprint, by accuracy class of its
+        location; default :data:`~ninhbinh_geo.zoning.positions.LOCATION_TOLERANCE_M`.
+    admin_units : geopandas.GeoDataFrame, optional
+        Districts and provinces placing a site whose location is illustrative
+        (:func:`~ninhbinh_geo.zoning.positions.embedded_units`, the default, has the columns).
 
     Returns
     -------
     geopandas.GeoDataFrame
         One row per (site, rule), sites in input order then rules in table order (a new
-        RangeIndex), EPSG:4326, geometry = the site's footprint. Columns ``site_id``,
-        ``name_vi``, ``rule_id``, ``check``, ``result`` (pass/fail/needs_review/
-        not_applicable), ``measured`` and ``threshold``/``threshold_high`` (in ``unit``),
-        ``basis`` (what was measured, e.g. official area or footprint area), ``reason``,
-        ``legal_source``, ``source_status``, ``source_url``, ``severity``, ``statement_vi``,
-        ``statement_en``.
+        RangeIndex), EPSG:4326, geometry = the site's footprint; the columns of
+        :data:`~ninhbinh_geo.zoning.OUTPUT_COLUMNS`: ``result`` (pass/fail/needs_review/
+        not_applicable), ``measured`` against ``threshold``/``threshold_high`` in ``unit``,
+        the signed ``margin`` (> 0: how far from passing; :mod:`~ninhbinh_geo.zoning.margins`)
+        with its texts, ``basis``, ``reason``, ``missing_input`` (what would decide a
+        needs-review finding), the legal source and status, ``rule_hash`` and
+        ``effective_date`` (:func:`~ninhbinh_geo.zoning.rule_hash`).
 
     Raises
     ------
     SchemaError
-        Sites without unique ``site_id``, a missing ``group_by`` column, a layer without the
-        column a rule reads, an exposure table without its columns.
+        Sites without unique ``site_id``, a missing ``group_by`` column, a layer, exposure
+        table or units layer without the columns read, a bad location tolerance.
     RulesError
         A malformed rules table, or a supplied layer that no rule uses.
     CRSError
@@ -217,10 +187,10 @@ def check(
     >>> f = check(sites).set_index("rule_id")
     >>> f.loc["CCN-01", "result"], round(float(f.loc["CCN-01", "measured"]), 3)
     ('pass', 12.0)
-    >>> f.loc["CCN-01", "basis"]
-    'footprint area in EPSG:3405 (no area_ha given)'
-    >>> f.loc["DYK-01", ["result", "reason"]].tolist()
-    ['needs_review', 'no dykes layer supplied']
+    >>> round(float(f.loc["CCN-01", "margin"]), 3), f.loc["CCN-01", "margin_en"]
+    (-2.0, '2 ha above 10 ha')
+    >>> f.loc["DYK-01", ["result", "reason", "missing_input"]].tolist()
+    ['needs_review', 'no dykes layer supplied', 'layer:dykes']
     """
     table = _load(rules)
     _validate_sites(sites, group_by)
@@ -228,8 +198,52 @@ def check(
     exposure = _validate_exposure(exposure, layers)
     storage = _crs.to_storage(sites, "sites").reset_index(drop=True)
     proposed_m = _prepare_proposed(proposed, storage)
+    tolerance = _validate_tolerance(location_tolerance_m)
+    _validate_units(admin_units)
     ctx = _context(storage, metric_layers, exposure, proposed_m, group_by, residential_class_column)
+    used = table.loc[table["layer"].isin(list(metric_layers)), "check"]
+    if any(CHECKS[c].positional for c in used):
+        ctx.positions = _positions_of(ctx, tolerance, admin_units)
     return _findings(ctx, table)
+
+
+def _validate_tolerance(tolerance: Mapping[str, float] | None) -> dict[str, float]:
+    out = dict(LOCATION_TOLERANCE_M)
+    for key, value in (tolerance or {}).items():
+        if key not in out:
+            raise SchemaError(
+                f"location_tolerance_m has an unknown accuracy class {key!r}; use "
+                f"{sorted(out)} (an illustrative location is placed by its district)."
+            )
+        if not float(value) >= 0:
+            raise SchemaError(f"location_tolerance_m[{key!r}] must be >= 0 metres, not {value}.")
+        out[key] = float(value)
+    return out
+
+
+def _validate_units(units: gpd.GeoDataFrame | None) -> None:
+    if units is None:
+        return
+    if not isinstance(units, gpd.GeoDataFrame):
+        raise SchemaError("Layer 'admin_units' must be a GeoDataFrame of district polygons.")
+    missing = [c for c in UNIT_COLUMNS if c not in units.columns]
+    if missing:
+        raise SchemaError(
+            f"Layer 'admin_units' lacks column(s) {missing}; it needs {list(UNIT_COLUMNS)} "
+            f"(level = district or province), like zoning.positions.embedded_units()."
+        )
+    _crs.check_coordinates(units, "admin_units")
+
+
+def _positions_of(
+    ctx: _Context, tolerance: dict[str, float], units: gpd.GeoDataFrame | None
+) -> list:
+    """Where each site surely lies; the units are read only for sites placed by district."""
+    placed = [
+        str(f) == "illustrative" and str(loc) not in tolerance
+        for f, loc in zip(ctx.col("footprint_accuracy"), ctx.col("location_accuracy"), strict=True)
+    ]
+    return _positions(ctx.sites, ctx.metric, tolerance, _metric_units(units, any(placed)))
 
 
 def _prepare_proposed(
@@ -279,211 +293,4 @@ def _context(
         proposed=proposed,
         expanding=expanding,
         kinds=_site_kinds(storage),
-    )
-
-
-def _findings(ctx: _Context, table: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Run every rule on every site: sites in input order, then rules in table order."""
-    illustrative = [str(v) == "illustrative" for v in ctx.col("footprint_accuracy")]
-    records = [
-        rec
-        for order, (_, rule) in enumerate(table.iterrows())
-        for rec in _run_rule(ctx, rule, illustrative, order)
-    ]
-    records.sort(key=lambda r: (r["_site"], r["_order"]))
-    long = pd.DataFrame(records, columns=[*_OUTPUT_COLUMNS, "_site"])
-    geometry = ctx.sites.geometry.iloc[long["_site"].to_numpy()].to_numpy()
-    return gpd.GeoDataFrame(
-        long[list(_OUTPUT_COLUMNS)].reset_index(drop=True),
-        geometry=list(geometry),
-        crs=_crs.STORAGE_CRS,
-    )
-
-
-def _violation_note(rule: pd.Series) -> str:
-    op, low, high = rule["operator"], rule["threshold"], rule["threshold_high"]
-    if op == "between":
-        need = f"needs {_fmt(low)}–{_fmt(high)} {rule['unit']}"
-    elif op in ("intersects", "not_intersects") or math.isnan(low):
-        need = "violates the rule"
-    else:
-        need = f"needs {op} {_fmt(low)} {rule['unit']}"
-    if "or_unleased_max_ha" in rule["params_dict"]:
-        need += f" or unleased land <= {rule['params_dict']['or_unleased_max_ha']} ha"
-    if rule["result_if_violated"] == "needs_review":
-        need += " (the rules table reports this violation as needs_review, see its notes)"
-    return need
-
-
-def _column(res: dict[str, list], key: str, n: int) -> list:
-    value = res[key]
-    return list(value) if isinstance(value, list) else [value] * n
-
-
-def _run_rule(
-    ctx: _Context, rule: pd.Series, illustrative: list[bool], order: int
-) -> list[dict[str, object]]:
-    """Apply one rule to every site; return one record per site (plain dicts: fast)."""
-    spec = CHECKS[rule["check"]]
-    applies, why = _applies(ctx, rule)
-    layer = rule["layer"]
-    layer_missing = bool(layer) and (
-        (layer == "exposure" and ctx.exposure is None)
-        or (layer != "exposure" and layer not in ctx.layers)
-    )
-    if layer_missing:
-        res = _result_frame(ctx.sites.index)
-        res["reason"] = f"no {layer} layer supplied"
-        res["threshold"] = rule["threshold"]
-    else:
-        res = spec.func(ctx, rule)
-    n = len(ctx.sites)
-    cols = {k: _column(res, k, n) for k in res}
-    status_note = _STATUS_NOTES.get(rule["source_status"], "")
-    site_ids = ctx.sites["site_id"].tolist()
-    names = ctx.col("name_vi").tolist()
-    records = []
-    for i in range(n):
-        final, reason = _decide(
-            rule,
-            cols["outcome"][i],
-            cols["reason"][i],
-            applies[i],
-            why[i],
-            on_illustrative=spec.geometric and illustrative[i],
-            status_note=status_note,
-        )
-        records.append(
-            {
-                "site_id": site_ids[i],
-                "name_vi": names[i],
-                "rule_id": rule["rule_id"],
-                "check": rule["check"],
-                "result": final,
-                "measured": float(cols["measured"][i]),
-                "threshold": float(cols["threshold"][i]),
-                "threshold_high": (
-                    float(cols["threshold_high"][i]) if rule["operator"] == "between" else math.nan
-                ),
-                "unit": rule["unit"],
-                "basis": cols["basis"][i],
-                "reason": reason,
-                "legal_source": rule["legal_source"],
-                "source_status": rule["source_status"],
-                "source_url": rule["source_url"],
-                "severity": rule["severity"],
-                "statement_vi": rule["statement_vi"],
-                "statement_en": rule["statement_en"],
-                "_site": i,
-                "_order": order,
-            }
-        )
-    return records
-
-
-def _decide(
-    rule: pd.Series,
-    outcome: str,
-    text: str,
-    applies: bool | None,
-    why: str,
-    *,
-    on_illustrative: bool,
-    status_note: str,
-) -> tuple[str, str]:
-    """Return the result and reason of one site under one rule (the policy above).
-
-    ``outcome`` and ``text`` come from the check (pass, violated, unknown or not_applicable);
-    ``applies`` and ``why`` from the applicability conditions.
-    """
-    notes = []
-    if applies is False:
-        final, text = "not_applicable", why
-    elif outcome == "not_applicable":
-        final = "not_applicable"
-    else:
-        if outcome == "pass":
-            final = "pass"
-        elif outcome == "violated":
-            final = rule["result_if_violated"]
-            notes.append(_violation_note(rule))
-        else:
-            final = "needs_review"
-        if applies is None and final == "fail":
-            final = "needs_review"
-            notes.append(f"applicability unknown ({why})")
-        if on_illustrative and final in ("pass", "fail"):
-            notes.append(f"measured on an ILLUSTRATIVE footprint, would be {final}")
-            final = "needs_review"
-        if rule["source_status"] == "U" and final == "fail":
-            final = "needs_review"
-        if final != "pass" and status_note:
-            notes.append(status_note)
-    return final, "; ".join([t for t in (text, *notes) if t])
-
-
-def summarize(findings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Summarise findings to one row per site: the worst result and the counts per result.
-
-    Parameters
-    ----------
-    findings : geopandas.GeoDataFrame
-        The output of :func:`check`.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        One row per site in order of first appearance (new RangeIndex), CRS of ``findings``
-        (EPSG:4326): ``site_id``, ``name_vi``, ``worst_result`` (fail > needs_review > pass >
-        not_applicable), ``n_fail``, ``n_needs_review``, ``n_pass``, ``n_not_applicable``,
-        ``rules_failed`` and ``rules_needs_review`` (comma-separated rule ids), geometry.
-
-    Raises
-    ------
-    SchemaError
-        When ``findings`` lacks ``site_id``, ``rule_id`` or ``result``, or holds an unknown
-        result.
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import box
-    >>> sites = gpd.GeoDataFrame(
-    ...     {"site_id": ["CCN-X"], "kind": ["CCN"], "area_ha": [4.0], "district_old": ["A"],
-    ...      "craft_village": [False], "mountainous": [False]},
-    ...     geometry=[box(600000, 2240000, 600200, 2240200)], crs=3405)
-    >>> s = summarize(check(sites))
-    >>> s.loc[0, ["worst_result", "rules_failed"]].tolist()
-    ['fail', 'CCN-01']
-    """
-    missing = [c for c in ("site_id", "rule_id", "result") if c not in findings.columns]
-    if missing:
-        raise SchemaError(
-            f"Layer 'findings' lacks column(s) {missing}; pass the output of zoning.check()."
-        )
-    bad = findings.loc[~findings["result"].isin(RESULTS), "rule_id"]
-    if not bad.empty:
-        raise SchemaError(
-            f"Layer 'findings', column 'result': rules {first_ids(bad)} have results outside "
-            f"{list(RESULTS)}."
-        )
-    rank = {r: k for k, r in enumerate(RESULTS)}
-    rows = []
-    for sid, grp in findings.groupby("site_id", sort=False):
-        worst = min(grp["result"], key=rank.__getitem__)
-        row: dict[str, object] = {
-            "site_id": sid,
-            "name_vi": grp["name_vi"].iloc[0] if "name_vi" in grp else pd.NA,
-            "worst_result": worst,
-        }
-        for r in RESULTS:
-            row[f"n_{r}"] = int((grp["result"] == r).sum())
-        row["rules_failed"] = ", ".join(grp.loc[grp["result"] == "fail", "rule_id"])
-        row["rules_needs_review"] = ", ".join(grp.loc[grp["result"] == "needs_review", "rule_id"])
-        row["geometry"] = grp.geometry.iloc[0] if isinstance(grp, gpd.GeoDataFrame) else None
-        rows.append(row)
-    columns = ["site_id", "name_vi", "worst_result", *(f"n_{r}" for r in RESULTS)]
-    columns += ["rules_failed", "rules_needs_review", "geometry"]
-    return gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=columns), geometry="geometry", crs=getattr(findings, "crs", None)
     )

@@ -10,6 +10,9 @@ are parsed once into ``params_dict`` for the engine.
 
 from __future__ import annotations
 
+import datetime as _dt
+import hashlib
+import json
 import math
 import unicodedata
 from pathlib import Path
@@ -37,6 +40,26 @@ RULE_COLUMNS = (
     "legal_source",
     "source_status",
     "source_url",
+    "severity",
+    "result_if_violated",
+)
+#: Optional columns: when the cited legal text took effect (ISO date, empty when the sources do
+#: not state it) and why (the source of the date, or the reason it is empty).
+DATE_COLUMNS = ("effective_date", "effective_date_basis")
+#: Fields whose content makes a rule what it is; :func:`rule_hash` hashes them, not the
+#: wording (statements, notes, URLs). ``threshold``/``threshold_high`` as numbers, ``params``
+#: parsed into key/value pairs.
+NORMATIVE_FIELDS = (
+    "applies_to",
+    "check",
+    "operator",
+    "threshold",
+    "threshold_high",
+    "unit",
+    "layer",
+    "params",
+    "legal_source",
+    "source_status",
     "severity",
     "result_if_violated",
 )
@@ -96,6 +119,72 @@ def _as_number(value: object, rule_id: str, column: str, where: str) -> float:
         ) from None
 
 
+def rule_hash(rule: pd.Series | dict) -> str:
+    """Return the content hash of a rule: 12 hex digits of SHA-256 over its normative fields.
+
+    The fields are :data:`NORMATIVE_FIELDS`: what the rule checks, its comparison, thresholds
+    and unit, the layer and parameters it reads, its legal source and confirmation status, its
+    severity and the result of a violation. Rewording a statement or a note, or adding a URL,
+    keeps the hash; changing a threshold, a parameter or the cited article changes it. Numbers
+    are compared as numbers (``75`` and ``75.0`` hash alike), parameters as key/value pairs in
+    any order, text after NFC normalisation and stripping.
+
+    Parameters
+    ----------
+    rule : pandas.Series or dict
+        A row of :func:`load_rules` (or a raw row of a rules table).
+
+    Returns
+    -------
+    str
+        Twelve lowercase hexadecimal digits.
+
+    Examples
+    --------
+    >>> rules = load_rules()
+    >>> rule = rules.loc["CCN-01"]
+    >>> rule_hash(rule) == rule_hash({**rule.to_dict(), "statement_en": "Reworded."})
+    True
+    >>> rule_hash(rule) == rule_hash({**rule.to_dict(), "threshold_high": 80})
+    False
+    """
+    get = rule.get
+    rule_id = str(get("rule_id", "?"))
+    content: dict[str, object] = {}
+    for name in NORMATIVE_FIELDS:
+        value = get(name, "")
+        if name in ("threshold", "threshold_high"):
+            number = _as_number(value, rule_id, name, "(hash)")
+            content[name] = None if math.isnan(number) else number
+        elif name == "params":
+            content[name] = sorted(_parse_params(value, rule_id, "(hash)").items())
+        else:
+            content[name] = _text(value)
+    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
+
+
+def _effective_date(rec: pd.Series, rule_id: str, where: str) -> tuple[str, str]:
+    """Return (effective_date, basis); the date is ISO YYYY-MM-DD or empty, never guessed."""
+    date = _text(rec.get("effective_date", ""))
+    basis = _text(rec.get("effective_date_basis", ""))
+    if date:
+        try:
+            _dt.date.fromisoformat(date)
+        except ValueError:
+            raise RulesError(
+                f"Rules table {where}: rule {rule_id!r} has effective_date={date!r}; write the "
+                f"date the cited text took effect as YYYY-MM-DD, or leave it empty and say why "
+                f"in effective_date_basis."
+            ) from None
+        if not basis:
+            raise RulesError(
+                f"Rules table {where}: rule {rule_id!r} has an effective_date but no "
+                f"effective_date_basis; name the source that states the date."
+            )
+    return date, basis
+
+
 def load_rules(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
     """Load and validate a zoning-rules table.
 
@@ -110,7 +199,9 @@ def load_rules(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per rule, index = ``rule_id``, the columns of the table; ``threshold`` and
-        ``threshold_high`` as floats (NaN when empty), text NFC-normalised.
+        ``threshold_high`` as floats (NaN when empty), text NFC-normalised;
+        ``effective_date`` and ``effective_date_basis`` (empty when the table lacks them) and
+        ``rule_hash`` (:func:`rule_hash`).
 
     Raises
     ------
@@ -118,8 +209,8 @@ def load_rules(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
         A missing column, a duplicate or empty ``rule_id``, an unknown ``check``, ``operator``,
         ``unit``, ``applies_to``, ``source_status``, ``severity`` or ``result_if_violated``, an
         operator or unit the check cannot use, a non-numeric threshold, a missing threshold,
-        an unknown parameter, or a missing layer name or legal source. The message names the
-        rule and the fix.
+        an unknown parameter, a missing layer name or legal source, or an effective date that
+        is not YYYY-MM-DD or has no basis. The message names the rule and the fix.
 
     Examples
     --------
@@ -258,4 +349,6 @@ def _validate_rule(rec: pd.Series, rule_id: str, where: str) -> dict[str, object
         if key.endswith(("_m", "_ha")) and key in params:
             _as_number(params[key], rule_id, f"params {key}", where)
     row["params_dict"] = params
+    row["effective_date"], row["effective_date_basis"] = _effective_date(rec, rule_id, where)
+    row["rule_hash"] = rule_hash(row)
     return row

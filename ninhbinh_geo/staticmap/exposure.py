@@ -1,0 +1,137 @@
+"""The flood-exposure map: hazard zones and each site's largest exposed share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import geopandas as gpd
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .._errors import SchemaError
+from ..styles import Legend
+from .compose import _compose
+from .layers import (
+    _base,
+    _checked_layers,
+    _drawn,
+    _footprint_sources,
+    _has_geometry,
+    _require,
+    _with_site_geometry,
+)
+from .page import _check_options
+
+__all__ = ["plot_exposure"]
+
+_NEEDS = (("exposure",),)
+_LINES = ("province", "former_provinces", "coastline")
+
+
+def _check_exposure(expo: pd.DataFrame) -> None:
+    for col in ("site_id", "exposed_share"):
+        if col not in expo.columns:
+            raise SchemaError(
+                f"Layer 'exposure' has no column '{col}'; pass the table returned by "
+                f"ninhbinh_geo.exposure.raster_exposure."
+            )
+
+
+def _worst_exposure(expo: pd.DataFrame) -> pd.DataFrame:
+    """One row per site: the scenario with the largest exposed share (NaN only if all are)."""
+    share = pd.to_numeric(expo["exposed_share"], errors="coerce")
+    order = expo.assign(_share=share).sort_values(
+        ["site_id", "_share"], ascending=[True, False], na_position="last", kind="stable"
+    )
+    return order.drop_duplicates("site_id").drop(columns="_share")
+
+
+def _door(
+    layers: Mapping[str, pd.DataFrame],
+    legends: Mapping[str, Legend],
+    checked: dict[str, pd.DataFrame] | None = None,
+) -> dict[str, pd.DataFrame]:
+    _check_exposure(layers["exposure"])
+    wanted: dict[str, str | None] = {n: n for n in (*_LINES, "hazard", "exposure")}
+    if not _has_geometry(layers["exposure"]):
+        wanted |= {"clusters": None, "parks": None}  # they lend their footprints
+    return _checked_layers(layers, legends, wanted, checked)
+
+
+def _draw(
+    layers: Mapping[str, gpd.GeoDataFrame], legends: Mapping[str, Legend], *, lang: str, paper: str
+) -> Figure:
+    drawn = _base(layers, legends, _LINES)
+    if "hazard" in layers:
+        drawn.append(_drawn("hazard", layers["hazard"], legends["hazard"], "area"))
+    expo = layers["exposure"]
+    worst = _with_site_geometry(_worst_exposure(expo), "exposure", layers)
+    drawn.append(_drawn("exposure", worst, legends["exposure"], "site", source=expo))
+    credited = {d.name: [d.source] for d in drawn}
+    if not isinstance(expo, gpd.GeoDataFrame):
+        credited.update(_footprint_sources(layers, worst["site_id"]))
+    return _compose(
+        "title.exposure",
+        drawn,
+        credited=credited,
+        lang=lang,
+        paper=paper,
+        notes={"exposure": "map.exposure_worst"},
+    )
+
+
+def plot_exposure(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    legends: Mapping[str, Legend],
+    *,
+    lang: str = "vi",
+    paper: str = "A4",
+) -> Figure:
+    """Draw the flood-exposure map: hazard zones and each site's largest exposed share.
+
+    ``exposure`` holds one row per (site, hazard) as from
+    :func:`ninhbinh_geo.exposure.raster_exposure`; each site is drawn with its largest
+    ``exposed_share`` across the scenarios, coloured by ``legends["exposure"]``. Without a
+    geometry of its own, the footprints are taken from ``clusters`` and ``parks`` by
+    ``site_id``.
+
+    Parameters
+    ----------
+    layers : dict of str to GeoDataFrame
+        As for :func:`plot_overview`; needs ``exposure``; draws ``hazard`` when present.
+    legends : dict of str to Legend
+        The shared legends.
+    lang : {"vi", "en"}, default "vi"
+        Language of every text.
+    paper : {"A4", "A3"}, default "A4"
+        Paper size.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The page, drawn in EPSG:3405.
+
+    Raises
+    ------
+    SchemaError
+        When ``exposure`` lacks ``site_id``/``exposed_share`` or has no footprints to draw.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> import pandas as pd
+    >>> from shapely.geometry import box
+    >>> from ninhbinh_geo.styles import default_legends
+    >>> c = gpd.GeoDataFrame({"site_id": ["A", "B"], "area_ha": [12.0, 40.0]},
+    ...                      geometry=[box(105.9, 20.2, 105.91, 20.21),
+    ...                                box(106.0, 20.3, 106.01, 20.31)], crs=4326)
+    >>> e = pd.DataFrame({"site_id": ["A", "A", "B"], "hazard": ["h10", "h100", "h10"],
+    ...                   "exposed_share": [0.1, 0.6, 0.0], "accuracy": ["illustrative"] * 3})
+    >>> layers = {"clusters": c, "exposure": e}
+    >>> fig = plot_exposure(layers, default_legends(layers), lang="en")
+    >>> any("ILLUSTRATIVE" in t.get_text() for t in fig.texts)
+    True
+    """
+    _check_options(lang, paper)
+    _require(layers, "exposure", _NEEDS)
+    return _draw(_door(layers, legends), legends, lang=lang, paper=paper)

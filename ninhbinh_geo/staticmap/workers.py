@@ -1,0 +1,224 @@
+"""Maps drawn side by side in worker processes, as if drawn one after another.
+
+The workers are forked from the caller once it has checked the layers, so they start in a few
+milliseconds with the checked layers, matplotlib (Agg) and the fonts already in memory; nothing
+is pickled on the way in. Forking is safe only when no other thread runs (a lock held by another
+thread would stay locked forever in the child), so it is used only on Linux from a
+single-threaded, non-daemonic process; anywhere else, or when processes cannot be started, the
+maps are drawn one after another in the caller.
+
+What comes back per map is the list of files written, the log records of ``ninhbinh_geo``
+emitted while drawing it (re-emitted in the caller, in map order), and the exception it raised,
+of the same class and message as in a serial run. Workers ignore Ctrl-C (the caller stops them)
+and die with the caller if it is killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import logging
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# The logger whose records a worker sends back to the caller.
+_PACKAGE_LOGGER = "ninhbinh_geo"
+
+# In a worker: the function that draws and writes one map by name (set by the initializer).
+_task: Callable[[str], list[Path]] | None = None
+
+
+@dataclass
+class _Outcome:
+    """What one map's drawing in a worker came to."""
+
+    paths: list[Path] = field(default_factory=list)
+    records: list[logging.LogRecord] = field(default_factory=list)
+    error: BaseException | None = None
+    trace: str = ""
+
+
+class _WorkerTracebackError(Exception):
+    """The traceback of an exception raised in a worker, chained to it as its cause."""
+
+    def __str__(self) -> str:
+        return f"\n\nin the worker process:\n{self.args[0]}"
+
+
+class _Collect(logging.Handler):
+    """Keep the records of this process, ready to be pickled (message formatted, no args)."""
+
+    def __init__(self, into: list[logging.LogRecord]) -> None:
+        super().__init__()
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if record.exc_info:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.msg, record.args, record.exc_info = record.getMessage(), None, None
+        except Exception:  # a bad log call must not fail the map
+            self.handleError(record)
+            return
+        self.into.append(record)
+
+
+def _cpus() -> int:
+    """Return the number of CPUs this process may run on.
+
+    Examples
+    --------
+    >>> _cpus() >= 1
+    True
+    """
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    """Whether worker processes may be forked from this process now.
+
+    Examples
+    --------
+    >>> _can_fork() == (sys.platform.startswith("linux") and threading.active_count() == 1)
+    True
+    """
+    return (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+    )
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Have the kernel kill this worker when its parent dies (Linux), so none is orphaned."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before the line above
+        os._exit(1)
+
+
+def _init_worker(task: Callable[[str], list[Path]], parent_pid: int) -> None:
+    global _task
+    _die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl-C
+    _task = task
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling, else a RuntimeError naming its class and message."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__qualname__}: {exc}")
+    return exc
+
+
+def _work(name: str) -> _Outcome:
+    """Draw and write one map in a worker, collecting its log records."""
+    assert _task is not None, "worker not initialised"
+    outcome = _Outcome()
+    package = logging.getLogger(_PACKAGE_LOGGER)
+    handler, propagate = _Collect(outcome.records), package.propagate
+    package.addHandler(handler)
+    package.propagate = False  # the caller's handlers get the records when they come back
+    try:
+        outcome.paths = _task(name)
+    except Exception as exc:
+        outcome.error, outcome.trace = _portable(exc), traceback.format_exc()
+    finally:
+        package.removeHandler(handler)
+        package.propagate = propagate
+    return outcome
+
+
+def _replay(outcome: _Outcome) -> list[Path]:
+    for record in outcome.records:
+        logging.getLogger(record.name).handle(record)
+    if outcome.error is not None:
+        raise outcome.error from _WorkerTracebackError(outcome.trace.rstrip())
+    return outcome.paths
+
+
+def _run_in_processes(
+    task: Callable[[str], list[Path]], names: Sequence[str], processes: int
+) -> tuple[list[Path], list[str]]:
+    """Run ``task(name)`` for each name in forked workers; collect the paths in name order.
+
+    Parameters
+    ----------
+    task : callable
+        Draws and writes one map, returns the files written. A worker inherits it (fork), so
+        it may be a closure over data that does not pickle.
+    names : sequence of str
+        The maps, largest first for the best balance.
+    processes : int
+        Number of worker processes.
+
+    Returns
+    -------
+    written : list of Path
+        The files of the maps done, in the order of ``names``.
+    left : list of str
+        The maps not done because processes could not be started or a worker died; the caller
+        draws them itself.
+
+    Raises
+    ------
+    Exception
+        The first error (in the order of ``names``) raised by ``task`` in a worker, of the same
+        class and message; the maps drawn at the same time are finished first.
+    """
+    try:
+        pool = ProcessPoolExecutor(
+            processes,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_init_worker,
+            initargs=(task, os.getpid()),
+        )
+    except (OSError, ImportError, NotImplementedError, ValueError) as exc:
+        logger.warning("Maps drawn in this process: workers cannot be started (%s).", exc)
+        return [], list(names)
+    written: list[Path] = []
+    done = 0
+    try:
+        # The parent's objects are left out of the workers' garbage collections, which would
+        # otherwise write to (and so copy) every page of memory they share with the parent.
+        gc.freeze()
+        try:
+            futures = [pool.submit(_work, name) for name in names]  # the workers fork here
+        except (BrokenProcessPool, OSError, AssertionError) as exc:
+            logger.warning("Maps drawn in this process: workers cannot be started (%s).", exc)
+            # Workers forked before the one that failed would wait for work forever.
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            return [], list(names)
+        finally:
+            gc.unfreeze()
+        for future in futures:
+            try:
+                outcome = future.result()
+            except BrokenProcessPool as exc:
+                # A worker died (out of memory, killed): the caller draws the rest itself.
+                logger.warning("Maps drawn in this process: a worker process died (%s).", exc)
+                break
+            written += _replay(outcome)  # an error of the map itself is raised here
+            done += 1
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return written, list(names[done:])
