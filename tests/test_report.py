@@ -540,3 +540,22 @@ def test_failed_write_leaves_old_report(tables, tmp_path, monkeypatch):
     assert (tmp_path / "report.md").exists()
     assert not list(tmp_path.glob(".report*.tmp"))
     assert before != (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_exposed_areas_take_the_worse_of_raster_and_outline_accuracy():
+    expo = _analysis_tables()["exposure"].assign(accuracy="approximate")
+    sites = pd.DataFrame(
+        {
+            "site_id": ["A", "B"],
+            "name_vi": ["CCN A", "CCN B"],
+            "footprint_accuracy": ["digitized", "illustrative"],
+        }
+    )
+    built = report.build_sections({"exposure": expo, "efficiency_sites": sites}, lang="vi")
+    top = _section(built, "exposure").tables()[-1]
+    rows = {r[0]: r for r in top.rows}
+    # B: 8.6 ha on an illustrative circle → 9 ha; A: 1.2 ha, approximate raster → 1,2 ha
+    assert rows["B"][2] == "9"
+    assert rows["B"][-1] == "Minh họa (1 ha)"
+    assert rows["A"][2] == "1,2"
+    assert rows["A"][-1] == "Gần đúng (0,1 ha)"

@@ -61,6 +61,8 @@ EFFICIENCY_SITE_COLUMNS = (
     "jobs_per_ha",
     "projects_per_ha",
     "occupancy_pct_reason",
+    # how well the outline is known: the report rounds areas measured on it accordingly
+    "footprint_accuracy",
 )
 
 

@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 
+from ..._provenance import ACCURACY_CLASSES
 from ...proximity import round_to_precision
 from ..cells import Column, frame_table, translate
 from ..context import ReportContext
@@ -30,6 +31,39 @@ _SLR_ANY = r"slr_\d+(?:\.\d+)?cm"
 
 def _step(accuracy: object) -> float:
     return AREA_PRECISION_HA.get(str(accuracy), AREA_PRECISION_HA["illustrative"])
+
+
+def with_area_accuracy(ctx: ReportContext, expo: pd.DataFrame) -> pd.DataFrame:
+    """Add ``area_accuracy``: the worse of the raster's accuracy and the site's outline's.
+
+    The outline's accuracy (``footprint_accuracy``) is read from any review table that has it
+    per ``site_id``; an area measured on an illustrative circle is illustrative whatever the
+    raster.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"site_id": ["A", "B"], "accuracy": ["approximate"] * 2})
+    >>> s = pd.DataFrame({"site_id": ["A"], "footprint_accuracy": ["illustrative"]})
+    >>> with_area_accuracy(ReportContext({"s": s}), e)["area_accuracy"].tolist()
+    ['illustrative', 'approximate']
+    """
+    rank = {a: i for i, a in enumerate(ACCURACY_CLASSES)}
+    outline: dict[str, str] = {}
+    for key in ctx.tables:
+        table = ctx.table(key)
+        if table is not None and {"site_id", "footprint_accuracy"} <= set(table.columns):
+            outline.update(
+                table.dropna(subset=["footprint_accuracy"]).set_index("site_id")[
+                    "footprint_accuracy"
+                ]
+            )
+    raster = expo["accuracy"] if "accuracy" in expo else pd.Series("illustrative", index=expo.index)
+    site = expo["site_id"].map(outline)
+    worse = [
+        s if isinstance(s, str) and rank.get(s, len(rank)) > rank.get(r, len(rank)) else r
+        for r, s in zip(raster, site, strict=True)
+    ]
+    return expo.assign(area_accuracy=worse)
 
 
 def _first_break_m(expo: pd.DataFrame) -> float | None:
@@ -60,16 +94,16 @@ def _by_scenario(ctx: ReportContext, expo: pd.DataFrame) -> pd.DataFrame:
     for (hazard, period), part in expo.groupby(
         ["hazard", "return_period"], dropna=False, sort=False
     ):
-        step = max(_step(a) for a in part["accuracy"]) if "accuracy" in part else 1.0
+        worst = max(part["area_accuracy"], key=_step)
         rows.append(
             {
                 "scenario": _scenario(ctx, hazard, period),
                 "period": period,
                 "n_exposed": part.loc[part["exposed_ha"] > 0, "site_id"].nunique(),
-                "exposed_ha": round_to_precision([part["exposed_ha"].sum()], step)[0],
+                "exposed_ha": round_to_precision([part["exposed_ha"].sum()], _step(worst))[0],
                 "max_depth_m": part["max_depth_m"].max(),
-                "accuracy": part["accuracy"].iloc[0] if "accuracy" in part else pd.NA,
-                "step": step,
+                "accuracy": worst,
+                "step": _step(worst),
             }
         )
     return pd.DataFrame(rows).sort_values("period", kind="stable", na_position="last")
@@ -121,13 +155,12 @@ def _top_sites(ctx: ReportContext, floods: pd.DataFrame) -> tuple[pd.DataFrame, 
         rows = rows.sort_values("exposed_ha", ascending=False, kind="stable")
     rows = rows[rows["exposed_ha"] > 0]
     names = ctx.site_names()
-    step = rows["accuracy"].map(_step) if "accuracy" in rows else 1.0
+    step = rows["area_accuracy"].map(_step)
     return rows.assign(
         name_vi=rows["site_id"].map(names),
         step=step,
         accuracy_step=[
-            _accuracy_step(ctx, a, s)
-            for a, s in zip(rows.get("accuracy", pd.NA), step, strict=False)
+            _accuracy_step(ctx, a, s) for a, s in zip(rows["area_accuracy"], step, strict=True)
         ],
     ), period
 
@@ -159,6 +192,7 @@ def build(ctx: ReportContext) -> Section | None:
     expo = ctx.table("exposure")
     if expo is None or not {"site_id", "hazard", "exposed_ha"} <= set(expo):
         return None
+    expo = with_area_accuracy(ctx, expo)
     floods = expo[~_sea_level(expo)]
     blocks: list[Block | None] = []
     if (expo.get("accuracy") == "illustrative").any():
@@ -196,7 +230,7 @@ def headline(ctx: ReportContext) -> list[str]:
         return []
     rows = floods[floods["return_period"] == period]
     illustrative = (rows.get("accuracy") == "illustrative").any()
-    step = max(_step(a) for a in rows["accuracy"]) if "accuracy" in rows else 1.0
+    step = max(_step(a) for a in with_area_accuracy(ctx, rows)["area_accuracy"])
     depth = _first_break_m(expo)
     return [
         ctx.t(
