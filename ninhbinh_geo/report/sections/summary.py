@@ -50,36 +50,33 @@ def _fact_text(ctx: ReportContext, row: pd.Series) -> str:
     return text
 
 
-def _sum_text(ctx: ReportContext, facts: pd.DataFrame, indicator: str) -> str | None:
-    """Add up the three former provinces' figures, when all three are published alike."""
+def _sum(facts: pd.DataFrame, indicator: str) -> tuple[float, str, int] | None:
+    """Add up the former provinces' figures (value, qualifier, decimals) when alike."""
     keys = [(s, indicator) for s in SCOPES[1:]]
     if not all(k in facts.index for k in keys):
         return None
     parts = facts.loc[keys]
     if "extent" in parts and parts["extent"].fillna("").astype(str).str.len().gt(0).any():
         return None  # counts of different things do not add up
-    quals = set(parts.get("qualifier", pd.Series(["exact"])).fillna("exact"))
+    quals = set(parts["qualifier"].fillna("exact")) if "qualifier" in parts else {"exact"}
     qualifier = "approx" if "approx" in quals else "at_least" if "at_least" in quals else "exact"
     decimals = max(decimals_of(float(v)) for v in parts["value"])
-    total = ctx.num(float(parts["value"].sum()), decimals=decimals, qualifier=qualifier)
-    return ctx.t("report.sum", value=total)
+    return float(parts["value"].sum()), qualifier, decimals
 
 
 def official_cell(ctx: ReportContext, facts: pd.DataFrame, scope: str, indicator: str) -> str:
-    """Write the official figure of ``scope`` as published (for the province, also the Σ)."""
-    text = (
-        _fact_text(ctx, facts.loc[(scope, indicator)]) if (scope, indicator) in facts.index else ""
-    )
-    if scope == PROVINCE_SCOPE:
-        total = _sum_text(ctx, facts, indicator)
-        same = (
-            (scope, indicator) in facts.index
-            and total is not None
-            and float(facts.loc[[(s, indicator) for s in SCOPES[1:]], "value"].sum())
-            == float(facts.loc[(scope, indicator), "value"])
-        )
-        if total and not same:
-            text = f"{text} ({total})" if text else total
+    """Write the official figure of ``scope`` as published (for the province, also the Σ).
+
+    The province's Σ of the three former provinces is shown where the province published no
+    figure, or one that differs from the sum ("> 5.400 (Σ ≈ 5.467,2)").
+    """
+    published = (scope, indicator) in facts.index
+    text = _fact_text(ctx, facts.loc[(scope, indicator)]) if published else ""
+    total = _sum(facts, indicator) if scope == PROVINCE_SCOPE else None
+    if total is not None and not (published and total[0] == facts.loc[(scope, indicator), "value"]):
+        value, qualifier, decimals = total
+        sigma = ctx.t("report.sum", value=ctx.num(value, decimals=decimals, qualifier=qualifier))
+        text = f"{text} ({sigma})" if text else sigma
     return text or "–"
 
 
