@@ -22,8 +22,6 @@ import math
 import re
 from numbers import Real
 
-import numpy as np
-
 __all__ = [
     "QUALIFIERS",
     "decimals_of",
@@ -262,11 +260,18 @@ def format_date(value: object, lang: str = "vi", *, missing: str = "–") -> str
     return f"{day}/{month}/{year}" if lang == "vi" else f"{year}-{month}-{day}"
 
 
+def _round_to(x: float, decimals: int) -> float:
+    # numpy.round's arithmetic (scale, round half to even, unscale) without importing numpy,
+    # so that this module stays light for the command line's start-up
+    scale = 10.0**decimals
+    return round(x * scale) / scale
+
+
 def _round_half_away(x: float, step: float) -> float:
     # half away from zero, exactly as proximity.round_to_precision rounds (12.5 → 13, never
     # 12): the decimal quotient first, so that 0.45 / 0.1 = 4.4999… counts as 4.5
-    steps = np.floor(np.round(abs(x) / step, 9) + 0.5)
-    return float(np.round(math.copysign(steps * step, x), 12)) if steps else 0.0
+    steps = math.floor(_round_to(abs(x) / step, 9) + 0.5)
+    return _round_to(math.copysign(steps * step, x), 12) if steps else 0.0
 
 
 def _is_number(value: object) -> bool:

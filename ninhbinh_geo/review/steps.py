@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..formatting import format_number
 from ..labels import label
 from .options import ReviewState
 
@@ -269,7 +270,7 @@ def _annual(expo: pd.DataFrame, lang: str) -> tuple[dict[str, pd.DataFrame], lis
     periods = sorted(with_rp["return_period"].unique())
     if len(periods) >= 2:
         return {"ead": exposure.expected_annual_exposure(with_rp)}, []
-    given = ", ".join(f"{p:g}" for p in periods) or "-"
+    given = ", ".join(format_number(p, lang) for p in periods) or "–"  # 1.000 in Vietnamese
     return {}, [label("warn.no_annual_exposure", lang).format(n=len(periods), periods=given)]
 
 
