@@ -1,3 +1,4 @@
+import itertools
 import xml.etree.ElementTree as ET
 
 import geopandas as gpd
@@ -43,7 +44,8 @@ def test_cluster_areas_get_round_bounds_in_both_languages():
     assert [_class_of(lg, v) for v in areas] == np.searchsorted(raw, areas).tolist()
     vi = [c.label_vi for c in lg.classes]
     en = [c.label_en for c in lg.classes]
-    assert vi[-1] == "2.000–3.179" and en[-1] == "2,000–3,179"  # thousands the reader's way
+    assert vi[-1] == "2.000–3.179"
+    assert en[-1] == "2,000–3,179"
     for cls in lg.classes:
         lo, hi = cls.label_vi.split("–")
         assert lo != hi
@@ -98,7 +100,7 @@ def test_legend_keeps_the_scheme_classes_and_never_prints_a_bound_twice(values, 
     raw = styles.class_breaks(s.to_numpy(), scheme, k)
     assert [_class_of(lg, v) for v in s] == np.searchsorted(raw, s.to_numpy()).tolist()
     bounds = [lg.classes[0].lower, *lg.breaks]
-    assert all(a < b for a, b in zip(bounds, bounds[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(bounds))
     for cls in lg.classes:
         for lang in ("vi", "en"):
             # "-5–0": split at the dash between the bounds, not a minus sign
@@ -199,7 +201,8 @@ def test_exposure_legend_draws_one_named_scenario(zones):
     assert lg.where == {"hazard": "h100"}
     assert lg.rows(expo)["exposed_share"].tolist() == [0.3, 0.5]
     assert "chu kỳ lặp lại 100 năm" in lg.title("vi")
-    assert lg.kind == "categorized" and [c.label_vi for c in lg.classes] == ["30 %", "50 %"]
+    assert lg.kind == "categorized"
+    assert [c.label_vi for c in lg.classes] == ["30 %", "50 %"]
     # the hazard layer drawn decides the scenario when the table has it
     hz = zones.assign(hazard="h1000", return_period=1000.0)
     lg = styles.default_legends({"exposure": expo, "hazard": hz})["exposure"]
@@ -233,7 +236,8 @@ def test_zoning_outcome_tells_needs_review_apart_by_what_is_missing():
     # no fail and no pass: both still in the legend, counted 0
     only_review = findings[findings["result"] == "needs_review"]
     lg = styles.outcome_legend(styles.zoning_outcomes(only_review))
-    assert lg.classes[0].label_en == "Fail (0)" and lg.classes[-1].label_en == "Pass (0)"
+    assert lg.classes[0].label_en == "Fail (0)"
+    assert lg.classes[-1].label_en == "Pass (0)"
 
 
 # --- mapclassify's breaks, computed here --------------------------------------------------------

@@ -129,7 +129,7 @@ _OWN_SCHEMES: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
 
 
 def _step_at_most(width: float) -> tuple[float, int]:
-    """The largest step of the 1-2-5 series not above ``width`` (> 0), and its decimals.
+    """Return the largest step of the 1-2-5 series not above ``width`` (> 0), and its decimals.
 
     Examples
     --------
@@ -141,12 +141,12 @@ def _step_at_most(width: float) -> tuple[float, int]:
         step = m * 10.0**exp
         if step <= width * (1 + 1e-12):
             decimals = max(0, -exp)
-            return (round(step, decimals) if decimals else int(round(step))), decimals
+            return (round(step, decimals) if decimals else round(step)), decimals
     raise AssertionError("unreachable: 1 × 10^floor(log10(w)) <= w")
 
 
 def _multiple(x: float, step: float, decimals: int, *, up: bool) -> float:
-    """The multiple of ``step`` at or above (``up``) or at or below ``x``, rounded exactly."""
+    """Return the multiple of ``step`` at or above (``up``) or at or below ``x``, rounded."""
     q = x / step
     n = math.ceil(q - 1e-9) if up else math.floor(q + 1e-9)
     value = round(n * step, decimals)
@@ -159,7 +159,7 @@ def _multiple(x: float, step: float, decimals: int, *, up: bool) -> float:
 
 
 def _nice_cut(low: float, high: float, span: float) -> tuple[float, float, int] | None:
-    """The roundest number ``c`` with ``low <= c < high``, its step and decimals (or None)."""
+    """Return the roundest ``c`` with ``low <= c < high``, its step and decimals (or None)."""
     step, decimals = _step_at_most(high - low)
     if step < span * 10.0**-_FINEST_EXPONENT_BELOW_SPAN:
         return None

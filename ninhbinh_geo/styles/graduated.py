@@ -26,9 +26,7 @@ __all__ = ["bound_text", "graduated_legend"]
 _VALUE_DECIMALS = 2
 
 
-def bound_text(
-    value: float, lang: str, *, scale: float = 1.0, decimals: int | None = None
-) -> str:
+def bound_text(value: float, lang: str, *, scale: float = 1.0, decimals: int | None = None) -> str:
     """Write one class bound as the reader of ``lang`` expects, with all its decimals.
 
     Parameters

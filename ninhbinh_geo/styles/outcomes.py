@@ -115,7 +115,7 @@ def exposure_scenario(
 
 
 def scenario_note(name: str, return_period: float | None) -> tuple[str, str]:
-    """The title note of a scenario: its return period, else its name, in vi and en.
+    """Return the title note of a scenario: its return period, else its name, in vi and en.
 
     Examples
     --------
@@ -186,8 +186,9 @@ def zoning_outcomes(findings: pd.DataFrame) -> pd.DataFrame:
     if "rule_id" in findings.columns:
         from .. import zoning  # the summary of the analysis floor, imported when used
 
-        out = pd.DataFrame(zoning.summarize(pd.DataFrame(findings).drop(columns="geometry",
-                                                                         errors="ignore")))
+        out = pd.DataFrame(
+            zoning.summarize(pd.DataFrame(findings).drop(columns="geometry", errors="ignore"))
+        )
         out = out[["site_id", "worst_result", *columns]].copy()
     else:
         out = _worst_only(findings)
@@ -195,7 +196,6 @@ def zoning_outcomes(findings: pd.DataFrame) -> pd.DataFrame:
             out[col] = ""
     for col in columns:
         out[col] = out[col].fillna("").astype(str)
-    out["outcome"] = [
-        _outcome(w, m) for w, m in zip(out["worst_result"], out["binding_missing_input"], strict=True)
-    ]
+    pairs = zip(out["worst_result"], out["binding_missing_input"], strict=True)
+    out["outcome"] = [_outcome(w, m) for w, m in pairs]
     return out.reset_index(drop=True)
