@@ -188,8 +188,8 @@ def nice_bounds(values: np.ndarray, breaks: np.ndarray) -> list[float]:
     Returns
     -------
     list of float
-        ``len(breaks) + 1`` strictly increasing bounds: the lower bound of the first class,
-        then the upper bound of every class.
+        Strictly increasing bounds: the lower bound of the first class, then the upper bound
+        of every class; a class without values is merged into the next one.
 
     Examples
     --------
@@ -220,6 +220,10 @@ def nice_bounds(values: np.ndarray, breaks: np.ndarray) -> list[float]:
             continue
         cuts.append(found[0])
         found_steps.append(found[1:])
+    # A class with no value (EqualInterval makes them) is merged into the next one.
+    cuts = [
+        c for i, c in enumerate(cuts) if ((x > (cuts[i - 1] if i else -np.inf)) & (x <= c)).any()
+    ]
     if found_steps:
         # The outer bounds stay near the data: rounded at the cuts' finest decimal place.
         decimals = max(d for _, d in found_steps)

@@ -175,10 +175,10 @@ def graduated_legend(
     Examples
     --------
     >>> import pandas as pd
-    >>> lg = graduated_legend(pd.Series([1.0, 2.0, 3.0, 10.0]), layer="c", column="v",
+    >>> lg = graduated_legend(pd.Series([1.0, 2.0, 3.0, 6.0, 10.0]), layer="c", column="v",
     ...                       title_key="col.area_ha", scheme="EqualInterval", k=3)
     >>> lg.breaks, [c.label_vi for c in lg.classes]
-    ([5.0, 8.0, 10.0], ['1–5', '5–8', '8–10'])
+    ([4.0, 8.0, 10.0], ['1–4', '4–8', '8–10'])
     >>> few = graduated_legend(pd.Series([53.584627, 100.0, 100.0]), layer="c", column="v",
     ...                        title_key="col.occupancy_pct")
     >>> few.kind, [c.label_vi for c in few.classes]
