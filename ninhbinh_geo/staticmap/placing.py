@@ -1,11 +1,11 @@
 """Labels placed apart: beside their point, never on another label or symbol, with leaders.
 
 Numbered hubs of one name closer than a few millimetres on paper share one label ("KCN Đồng
-Văn I–VI") with a leader line to each of them; a label is tried at growing distances in eight directions around
-its point and takes the first place where its box, measured on the Agg canvas, touches no label,
-hub symbol or map furniture already drawn and stays inside the frame. A label placed away from
-its point gets a leader line too. Placement is deterministic: the same layers give the same
-page, in a worker process as in the caller.
+Văn I–VI") with a leader line to each of them; a label is tried at growing distances in eight
+directions around its point and takes the first place where its box, measured on the Agg canvas,
+touches no label, hub symbol or map furniture already drawn and stays inside the frame. A label
+placed away from its point gets a leader line too. Placement is deterministic: the same layers
+give the same page, in a worker process as in the caller.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def _group_name(names: Sequence[str]) -> str:
 
 
 def _stem(name: str) -> str:
-    """The name without its number ("KCN Đồng Văn" of "KCN Đồng Văn IV"); else the name."""
+    """Return the name without its number ("KCN Đồng Văn" of "KCN Đồng Văn IV")."""
     words = name.split()
     return " ".join(words[:-1]) if len(words) > 1 and _suffix_number(words[-1]) else name
 
