@@ -387,6 +387,8 @@ _RAW: dict[str, tuple[str, str]] = {
         "{n} other rules: pass or not applicable",
     ),
     "map.credits": ("Nguồn dữ liệu", "Data"),
+    "col.outcome": ("Kết quả của khu", "Site outcome"),
+    "col.address_2025": ("Địa chỉ (2025)", "Address (2025)"),
     "map.legend": ("Chú giải", "Legend"),
 }
 

@@ -200,7 +200,7 @@ def test_exposure_legend_draws_one_named_scenario(zones):
         "accuracy": ["illustrative"] * 6,
     })
     lg = styles.default_legends({"exposure": expo})["exposure"]
-    assert lg.where == {"hazard": "h100"}
+    assert lg.where == {"hazard": "h100", "return_period": 100.0}
     assert lg.rows(expo)["exposed_share"].tolist() == [0.3, 0.5]
     assert "chu kỳ lặp lại 100 năm" in lg.title("vi")
     assert lg.kind == "categorized"
@@ -208,8 +208,12 @@ def test_exposure_legend_draws_one_named_scenario(zones):
     # the hazard layer drawn decides the scenario when the table has it
     hz = zones.assign(hazard="h1000", return_period=1000.0)
     lg = styles.default_legends({"exposure": expo, "hazard": hz})["exposure"]
-    assert lg.where == {"hazard": "h1000"}
+    assert lg.where == {"hazard": "h1000", "return_period": 1000.0}
     assert "1,000-year" in lg.title("en")
+    # one label for every return period: the return period tells the scenarios apart
+    same = expo.assign(hazard="flood", return_period=[10, 100, 1000] * 2)
+    lg = styles.default_legends({"exposure": same})["exposure"]
+    assert lg.rows(same)["exposed_share"].tolist() == [0.3, 0.5]
 
 
 def test_zoning_outcome_tells_needs_review_apart_by_what_is_missing():

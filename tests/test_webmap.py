@@ -332,10 +332,13 @@ def test_popup_has_figures_source_link_and_accuracy(layers, tmp_path):
     # Base layers have no popups; the zoning markers list every rule of the site.
     assert all("popup" not in f["properties"] for f in feats["province"])
     ccn0 = "".join(_parse(feats["zoning_findings"][0]["properties"]["popup"]).text)
-    assert "CCN-01" in ccn0
-    assert "CCN-08" in ccn0
+    # the worst result, the binding rule, the failing rule's row; the pass is counted
+    assert f"{label('map.worst_result', 'en')}Fail" in ccn0
+    assert f"{label('map.binding_rule', 'en')}CCN-08" in ccn0
     assert "over" in ccn0
     assert "Finding" in ccn0
+    assert "1 other rules: pass or not applicable" in ccn0
+    assert "CCN-01" not in ccn0
     assert "statement_en" not in ccn0
 
 
@@ -358,8 +361,9 @@ def test_colours_and_breaks_come_from_the_legends(layers, tmp_path):
     boxes = _legend_boxes(page)
     assert set(boxes) == set(layers)
     for name, rows in boxes.items():
-        legend = legends[name]
-        classes = [r for r in rows if "nbg-nodata-row" not in r["class"]]
+        # the zoning findings are drawn by their outcome per site
+        legend = legends["zoning_outcome" if name == "zoning_findings" else name]
+        classes = [r for r in rows if "data-color" in r and "nbg-nodata-row" not in r["class"]]
         assert [r["data-color"] for r in classes] == [c.color for c in legend.classes]
         if legend.kind == "graduated":
             assert [float(r["data-upper"]) for r in classes] == legend.breaks
@@ -385,9 +389,12 @@ def test_colours_and_breaks_come_from_the_legends(layers, tmp_path):
         park_points[0]["properties"]["style"]["radius"]
         > park_points[1]["properties"]["style"]["radius"]
     )
-    # Worst result per site: fail beats pass; pass beats not applicable.
+    # Worst result per site: fail beats pass; pass beats not applicable; a needs-review
+    # nothing says more about is a case review.
     rings = [f["properties"]["style"]["color"] for f in feats["zoning_findings"]]
-    assert rings == [styles.RESULT_COLORS[r] for r in ("fail", "pass", "needs_review")]
+    assert rings == [
+        styles.OUTCOME_COLORS[r] for r in ("fail", "pass", "needs_review.review")
+    ]
     # Exposure: the largest share of a site (0.4 of 0.1 and 0.4), no data where unknown.
     halos = [f["properties"]["style"]["fillColor"] for f in feats["exposure"]]
     assert halos == [legends["exposure"].color_for(0.4), legends["exposure"].nodata_color]
@@ -399,8 +406,10 @@ def test_titles_in_the_chosen_language(layers, tmp_path, lang):
     page = _save(webmap.make_map(layers, legends, lang=lang), tmp_path)
     text = "".join(_parse(page.split('id="nbg-legend"')[1].split("<script>")[0]).text)
     for name in layers:  # one legend box per layer drawn
-        assert legends[name].title(lang) in text
-    assert label("warn.illustrative", lang) in text  # hazard, exposure, footprints
+        key = "zoning_outcome" if name == "zoning_findings" else name
+        assert legends[key].title(lang) in text
+    # said once, above the boxes: hazard, exposure, footprints are illustrative
+    assert text.count(label("warn.illustrative", lang)) == 1
     assert f"<title>{label('title.overview', lang)}</title>" in page
 
 
@@ -474,12 +483,51 @@ def test_hundred_sites_render_in_under_two_seconds(tmp_path):
 _PROBE = """
 <script>
 var HOSTILE0 = '<scr' + 'ipt>alert(1)</scr' + 'ipt>';  // a literal would close this script
-window.addEventListener('load', function () {
-  var popups = 0, tooltips = 0, texts = [];
+var NAMES = __NAMES__;  // layer-control label -> layer name
+// Run once the map has settled (fitBounds may still be animating the zoom at 'load').
+window.addEventListener('load', function () { setTimeout(probe, 1500); });
+function probe() {
+  var map = null, byName = {};
   Object.keys(window).forEach(function (k) {
     var v = window[k];
-    if (k.indexOf('geo_json_') !== 0 || !(v instanceof L.GeoJSON)) { return; }
-    v.eachLayer(function (l) {
+    if (v instanceof L.Map) { map = v; }
+    if (k.indexOf('layer_control_') === 0 && v && v.overlays) {
+      Object.keys(v.overlays).forEach(function (t) { byName[NAMES[t]] = v.overlays[t]; });
+    }
+  });
+  var shown = Object.keys(byName).filter(function (n) { return map.hasLayer(byName[n]); });
+  function boxes() {
+    return Array.prototype.filter.call(document.querySelectorAll('.nbg-legend-box'),
+      function (b) { return b.offsetParent !== null; }).map(function (b) {
+        return b.getAttribute('data-layer'); });
+  }
+  var legend = document.getElementById('nbg-legend');
+  var attr = document.querySelector('.leaflet-control-attribution');
+  var result = {shown: shown.slice().sort(), boxes: boxes().sort(),
+    legend: [legend.scrollHeight, legend.clientHeight, legend.getBoundingClientRect().top],
+    scale: Array.prototype.map.call(document.querySelectorAll('.leaflet-control-scale-line'),
+      function (e) { return e.textContent; }),
+    credits: attr.textContent};
+  // switched on, the zoning rings and exposure halos stay under the cluster markers (tested
+  // before any popup opens and pans the map)
+  ['zoning_findings', 'exposure'].forEach(function (n) { if (byName[n]) { map.addLayer(byName[n]); } });
+  var hits = 0, tried = 0;
+  if (byName.clusters) {
+    byName.clusters.eachLayer(function (l) {
+      if (!(l instanceof L.CircleMarker)) { return; }
+      var p = map.latLngToContainerPoint(l.getLatLng());
+      var rect = map.getContainer().getBoundingClientRect();
+      var el = document.elementFromPoint(rect.left + p.x, rect.top + p.y);
+      tried++;
+      if (el === l._path) { hits++; }
+    });
+  }
+  result.hits = [hits, tried];
+  result.boxes_after = boxes().sort();
+  result.credits_after = attr.textContent;
+  var popups = 0, tooltips = 0, texts = [];
+  shown.forEach(function (n) {
+    byName[n].eachLayer(function (l) {
       if (l.getPopup()) {
         l.openPopup();
         var el = l.getPopup().getElement().querySelector('.leaflet-popup-content');
@@ -491,18 +539,20 @@ window.addEventListener('load', function () {
       if (l.getTooltip()) { l.openTooltip(); tooltips++; l.closeTooltip(); }
     });
   });
+  result.popups = popups;
+  result.tooltips = tooltips;
+  result.xss = window.__xss || 0;
+  result.hostile = texts.filter(function (t) { return t.indexOf(HOSTILE0) >= 0; }).length;
   var pre = document.createElement('pre');
   pre.id = 'nbg-probe';
-  pre.textContent = JSON.stringify({popups: popups, tooltips: tooltips, xss: window.__xss || 0,
-    hostile: texts.filter(function (t) { return t.indexOf(HOSTILE0) >= 0; })
-      .length});
+  pre.textContent = JSON.stringify(result);
   document.body.appendChild(pre);
-});
+}
 </script>
 """
 
 
-def _chromium_dom(page: Path, user_dir: Path) -> tuple[str, list[str]]:
+def _chromium_dom(page: Path, user_dir: Path, size: str = "1200,900") -> tuple[str, list[str]]:
     cmd = [
         str(CHROMIUM),
         "--headless",
@@ -520,40 +570,69 @@ def _chromium_dom(page: Path, user_dir: Path) -> tuple[str, list[str]]:
         "--enable-logging=stderr",
         "--v=0",
         "--virtual-time-budget=5000",
-        "--window-size=1200,900",
+        f"--window-size={size}",
         "--dump-dom",
         page.as_uri(),
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=90, check=False)
     console = [ln for ln in done.stderr.splitlines() if ":CONSOLE" in ln]
     return done.stdout, console
 
 
-@pytest.mark.chromium
-@pytest.mark.skipif(
+def _probe(m, data, legends, tmp_path: Path, lang: str = "vi", size: str = "1200,900"):
+    """Save the map, open it in headless Chromium offline, return the probe's report."""
+    path = webmap.save_map(m, tmp_path / "map.html")
+    names = {}
+    for name in data:
+        text = label(f"layer.{name}", lang)
+        if legends[name].illustrative:
+            text += f" ({label('accuracy.illustrative', lang).upper()})"
+        names[html.escape(text)] = name
+    probe = tmp_path / "probe.html"
+    script = _PROBE.replace("__NAMES__", json.dumps(names))
+    probe.write_text(
+        path.read_text(encoding="utf-8").replace("</html>", script + "</html>"), encoding="utf-8"
+    )
+    dom, console = _chromium_dom(probe, tmp_path / "chromium", size)
+    assert console == [], console
+    probe_text = dom.split('id="nbg-probe">')[1].split("</pre>")[0]
+    return dom, json.loads(html.unescape(probe_text))
+
+
+_CHROMIUM = pytest.mark.skipif(
     not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None,
     reason="headless Chromium (/usr/bin/chromium) is not installed",
 )
+
+
+@pytest.mark.chromium
+@_CHROMIUM
 def test_page_works_offline_in_chromium(layers, tmp_path):
     clusters = layers["clusters"].copy()
     clusters.loc[clusters.index[0], "name_vi"] = HOSTILE[0]
     clusters.loc[clusters.index[1], "name_vi"] = HOSTILE[1]
     clusters.loc[clusters.index[2], "name_vi"] = HOSTILE[-1]
     data = {**layers, "clusters": clusters}
-    path = webmap.save_map(webmap.make_map(data, _legends(data)), tmp_path / "map.html")
-    probe = tmp_path / "probe.html"
-    probe.write_text(
-        path.read_text(encoding="utf-8").replace("</html>", _PROBE + "</html>"), encoding="utf-8"
-    )
-    dom, console = _chromium_dom(probe, tmp_path / "chromium")
-    assert console == [], console
+    legends = _legends(data)
+    dom, result = _probe(webmap.make_map(data, legends), data, legends, tmp_path)
     tags = _parse(dom).tags
+    # Drawn by then (zoning and exposure switched on by the probe): 5 clusters and 3 parks
+    # (outline + point each), 2 links, 2 hazard zones, 3 sites with findings, 2 with exposure.
     interactive = [
         a for t, a in tags if t == "path" and "leaflet-interactive" in a.get("class", "")
     ]
-    # 5 clusters and 3 parks (outline + point each), 2 links, 2 hazard zones, 3 sites with
-    # findings, 2 with exposure; the province outline is drawn but not interactive.
     assert len(interactive) == 2 * 5 + 2 * 3 + 2 + 2 + 3 + 2
+    # The map opens on the overview; the province outline is drawn but not interactive.
+    assert result["shown"] == sorted(["province", "hazard", "satellite_links", "parks", "clusters"])
+    assert result["boxes"] == result["shown"]
+    assert result["boxes_after"] == sorted([*result["shown"], "zoning_findings", "exposure"])
+    opened = 2 * 5 + 2 * 3 + 2 + 2
+    assert {k: result[k] for k in ("popups", "tooltips", "xss", "hostile")} == {
+        "popups": opened,
+        "tooltips": opened,
+        "xss": 0,
+        "hostile": 3,  # the cluster's outline and point, and its link named after it
+    }
     # Leaflet strokes its paths with stroke-linejoin (the attribution's flag icon has none).
     base = [
         a
@@ -564,20 +643,56 @@ def test_page_works_offline_in_chromium(layers, tmp_path):
     ]
     assert len(base) == 1
     assert len([a for t, a in tags if "nbg-legend-box" in a.get("class", "")]) == len(data)
-    labels_ = [
+    inputs = [
         a
         for t, a in tags
         if t == "input" and "leaflet-control-layers-selector" in a.get("class", "")
     ]
-    assert len(labels_) == len(data)
-    probe_text = dom.split('id="nbg-probe">')[1].split("</pre>")[0]
-    result = json.loads(html.unescape(probe_text))
-    assert result == {
-        "popups": len(interactive),
-        "tooltips": len(interactive),
-        "xss": 0,
-        "hostile": 2,
+    assert len(inputs) == len(data)
+    # Every cluster marker is the top element at its centre, rings and halos switched on.
+    assert result["hits"] == [5, 5]
+    # One metric scale, no miles.
+    assert len(result["scale"]) == 1
+    assert re.fullmatch(r"\d+ k?m", result["scale"][0])
+    # Credits of the layers shown, updated when a layer is switched on.
+    assert "Sở Công Thương (ccn)" in result["credits"]
+    assert "public facts" in result["credits"]
+
+
+@pytest.mark.chromium
+@_CHROMIUM
+def test_overview_fits_a_1280x800_screen_without_scrolling(tmp_path):
+    from ninhbinh_geo import datasets, exposure
+
+    parks, clusters = datasets.load_parks(), datasets.load_clusters()
+    links = gpd.GeoDataFrame(
+        {
+            "site_id": clusters["site_id"].iloc[:12].to_numpy(),
+            "park_name": ["KCN Đồng Văn I"] * 12,
+            "road_km": [4.8, 7.0, 9.5, 11.1, 15.0, 19.1, 22.0, 26.1, 33.0, 41.0, 60.0, np.nan],
+        },
+        geometry=[
+            LineString([(x, y), (105.95, 20.6)])
+            for x, y in zip(clusters["lon"].iloc[:12], clusters["lat"].iloc[:12], strict=True)
+        ],
+        crs=4326,
+    )
+    data = {
+        "province": datasets.load_province(),
+        "districts": datasets.load_districts(),
+        "roads": datasets.load_roads(),
+        "hazard": exposure.depth_zones({100: exposure.illustrative_hazard_paths()[100]}),
+        "satellite_links": links,
+        "parks": parks,
+        "clusters": clusters,
     }
+    legends = _legends(data)
+    m = webmap.make_map(data, legends)
+    _, result = _probe(m, data, legends, tmp_path, size="1280,800")
+    scroll_height, client_height, top = result["legend"]
+    assert scroll_height <= client_height  # the legend panel does not scroll
+    assert top > 0
+    assert result["boxes"] == sorted(["province", "hazard", "satellite_links", "parks", "clusters"])
 
 
 def test_tiles_are_optional_and_not_scripts(layers, tmp_path):

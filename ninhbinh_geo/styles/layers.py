@@ -11,12 +11,13 @@ import pandas as pd
 from .._errors import SchemaError
 from ..labels import label
 from .graduated import _sampled_colors, bound_text, graduated_legend
-from .legend import Legend, LegendClass, _to_hex, categorized_legend, single_legend
+from .legend import Legend, LegendClass, _select, _to_hex, categorized_legend, single_legend
 from .outcomes import (
     OUTCOME_COLORS,
     RESULT_COLORS,
     exposure_scenario,
     scenario_note,
+    scenario_rows,
     zoning_outcomes,
 )
 
@@ -237,8 +238,8 @@ def _exposure_legend(
 ) -> Legend:
     """Exposed share (in %) of the one scenario every map shows, named in the title."""
     scenario = exposure_scenario(expo, hazard)
-    where = {} if scenario is None else {"hazard": scenario[0]}
-    rows = expo if scenario is None else expo[expo["hazard"] == scenario[0]]
+    where = scenario_rows(scenario)
+    rows = _select(expo, where)
     return graduated_legend(
         rows["exposed_share"],
         layer="exposure",

@@ -153,13 +153,21 @@ class Legend:
         >>> len(lg.rows(t)), len(dataclasses.replace(lg, where={"hazard": "h100"}).rows(t))
         (2, 1)
         """
-        if not self.where:
-            return table
-        keep = pd.Series(True, index=table.index)
-        for column, value in self.where.items():
-            if column in table.columns:
-                keep &= table[column] == value
-        return table.loc[keep]
+        return _select(table, self.where)
+
+
+def _select(table: pd.DataFrame, where: Mapping[str, object]) -> pd.DataFrame:
+    """Return the rows of ``table`` holding the values of ``where`` (absent columns pass)."""
+    if not where:
+        return table
+    keep = pd.Series(True, index=table.index)
+    for column, value in where.items():
+        if column in table.columns:
+            values = table[column]
+            if isinstance(value, float):  # a return period: 100 and 100.0 are one
+                values = pd.to_numeric(values, errors="coerce")
+            keep &= (values == value).fillna(False).astype(bool)
+    return table.loc[keep]
 
 
 def single_legend(

@@ -65,8 +65,9 @@ def exposure_scenario(
 ) -> tuple[str, float | None] | None:
     """Return the scenario the maps show: its ``hazard`` label and its return period.
 
-    The scenario of the hazard layer drawn (same ``hazard`` label) when the exposure table
-    has it; else the 100-year flood; else the rarest return period; else the first scenario.
+    The scenario of the hazard layer drawn (same ``hazard`` label, and return period when the
+    layer has one) when the exposure table has it; else the 100-year flood; else the rarest
+    return period; else the first scenario.
 
     Parameters
     ----------
@@ -97,21 +98,46 @@ def exposure_scenario(
         if "return_period" in exposure.columns
         else pd.Series(float("nan"), index=exposure.index)
     )
-    periods = pd.Series(rp.to_numpy(), index=exposure["hazard"]).groupby(level=0, sort=False).max()
-    periods = periods[periods.index.notna()]
-    shown = [] if hazard is None or "hazard" not in hazard.columns else hazard["hazard"].dropna()
-    chosen = next((h for h in pd.unique(pd.Series(shown)) if h in periods.index), None)
-    if chosen is None:
-        known = periods.dropna()
-        hundred = known[known == 100]
-        if not hundred.empty:
-            chosen = hundred.index[0]
-        elif not known.empty:
-            chosen = known.idxmax()
-        else:
-            chosen = periods.index[0]
-    period = periods[chosen]
-    return str(chosen), (None if pd.isna(period) else float(period))
+    pairs = pd.DataFrame({"h": exposure["hazard"], "rp": rp}).dropna(subset=["h"])
+    pairs = list(pairs.drop_duplicates().itertuples(index=False, name=None))
+    if hazard is not None and "hazard" in hazard.columns:
+        drawn = pd.DataFrame({"h": hazard["hazard"]})
+        drawn["rp"] = (
+            pd.to_numeric(hazard["return_period"], errors="coerce")
+            if "return_period" in hazard.columns
+            else float("nan")
+        )
+        for h, r in drawn.drop_duplicates().itertuples(index=False, name=None):
+            match = [p for p in pairs if p[0] == h and (pd.isna(r) or p[1] == r)]
+            if match:
+                return _scenario(match[0])
+    known = [p for p in pairs if not pd.isna(p[1])]
+    hundred = [p for p in known if p[1] == 100]
+    if hundred:
+        return _scenario(hundred[0])
+    if known:
+        return _scenario(max(known, key=lambda p: p[1]))
+    return _scenario(pairs[0])
+
+
+def _scenario(pair: tuple[object, float]) -> tuple[str, float | None]:
+    return str(pair[0]), (None if pd.isna(pair[1]) else float(pair[1]))
+
+
+def scenario_rows(scenario: tuple[str, float | None] | None) -> dict[str, object]:
+    """Return the ``where`` of a scenario: its hazard label, and its return period if any.
+
+    Examples
+    --------
+    >>> scenario_rows(("flood", 100.0)), scenario_rows(("slr_100cm", None))
+    ({'hazard': 'flood', 'return_period': 100.0}, {'hazard': 'slr_100cm'})
+    """
+    if scenario is None:
+        return {}
+    where: dict[str, object] = {"hazard": scenario[0]}
+    if scenario[1] is not None:
+        where["return_period"] = scenario[1]
+    return where
 
 
 def scenario_note(name: str, return_period: float | None) -> tuple[str, str]:
