@@ -714,3 +714,206 @@ def test_single_colour_layer_has_no_nodata_row(tmp_path):
     assert legends["districts"].classes[0].color == styles.NODATA_COLOR
     page = _save(webmap.make_map(layers, legends), tmp_path)
     assert "nbg-nodata-row" not in page
+
+
+# --- what a planner reads at a glance -------------------------------------------------------
+
+
+def _added_to_map(page: str) -> set[str]:
+    """Names of the layers added to the map when the page opens."""
+    names = dict(re.findall(r"\[(geo_json_\w+), \"(\w+)\"\]", page))
+    return {names[v] for v in re.findall(r"^\s*(geo_json_\w+)\.addTo\(map_\w+\);$", page, re.M)}
+
+
+def test_overview_layers_open_and_the_rest_are_one_click_away(layers, tmp_path):
+    data = {**layers, "districts": layers["province"], "roads": layers["satellite_links"]}
+    page = _save(webmap.make_map(data, _legends(data)), tmp_path)
+    assert _added_to_map(page) == {"province", "hazard", "satellite_links", "parks", "clusters"}
+    # every layer is in the layer control, listed expanded (one click away)
+    assert page.count('"collapsed": false') == 1
+    control = page.split("_layers = {")[1].split("};")[0]
+    assert control.count("geo_json_") == len(data)
+    # the legend shows the boxes of the layers shown; the others wait, hidden, with their layer
+    hidden = {
+        a["data-layer"]
+        for t, a in _parse(page).tags
+        if "nbg-legend-box" in a.get("class", "") and "display:none" in a.get("style", "")
+    }
+    assert hidden == {"districts", "roads", "exposure", "zoning_findings"}
+    # without hazard zones the exposure opens instead; a caller may choose
+    no_hazard = {k: v for k, v in layers.items() if k != "hazard"}
+    page = _save(webmap.make_map(no_hazard, _legends(no_hazard)), tmp_path)
+    assert "exposure" in _added_to_map(page)
+    page = _save(webmap.make_map(layers, _legends(layers), show=["zoning_findings"]), tmp_path)
+    assert _added_to_map(page) == {"zoning_findings"}
+
+
+def test_areas_lie_under_lines_and_lines_under_points(layers, tmp_path):
+    page = _save(webmap.make_map(layers, _legends(layers)), tmp_path)
+    panes = dict(re.findall(r'createPane\("([\w-]+)"\)\.style\.zIndex = (\d+);', page))
+    z = {name: int(v) for name, v in panes.items()}
+    assert z["nbg-areas"] < z["nbg-lines"] < z["nbg-halos"] < z["nbg-rings"] < z["nbg-points"]
+    assert z["nbg-areas"] > 400  # above Leaflet's overlay pane, and so above any background
+    feats = _page_features(page)
+
+    def panes_of(name, kind=None):
+        return {
+            f["properties"]["style"]["pane"]
+            for f in feats[name]
+            if kind is None or f["geometry"]["type"] == kind
+        }
+
+    assert panes_of("hazard") == {"nbg-areas"}
+    assert panes_of("province") == panes_of("satellite_links") == {"nbg-lines"}
+    assert panes_of("clusters", "Polygon") == {"nbg-areas"}
+    assert panes_of("clusters", "Point") == panes_of("parks", "Point") == {"nbg-points"}
+    # the zoning rings are outlines under the cluster markers, larger than them
+    rings = [f["properties"]["style"] for f in feats["zoning_findings"]]
+    assert {r["pane"] for r in rings} == {"nbg-rings"}
+    assert all(r["fill"] is False and r["radius"] > 5 for r in rings)
+    assert panes_of("exposure") == {"nbg-halos"}
+
+
+def test_scale_is_metric_and_title_is_an_option(layers, tmp_path):
+    m = webmap.make_map(layers, _legends(layers), title="Rà soát <b>2025</b> & {{ x }}")
+    page = _save(m, tmp_path)
+    assert "L.control.scale({metric: true, imperial: false})" in page
+    assert "L.control.scale()" not in page
+    title = page.split('class="nbg-title">')[1].split("</div>")[0]
+    assert title == "Rà soát &lt;b&gt;2025&lt;/b&gt; &amp; &#123;&#123; x &#125;&#125;"
+    assert "<title>Rà soát &lt;b&gt;2025&lt;/b&gt;" in page
+    default = _save(webmap.make_map(layers, _legends(layers), lang="en"), tmp_path)
+    assert f'class="nbg-title">{label("title.overview", "en")}</div>' in default
+
+
+def test_credits_of_every_layer_are_on_the_map_face_escaped(layers, tmp_path):
+    clusters = layers["clusters"].copy()
+    clusters["source"] = ['<img src=x onerror="alert(1)">', "Sở Công Thương"] * 2 + ["{{ 7*7 }}"]
+    data = {**layers, "clusters": clusters}
+    page = _save(webmap.make_map(data, _legends(data)), tmp_path)
+    script = page.split("var heading = ")[0].rsplit("var layers = [", 1)[1]
+    pairs = dict(re.findall(r"\[(geo_json_\w+), (\[.*?\]\]|\[\])\]", script))
+    names = dict(re.findall(r"\[(geo_json_\w+), \"(\w+)\"\]", page))
+    credited = {names[v]: json.loads(p) for v, p in pairs.items()}
+    assert set(credited) == set(data)
+    assert credited["clusters"] == [
+        ["&lt;img src=x onerror=&quot;alert(1)&quot;&gt;", "public facts"],
+        ["Sở Công Thương", "public facts"],
+        ["&#123;&#123; 7*7 &#125;&#125;", "public facts"],
+    ]
+    assert credited["parks"] == [["Sở Công Thương (kcn)", "public facts"]]
+    assert "<img src=x" not in page
+    assert "map.attributionControl" in page
+    assert "overlayadd overlayremove" in page
+
+
+def test_sites_placed_by_district_are_drawn_and_said_differently(layers, tmp_path):
+    clusters = layers["clusters"].assign(
+        location_accuracy=["approximate", "illustrative", "approximate", "illustrative", "approximate"]
+    )
+    data = {**layers, "clusters": clusters}
+    page = _save(webmap.make_map(data, _legends(data), lang="en"), tmp_path)
+    points = [f for f in _page_features(page)["clusters"] if f["geometry"]["type"] == "Point"]
+    hollow = [f["properties"]["style"].get("fillColor") == "#ffffff" for f in points]
+    assert hollow == [False, True, False, True, False]
+    assert [bool(f["properties"]["style"].get("dashArray")) for f in points] == hollow
+    tips = ["".join(_parse(f["properties"]["tooltip"]).text) for f in points]
+    said = [f"({label('map.illustrative_location', 'en')})" in t for t in tips]
+    assert said == hollow
+    box = page.split('data-layer="clusters"')[1].split('data-layer="')[0]
+    assert label("map.illustrative_location_legend", "en").format(n=2) in html.unescape(box)
+    # the exposure halo and zoning ring of a site placed by district say so too
+    zoning = _page_features(page)["zoning_findings"]
+    tip = "".join(_parse(zoning[1]["properties"]["tooltip"]).text)
+    assert label("map.illustrative_location", "en") in tip
+
+
+def test_popups_write_numbers_the_readers_way(layers, tmp_path):
+    clusters = layers["clusters"].assign(
+        area_ha=[355.5, 1253.75, 30.0, 48.0, np.nan],
+        status_year=pd.array([2025, 2009, pd.NA, 2015, 2015], dtype="Int64"),
+        nearest_park=["KCN Số 0"] * 5,
+        straight_km=[14.0276, 2.9752, 5.4711, 0.0, 8.57198],
+        straight_basis=["points", "points", "edges", "points", "points"],
+        distance_accuracy=["illustrative", "illustrative", "digitized", "approximate", "approximate"],
+        distance_precision_km=[1.0, 1.0, 0.01, 0.1, 0.1],
+        road_km_to_nearest=[26.0913, np.nan, 7.254, np.nan, 12.34],
+        road_reason_to_nearest=[pd.NA, "road_reason.site_far", pd.NA, "road_reason.no_route", pd.NA],
+        road_park=["KCN Số 0", "KCN Số 2", "KCN Số 0", pd.NA, "KCN Số 0"],
+        road_km=[26.0913, 30.51, 7.254, np.nan, 12.34],
+        road_reason=[pd.NA, pd.NA, pd.NA, "road_reason.no_hub_reached", pd.NA],
+        road_accuracy=["illustrative", "approximate", "digitized", "approximate", "approximate"],
+        road_precision_km=[1.0, 0.1, 0.01, 0.1, 0.1],
+    )
+    data = {"clusters": clusters}
+    for lang, expect in (
+        (
+            "vi",
+            [
+                ("col.area_ha", "355,5"),
+                ("col.status_year", "2025"),
+                ("col.straight_km", "14 (Minh họa, làm tròn 1 km)"),
+                ("col.straight_basis", label("straight_basis.points", "vi")),
+                ("col.road_km_to_nearest", "26 (Minh họa, làm tròn 1 km)"),
+                ("col.road_km", "26 (Minh họa, làm tròn 1 km)"),
+            ],
+        ),
+        ("en", [("col.area_ha", "355.5"), ("col.straight_km", "14 (Illustrative, rounded to 1 km)")]),
+    ):
+        page = _save(webmap.make_map(data, _legends(data), lang=lang), tmp_path)
+        popups = [
+            f["properties"]["popup"]
+            for f in _page_features(page)["clusters"]
+            if f["geometry"]["type"] == "Point"
+        ]
+        rows = [dict(_popup_rows(p)) for p in popups]
+        for key, value in expect:
+            assert rows[0][label(key, lang)] == value, (lang, key)
+    # 1.253,75 ha published with two decimals; 2.009 never a year; 0,1 km steps, accuracy said
+    assert rows_vi(clusters, tmp_path)[1][label("col.area_ha")] == "1.253,75"
+    vi = rows_vi(clusters, tmp_path)
+    assert vi[1][label("col.status_year")] == "2009"
+    assert vi[4][label("col.straight_km")] == "8,6 (Gần đúng, làm tròn 0,1 km)"
+    assert vi[2][label("col.straight_km")] == "5,47 (Số hóa, làm tròn 0,01 km)"
+    # a missing road distance says why, in words; the straight-line nearest hub's road first
+    assert vi[1][label("col.road_km_to_nearest")] == label("road_reason.site_far")
+    assert vi[3][label("col.road_km")] == label("road_reason.no_hub_reached")
+    order = list(vi[0])
+    assert (
+        order.index(label("col.nearest_park"))
+        < order.index(label("col.road_km_to_nearest"))
+        < order.index(label("col.road_park"))
+        < order.index(label("col.road_km"))
+    )
+
+
+def _popup_rows(popup: str) -> list[tuple[str, str]]:
+    """(header, cell text) of every row of a popup's key-figure tables."""
+    rows = []
+    for tr in re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", popup):
+        rows.append(tuple(html.unescape(re.sub(r"<[^>]+>", "", c)) for c in tr))
+    return rows
+
+
+def rows_vi(clusters: gpd.GeoDataFrame, tmp_path: Path) -> list[dict[str, str]]:
+    data = {"clusters": clusters}
+    page = _save(webmap.make_map(data, _legends(data)), tmp_path)
+    return [
+        dict(_popup_rows(f["properties"]["popup"]))
+        for f in _page_features(page)["clusters"]
+        if f["geometry"]["type"] == "Point"
+    ]
+
+
+def test_a_background_plugs_in_under_the_layers(layers, tmp_path):
+    import folium
+
+    from ninhbinh_geo.webmap.basemap import _add_basemap
+
+    m = folium.Map(tiles=None)
+    assert _add_basemap(m, None) is None
+    layer = folium.TileLayer("http://localhost:9/{z}/{x}/{y}.png", attr="local tiles")
+    assert _add_basemap(m, layer) is layer
+    page = _save(webmap.make_map(layers, _legends(layers), tiles=layer), tmp_path)
+    assert "localhost:9/{z}/{x}/{y}.png" in page
+    assert "local tiles" in page
