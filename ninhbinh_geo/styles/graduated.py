@@ -106,6 +106,21 @@ def _value_classes(
     )
 
 
+def _classes(
+    valid: np.ndarray, scheme: str, k: int, cmap: str, unit: str | None, scale: float
+) -> tuple[str, tuple[LegendClass, ...]]:
+    """Return the kind and classes of a legend of ``valid`` (finite) numbers."""
+    if valid.size == 0:
+        return "graduated", (
+            LegendClass(NODATA_COLOR, label("nodata", "vi"), label("nodata", "en")),
+        )
+    distinct = np.unique(valid)
+    if len(distinct) < k:
+        return "categorized", _value_classes(distinct, cmap, unit, scale)
+    bounds = nice_bounds(valid, class_breaks(valid, scheme, k))
+    return "graduated", _range_classes(bounds, cmap, unit, scale)
+
+
 def graduated_legend(
     values: pd.Series,
     *,
@@ -190,18 +205,7 @@ def graduated_legend(
             f"graduated legend needs numbers. Convert it with pandas.to_numeric first."
         )
     valid = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
-    valid = valid[np.isfinite(valid)]
-    kind = "graduated"
-    if valid.size == 0:
-        classes: tuple[LegendClass, ...] = (
-            LegendClass(NODATA_COLOR, label("nodata", "vi"), label("nodata", "en")),
-        )
-    elif len(distinct := np.unique(valid)) < k:
-        kind = "categorized"
-        classes = _value_classes(distinct, cmap, unit, label_scale)
-    else:
-        bounds = nice_bounds(valid, class_breaks(valid, scheme, k))
-        classes = _range_classes(bounds, cmap, unit, label_scale)
+    kind, classes = _classes(valid[np.isfinite(valid)], scheme, k, cmap, unit, label_scale)
     return Legend(
         layer=layer,
         column=column,

@@ -373,10 +373,22 @@ def make_map(
     _check_popup_columns(layers, popup_columns)
     checked = _checked_layers(layers, legends)
 
-    sites = _sites_lookup(checked)
     title = label("title.overview", lang) if title is None else str(title)
+    return _draw_map(checked, legends, lang, title, tiles, popup_columns, _shown(checked, show))
+
+
+def _draw_map(
+    checked: Mapping[str, pd.DataFrame],
+    legends: Mapping[str, Legend],
+    lang: str,
+    title: str,
+    tiles: str | folium.TileLayer | None,
+    popup_columns: Mapping[str, Sequence[str]],
+    shown: set[str],
+) -> folium.Map:
+    """Draw checked layers: features, layer control, credits, legend; the view on the sites."""
+    sites = _sites_lookup(checked)
     m = _new_map(tiles, title)
-    shown = _shown(checked, show)
     bounds: dict[str, np.ndarray] = {}
     pairs: list[tuple[Any, str]] = []
     boxes: list[str] = []
