@@ -292,3 +292,21 @@ def test_other_schemes_still_go_to_mapclassify():
 
     mc = mapclassify.Quantiles(values.to_numpy(), k=3)
     assert [_class_of(lg, v) for v in values] == mc.yb.tolist()
+
+
+def test_zoning_outcome_binds_the_rule_zoning_summarize_names():
+    from ninhbinh_geo import datasets, zoning
+
+    clusters = datasets.load_clusters()
+    findings = zoning.check(clusters, layers={"heritage": datasets.load_protected_areas()})
+    # a fail and a tie of severities, to exercise the order of the binding rule
+    findings = findings.copy()
+    findings.loc[findings.index[:3], "result"] = "fail"
+    want = zoning.summarize(findings)
+    got = styles.zoning_outcomes(findings)
+    assert got["site_id"].tolist() == want["site_id"].tolist()
+    assert got["worst_result"].tolist() == want["worst_result"].tolist()
+    assert got["binding_rule"].tolist() == want["binding_rule"].tolist()
+    for col in ("binding_margin_vi", "binding_missing_input"):
+        assert got[col].tolist() == want[col].fillna("").astype(str).tolist(), col
+    assert (got["outcome"] == "fail").sum() == (want["worst_result"] == "fail").sum() >= 1

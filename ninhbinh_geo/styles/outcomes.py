@@ -170,13 +170,30 @@ def _outcome(worst: str, missing: object) -> str:
     return f"needs_review.{_MISSING_GROUP.get(kind, 'review')}"
 
 
-def _worst_only(findings: pd.DataFrame) -> pd.DataFrame:
-    """Worst result per site when the findings carry no rule ids to find the binding one."""
-    rank = findings["result"].map({r: i for i, r in enumerate(_RESULTS)})
-    order = findings.assign(_rank=rank).sort_values(["site_id", "_rank"], kind="stable")
-    worst = order.drop_duplicates("site_id").set_index("site_id")["result"]
-    sites = pd.unique(findings["site_id"])
-    return pd.DataFrame({"site_id": sites, "worst_result": worst.reindex(sites).to_numpy()})
+_SEVERITY_ORDER = {"blocking": 0, "major": 1, "advisory": 2}
+
+
+def _binding_rows(findings: pd.DataFrame) -> pd.DataFrame:
+    """One row per site, in order of first appearance: its worst finding that binds.
+
+    As :func:`ninhbinh_geo.zoning.summarize` picks it (tested against it): the worst result,
+    then the highest severity, then the lowest rule id; vectorised, for the maps.
+    """
+    frame = pd.DataFrame(findings).drop(columns="geometry", errors="ignore")
+    rank = frame["result"].map({r: i for i, r in enumerate(_RESULTS)})
+    severity = (
+        frame["severity"].map(_SEVERITY_ORDER).fillna(len(_SEVERITY_ORDER))
+        if "severity" in frame.columns
+        else pd.Series(0, index=frame.index)
+    )
+    rule = frame["rule_id"].astype(str) if "rule_id" in frame.columns else ""
+    first = pd.Series(pd.factorize(frame["site_id"])[0], index=frame.index)
+    keys = pd.DataFrame(
+        {"site": first, "rank": rank, "sev": severity, "rule": rule, "pos": range(len(frame))},
+        index=frame.index,
+    )
+    order = keys.sort_values(["site", "rank", "sev", "rule", "pos"], kind="stable").index
+    return frame.loc[order].drop_duplicates("site_id").reset_index(drop=True)
 
 
 def zoning_outcomes(findings: pd.DataFrame) -> pd.DataFrame:
@@ -186,8 +203,9 @@ def zoning_outcomes(findings: pd.DataFrame) -> pd.DataFrame:
     ----------
     findings : pandas.DataFrame
         One row per (site, rule) with ``site_id`` and ``result`` (pass, fail, needs_review,
-        not_applicable), as from :func:`ninhbinh_geo.zoning.check`; with ``rule_id`` the
-        binding rule of each site comes from :func:`ninhbinh_geo.zoning.summarize`.
+        not_applicable), as from :func:`ninhbinh_geo.zoning.check`; the binding rule of each
+        site is the one :func:`ninhbinh_geo.zoning.summarize` names (worst result, highest
+        ``severity``, lowest ``rule_id``).
 
     Returns
     -------
@@ -208,20 +226,17 @@ def zoning_outcomes(findings: pd.DataFrame) -> pd.DataFrame:
     >>> zoning_outcomes(f)[["site_id", "binding_rule", "outcome"]].values.tolist()
     [['A', 'R2', 'needs_review.layer'], ['B', 'R1', 'fail']]
     """
-    columns = ["binding_rule", "binding_margin_vi", "binding_margin_en", "binding_missing_input"]
-    if "rule_id" in findings.columns:
-        from .. import zoning  # the summary of the analysis floor, imported when used
-
-        out = pd.DataFrame(
-            zoning.summarize(pd.DataFrame(findings).drop(columns="geometry", errors="ignore"))
-        )
-        out = out[["site_id", "worst_result", *columns]].copy()
-    else:
-        out = _worst_only(findings)
-        for col in columns:
-            out[col] = ""
-    for col in columns:
-        out[col] = out[col].fillna("").astype(str)
+    bound = _binding_rows(findings)
+    out = pd.DataFrame({"site_id": bound["site_id"], "worst_result": bound["result"]})
+    sources = {
+        "binding_rule": "rule_id",
+        "binding_margin_vi": "margin_vi",
+        "binding_margin_en": "margin_en",
+        "binding_missing_input": "missing_input",
+    }
+    for col, src in sources.items():
+        values = bound[src] if src in bound.columns else pd.Series("", index=bound.index)
+        out[col] = values.astype(object).where(values.notna(), "").astype(str)
     pairs = zip(out["worst_result"], out["binding_missing_input"], strict=True)
     out["outcome"] = [_outcome(w, m) for w, m in pairs]
     return out.reset_index(drop=True)
