@@ -8,6 +8,7 @@ of our layers are written instead as finished JSON, safe inside an inline ``<scr
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,8 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from .features import _Feature
+
+_SIX_DECIMALS = re.compile(r"(\.\d{6})\d+")
 
 
 class _Raw(Element):
@@ -55,6 +58,9 @@ class _GeoJsonData(MacroElement):
         """Add the script that loads and styles the features to the page."""
         layer = self._parent.get_name()
         geoms = shapely.to_geojson(np.array([g for g, _ in self.features], dtype=object))
+        # Six decimals of a degree (about 0.1 m), as RFC 7946 section 11.2 suggests: the digits
+        # beyond add bytes, not position.
+        geoms = [_SIX_DECIMALS.sub(r"\1", g) for g in geoms]
         parts = ",".join(
             f'{{"type":"Feature","geometry":{g},"properties":{_json_for_script(p)}}}'
             for g, (_, p) in zip(geoms, self.features, strict=True)
