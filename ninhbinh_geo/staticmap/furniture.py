@@ -17,6 +17,7 @@ from functools import cache
 import pandas as pd
 import pyproj
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 from matplotlib.legend import Legend as MplLegend
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
@@ -24,7 +25,7 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle
 from .. import crs as _crs
 from ..formatting import format_number
 from ..labels import LABELS, label
-from .fonts import FONT_FAMILY, _clean, _clean_column
+from .fonts import _charmap, _clean, _clean_column, font_path
 from .layers import _LINE_WIDTH, _SITE_MARKER, _Drawn
 from .page import _FOOTER_MM, _MARGIN_MM, _MM_PER_INCH, PAPER_MM, _Page
 
@@ -36,6 +37,8 @@ _WARN_KEY = {
     "exposure": "warn.illustrative_hazard",
 }
 _LEGEND_FONT_PT = 7.0
+# Font size the character advances are read at (scaled linearly to any size).
+_UNITS_SIZE_PT = 100
 # Characters of a legend line: the 70 mm side panel at 7 pt.
 _LEGEND_WRAP_CHARS = 44
 # The sources line: font size, line height (mm) and characters per mm of page width.
@@ -336,12 +339,23 @@ def _sources_text(frames: Iterable[pd.DataFrame], lang: str) -> str:
 
 
 @cache
-def _word_width_pt(word: str, size_pt: float) -> float:
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
+def _char_width_em(char: str) -> float:
+    """Return the advance of one character of the map font, in ems (cached per character)."""
+    font = _ft2font()
+    glyph = font.load_char(ord(char)) if ord(char) in _charmap() else font.load_char(ord("?"))
+    return glyph.linearHoriAdvance / 65536 / _UNITS_SIZE_PT
 
-    prop = FontProperties(family=FONT_FAMILY, size=size_pt)
-    return TextToPath().get_text_width_height_descent(word, prop, ismath=False)[0]
+
+@cache
+def _ft2font() -> FT2Font:
+    font = FT2Font(str(font_path()))
+    font.set_size(_UNITS_SIZE_PT, 72)  # 72 dpi: advances in points
+    return font
+
+
+def _word_width_pt(word: str, size_pt: float) -> float:
+    """Return the width of ``word`` in the map font at ``size_pt`` (kerning ignored)."""
+    return sum(_char_width_em(c) for c in word) * size_pt
 
 
 def _wrap_measured(text: str, width_pt: float, size_pt: float) -> str:

@@ -160,19 +160,34 @@ def _leaders(ax, box: Bbox, item: _Item, gid: str, z: float) -> None:
         ax.plot([x0, x1], [y0, y1], color="#404040", linewidth=0.5, zorder=z - 0.5, gid=gid)
 
 
+def _box_at(anchor: tuple[float, float], size: tuple[float, float], ha: str, va: str) -> Bbox:
+    """Return the box of a text of ``size`` (px) aligned ``ha``/``va`` on ``anchor`` (px)."""
+    w, h = size
+    x0 = anchor[0] - {"left": 0.0, "center": w / 2, "right": w}[ha]
+    y0 = anchor[1] - {"bottom": 0.0, "center": h / 2, "top": h}[va]
+    return Bbox.from_bounds(x0, y0, w, h)
+
+
 def _place_one(ax, item: _Item, renderer, frame: Bbox, taken: list[Bbox], style: dict) -> Bbox:
-    """Draw one label at the first free place (or the least crowded one); return its box."""
+    """Draw one label at the first free place (or the least crowded one); return its box.
+
+    The text is measured once: its box at each candidate place follows from its size.
+    """
     text = ax.annotate(
         item.text, (item.x, item.y), xytext=(0, 0), textcoords="offset points", **style
     )
+    text.set_horizontalalignment("left")
+    text.set_verticalalignment("bottom")
+    measured = text.get_window_extent(renderer)
+    size = (measured.width, measured.height)
+    px, py = ax.transData.transform((item.x, item.y))
+    per_pt = ax.figure.dpi / 72
     best: tuple[float, float, float, float] | None = None
     for r in _OFFSETS_PT:
         for ux, uy in _DIRECTIONS:
             ha, va = _direction_align(ux, uy)
-            text.xyann = (ux * r, uy * r)
-            text.set_horizontalalignment(ha)
-            text.set_verticalalignment(va)
-            cost = _cost(text.get_window_extent(renderer).padded(1.5), frame, taken)
+            box = _box_at((px + ux * r * per_pt, py + uy * r * per_pt), size, ha, va)
+            cost = _cost(box.padded(1.5), frame, taken)
             if best is None or cost < best[0]:
                 best = (cost, ux, uy, r)
             if cost == 0:
