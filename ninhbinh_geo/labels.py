@@ -350,6 +350,57 @@ _RAW: dict[str, tuple[str, str]] = {
         "Báo cáo rà soát KCN/CCN tỉnh Ninh Bình",
         "Ninh Bình parks and clusters review",
     ),
+    # maps (issue 12)
+    "legend.return_period": ("chu kỳ lặp lại {rp} năm", "{rp}-year return period"),
+    "legend.scenario": ("kịch bản {name}", "scenario {name}"),
+    "legend.zoning_outcome": (
+        "Kết quả xấu nhất của mỗi khu: quy tắc quyết định (số khu)",
+        "Worst result per site: the binding rule (sites)",
+    ),
+    "outcome.fail": ("Không đạt", "Fail"),
+    "outcome.needs_review.layer": (
+        "Cần xem xét – thiếu lớp bản đồ",
+        "Needs review – a map layer is missing",
+    ),
+    "outcome.needs_review.column": (
+        "Cần xem xét – thiếu thông tin của khu",
+        "Needs review – a site attribute is unknown",
+    ),
+    "outcome.needs_review.sites": (
+        "Cần xem xét – thiếu số liệu các CCN khác",
+        "Needs review – data on the other clusters missing",
+    ),
+    "outcome.needs_review.position": (
+        "Cần xem xét – vị trí hoặc ranh giới chưa đủ chính xác",
+        "Needs review – position or outline not exact enough",
+    ),
+    "outcome.needs_review.hazard": (
+        "Cần xem xét – chưa có bản đồ ngập thực tế",
+        "Needs review – no real hazard map",
+    ),
+    "outcome.needs_review.review": (
+        "Cần xem xét từng trường hợp",
+        "Needs a case-by-case review",
+    ),
+    "outcome.pass": ("Đạt", "Pass"),
+    "outcome.not_applicable": ("Không áp dụng", "Not applicable"),
+    "map.illustrative_location": ("vị trí minh họa theo huyện", "illustrative location by district"),
+    "map.illustrative_location_legend": (
+        "Ký hiệu rỗng, viền đứt: vị trí minh họa theo huyện ({n})",
+        "Hollow, dashed symbol: illustrative location by district ({n})",
+    ),
+    "map.rounded_to": ("{accuracy}, làm tròn {step} km", "{accuracy}, rounded to {step} km"),
+    "map.binding_rule": ("Quy tắc quyết định", "Binding rule"),
+    "map.binding_margin": ("Cách ngưỡng", "Margin"),
+    "map.missing_input": ("Cần dữ liệu để quyết định", "Would be decided by"),
+    "map.other_rules": (
+        "{n} quy tắc khác: đạt hoặc không áp dụng",
+        "{n} other rules: pass or not applicable",
+    ),
+    "map.credits": ("Nguồn dữ liệu", "Data"),
+    "col.outcome": ("Kết quả của khu", "Site outcome"),
+    "col.address_2025": ("Địa chỉ (2025)", "Address (2025)"),
+    "map.legend": ("Chú giải", "Legend"),
 }
 
 # the report's own strings live in _labels_report; a key is defined in one place only

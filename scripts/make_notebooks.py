@@ -274,7 +274,10 @@ shown = clusters.assign(
 All colours and class breaks come from `styles.default_legends`, shared with the static maps
 and the QGIS styles. The map carries Leaflet inline (read from the installed
 `django-js-lib-leaflet`), so it draws here and in the page `webmap.save_map` writes without
-internet. Illustrative layers say so in the layer list and the legend.
+internet. Illustrative layers say so in the layer list and the legend. The map opens on the
+overview (province, links, parks, clusters); the other layers are one click away in the layer
+list, the sources of the layers shown are credited on the map, and a site still placed by
+district is drawn hollow and dashed.
 """),
     code("""
 layers = {
@@ -286,7 +289,7 @@ layers = {
     "satellite_links": links,
 }
 legends = nb.styles.default_legends(layers)
-m = nb.webmap.make_map(layers, legends, lang="en")
+m = nb.webmap.make_map(layers, legends, lang="en", title="Ninh Bình: satellite clusters")
 html = nb.webmap.save_map(m, work / "map.html")
 print(f"web map written: {html} ({html.stat().st_size / 1e6:.1f} MB)")
 m
@@ -798,6 +801,19 @@ with sqlite3.connect(gpkg) as con:
 print("layers without a style (no legend for them):",
       sorted(set(contents["table_name"]) - set(styles_table["f_table_name"])))
 styles_table
+"""),
+    md("""
+The printable zoning map shows one outcome per site: fails in red, labelled with the rule
+that binds and its margin, and the sites that need review coloured by what is missing to
+decide them (a map layer, a site attribute, the other clusters …), so the map says what to
+collect next.
+"""),
+    code("""
+outcomes = nb.styles.zoning_outcomes(findings)
+print(outcomes["outcome"].value_counts().to_string())
+fig = nb.staticmap.plot_zoning(layers, legends, lang="en")
+png = nb.staticmap.save_figure(fig, work / "zoning_map", formats=["png"])[0]
+print("written:", png.name)
 """),
     md("""
 Open `zoning_review.qgz` in QGIS 3.22 or later: the layers appear styled, the findings

@@ -34,7 +34,7 @@ from ninhbinh_geo._errors import CRSError, OutputError, SchemaError
 from ninhbinh_geo.staticmap import efficiency as efficiency_map
 from ninhbinh_geo.staticmap import review as sm_review
 from ninhbinh_geo.staticmap import workers
-from ninhbinh_geo.staticmap.furniture import _sources_line
+from ninhbinh_geo.staticmap.furniture import _sources_block, _sources_text
 from ninhbinh_geo.staticmap.layers import _coast_lines
 from ninhbinh_geo.staticmap.review import _PLOTTERS as PLOTTERS
 
@@ -157,11 +157,11 @@ def make_layers(*, illustrative: bool = False, tall: bool = False) -> dict:
     )
     exposure = pd.DataFrame(
         {
-            "site_id": ["CCN-A", "CCN-A", "CCN-B", "CCN-C", "CCN-D"],
-            "hazard": ["h10", "h100", "h10", "h10", "h10"],
-            "return_period": [10, 100, 10, 10, 10],
-            "exposed_share": [0.1, 0.6, 0.0, 0.3, np.nan],
-            "accuracy": [acc] * 5,
+            "site_id": ["CCN-A", "CCN-A", "CCN-B", "CCN-B", "CCN-C", "CCN-C", "CCN-D", "CCN-D"],
+            "hazard": ["h10", "h100"] * 4,
+            "return_period": [10, 100] * 4,
+            "exposed_share": [0.1, 0.6, 0.0, 0.2, 0.3, 0.5, np.nan, np.nan],
+            "accuracy": [acc] * 8,
         }
     )
     findings = pd.DataFrame(
@@ -322,8 +322,11 @@ def test_legend_colours_are_the_shared_legends(name, layers, legends):
     }[name]
     singles = [p for title, pairs in entries if not title for p in pairs]
     for layer in used:
-        # the efficiency map colours the clusters by their own (occupancy) legend
-        key = "efficiency" if (name, layer) == ("efficiency", "clusters") else layer
+        # the efficiency map colours the clusters by their own (occupancy) legend, the zoning
+        # map its sites by their outcome
+        key = {("efficiency", "clusters"): "efficiency", ("zoning", "zoning_findings"): (
+            "zoning_outcome"
+        )}.get((name, layer), layer)
         lg = legends.get(key, legends[layer])
         if lg.kind == "single":
             assert (lg.title("vi"), lg.classes[0].color) in singles, layer
@@ -467,35 +470,186 @@ def test_north_arrow_and_furniture(layers, legends):
 def test_sources_line_names_sources_and_licences(layers, legends):
     fig = staticmap.plot_overview(layers, legends)
     src = next(t for t in fig.texts if t.get_gid() == "sources").get_text().replace("\n", " ")
-    assert src.startswith("Nguồn: Open Development Mekong, CC BY-SA 4.0;")
-    assert "© OpenStreetMap contributors, ODbL" in src
-    assert "legocity, CC BY-SA 4.0" in src
+    # grouped by licence, in the order the layers cite them
+    assert src.startswith("Nguồn: Open Development Mekong; legocity – CC BY-SA 4.0 · ")
+    assert "© OpenStreetMap contributors – ODbL" in src
+    assert "Sở Công Thương – facts" in src
     assert src.count("Open Development Mekong") == 1  # province and former provinces share it
 
 
-def test_sources_line_caps_row_level_sources():
-    frame = pd.DataFrame({"source": list("ABCDEAA"), "licence": ["x"] * 7})
-    line = _sources_line([frame], "vi", 200)
-    assert line == "Nguồn: A, x; B, x; C, x; và 2 nguồn khác"
+def test_sources_line_lists_every_source_wrapped_never_cut():
+    # 40 news pages cited row by row: the old line showed three and "và 37 nguồn khác"
+    pages = [f"trang-tin-{i:02d}.vn" for i in range(40)]
+    frame = pd.DataFrame({"source": [*pages, "OSM"], "licence": ["public facts"] * 40 + ["ODbL"]})
+    assert _sources_text([frame], "en") == f"Sources: {'; '.join(pages)} – public facts · OSM – ODbL"
+    texts, footers = _sources_block({"clusters": [frame]}, "vi", "A4")
+    for text in texts.values():
+        assert "…" not in text
+        assert "nguồn khác" not in text
+        assert text.replace("\n", " ").count("trang-tin-") == 40
+        assert text.count("\n") >= 2  # wrapped onto lines
+    # the portrait page wraps more often, and its sources band is taller
+    assert texts["portrait"].count("\n") > texts["landscape"].count("\n")
+    assert footers["portrait"] > footers["landscape"] >= 13.0
 
 
-def test_zoning_shows_worst_result_per_site(layers, legends):
-    fig = staticmap.plot_zoning(layers, legends)
+def test_overview_sources_fit_in_the_page_and_do_not_touch_the_credits():
+    lay, lgs = case()
+    clusters = lay["clusters"].copy()
+    clusters["source"] = [f"nguồn tin số {i} rất dài về cụm công nghiệp" * 3 for i in range(4)]
+    fig = staticmap.plot_overview({**lay, "clusters": clusters}, lgs)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = {t.get_gid(): t.get_window_extent(renderer) for t in fig.texts}
+    page = fig.bbox
+    assert boxes["sources"].x1 <= page.x1
+    assert boxes["sources"].y0 > boxes["credits"].y1  # above the credits line
+    assert boxes["sources"].y1 < fig.axes[0].get_window_extent(renderer).y0  # below the map
+    text = next(t for t in fig.texts if t.get_gid() == "sources").get_text().replace("\n", " ")
+    assert all(f"nguồn tin số {i} rất dài" in text for i in range(4))
+
+
+def test_zoning_shows_one_outcome_per_site_and_labels_fails(layers, legends):
+    fig = staticmap.plot_zoning(layers, legends, lang="en")
     markers = next(c for c in fig.axes[0].collections if c.get_gid() == "zoning_findings_markers")
     colors = [to_hex(c) for c in markers.get_facecolors()]
-    # CCN-A pass+fail → fail; CCN-B pass+n/a → pass; CCN-C needs review; CCN-D n/a.
+    # CCN-A pass+fail → fail; CCN-B pass+n/a → pass; CCN-C needs review (nothing says why:
+    # a case review); CCN-D n/a.
     assert colors == [
-        styles.RESULT_COLORS[r] for r in ("fail", "pass", "needs_review", "not_applicable")
+        styles.OUTCOME_COLORS[r]
+        for r in ("fail", "pass", "needs_review.review", "not_applicable")
+    ]
+    sizes = markers.get_sizes()
+    assert sizes[0] > sizes[1] == sizes[2]  # the fail stands out
+    labels_ = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "map_label"]
+    assert labels_ == ["CCN-02"]  # the binding rule of the fail (no margin in this table)
+
+
+def test_zoning_needs_review_differ_by_what_is_missing(layers, legends):
+    findings = pd.DataFrame(
+        {
+            "site_id": ["CCN-A", "CCN-B", "CCN-C", "CCN-D"],
+            "rule_id": ["CCN-01", "DYK-01", "CCN-07", "CCN-01"],
+            "result": ["fail", "needs_review", "needs_review", "needs_review"],
+            "margin_en": ["12.4 ha above 75 ha", "", "", ""],
+            "missing_input": ["", "layer:dykes", "sites:existing", "column:area_ha"],
+        }
+    )
+    lay = {**layers, "zoning_findings": findings}
+    lgs = {**legends, **styles.default_legends({"zoning_findings": findings})}
+    fig = staticmap.plot_zoning(lay, lgs, lang="en")
+    markers = next(c for c in fig.axes[0].collections if c.get_gid() == "zoning_findings_markers")
+    colors = [to_hex(c) for c in markers.get_facecolors()]
+    assert colors == [
+        styles.OUTCOME_COLORS[o]
+        for o in ("fail", "needs_review.layer", "needs_review.sites", "needs_review.column")
+    ]
+    assert len(set(colors)) == 4
+    entries = dict(next(p for t, p in _fig_legend_entries(fig) if "binding rule" in t))
+    entries = {k.replace("\n", " "): v for k, v in entries.items()}  # wrapped in the panel
+    assert "Fail: CCN-01 (1)" in entries
+    assert "Needs review – a map layer is missing: DYK-01 (1)" in entries
+    assert [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "map_label"] == [
+        "CCN-01: 12.4 ha above 75 ha"
     ]
 
 
-def test_exposure_shows_largest_share_per_site(layers, legends):
-    fig = staticmap.plot_exposure(layers, legends)
-    markers = next(c for c in fig.axes[0].collections if c.get_gid() == "exposure_markers")
-    colors = [to_hex(c) for c in markers.get_facecolors()]
+def test_exposure_shows_one_stated_return_period(layers, legends):
+    fig = staticmap.plot_exposure(layers, legends, lang="en")
     lg = legends["exposure"]
-    assert colors == [lg.color_for(0.6), lg.color_for(0.0), lg.color_for(0.3), styles.NODATA_COLOR]
-    assert lg.color_for(0.6) != lg.color_for(0.1)
+    assert lg.where == {"hazard": "h100", "return_period": 100.0}
+    markers = next(c for c in fig.axes[0].collections if c.get_gid() == "exposure_markers")
+    # the 100-year shares (CCN-D unknown), not the largest of the two return periods
+    assert [to_hex(c) for c in markers.get_facecolors()] == [
+        lg.color_for(0.6), lg.color_for(0.2), lg.color_for(0.5), styles.NODATA_COLOR
+    ]
+    assert lg.color_for(0.2) != lg.color_for(0.0)
+    title = next(t for t in fig.texts if t.get_gid() == "title").get_text()
+    assert title == "Flood exposure of clusters – 100-year return period"
+    legend_titles = [t for t, _ in _fig_legend_entries(fig)]
+    assert any("100-year return period" in t for t in legend_titles)
+    assert not any("largest across scenarios" in t for t in legend_titles)
+
+
+def test_exposure_map_draws_no_hazard_of_another_return_period(layers, legends, caplog):
+    hazard = layers["hazard"].assign(hazard="h10", return_period=10.0)
+    lay = {**layers, "hazard": hazard}
+    lgs = {**legends, **styles.default_legends({"hazard": hazard, "exposure": layers["exposure"]})}
+    assert lgs["exposure"].where["hazard"] == "h10"  # the hazard layer's scenario wins
+    fig = staticmap.plot_exposure(lay, lgs)
+    assert any(c.get_gid() == "hazard" for c in fig.axes[0].collections)
+    other = {**lgs, "exposure": legends["exposure"]}  # a legend naming the 100-year flood
+    with caplog.at_level(logging.WARNING, logger="ninhbinh_geo.staticmap"):
+        fig = staticmap.plot_exposure(lay, other)
+    assert not any(c.get_gid() == "hazard" for c in fig.axes[0].collections)
+    assert "not drawn" in caplog.text
+
+
+def test_sites_placed_by_district_are_hollow_and_said_so(legends):
+    lay = make_layers()
+    clusters = lay["clusters"].copy()
+    clusters["location_accuracy"] = ["approximate", "illustrative", "approximate", "illustrative"]
+    lay["clusters"] = clusters
+    for plot in (staticmap.plot_overview, staticmap.plot_exposure, staticmap.plot_zoning):
+        fig = plot(lay, legends, lang="en")
+        name = {staticmap.plot_overview: "clusters", staticmap.plot_exposure: "exposure"}.get(
+            plot, "zoning_findings"
+        )
+        markers = next(c for c in fig.axes[0].collections if c.get_gid() == f"{name}_markers")
+        faces = [to_hex(c) for c in markers.get_facecolors()]
+        ids = ["CCN-A", "CCN-B", "CCN-C", "CCN-D"]
+        hollow = [i in ("CCN-B", "CCN-D") for i in ids]
+        assert [f == "#ffffff" for f in faces] == hollow, name
+        dashed = [ls[1] is not None for ls in markers.get_linestyles()]
+        assert dashed == hollow, name
+        texts = [t for _, pairs in _fig_legend_entries(fig) for t, _ in pairs]
+        n = sum(hollow)
+        if n:
+            assert any(t.replace("\n", " ").endswith(f"illustrative location by district ({n})")
+                       for t in texts), name
+
+
+def test_hub_labels_are_grouped_placed_apart_and_never_overlap(legends):
+    lay = make_layers()
+    rows = [
+        (f"KCN-HN-DONGVAN{i}", f"KCN Đồng Văn {r}", X0 + 9_000 + 900 * (i % 3), Y0 + 30_000
+         + 800 * (i // 3), 120.0)
+        for i, r in enumerate(("I", "II", "III", "IV", "V", "VI"))
+    ]
+    rows += [
+        ("KCN-A", "KCN Gián Khẩu", X0 + 12_500, Y0 + 30_500, 100.0),
+        ("KCN-B", "KCN Khánh Phú", X0 + 30_000, Y0 + 10_000, 300.0),
+        ("KCN-C", "KCN Bảo Minh", X0 + 31_500, Y0 + 11_000, 300.0),
+    ]
+    parks = _sites("KCN", rows, major=[True] * len(rows))
+    fig = staticmap.plot_overview({**lay, "parks": parks}, legends)
+    ax = fig.axes[0]
+    labels_ = [t for t in ax.texts if t.get_gid() == "map_label"]
+    texts = sorted(t.get_text() for t in labels_)
+    # the six Đồng Văn parks share one label; Gián Khẩu, Khánh Phú and Bảo Minh, close to
+    # them or to each other, have their own, placed apart
+    assert texts == ["KCN Bảo Minh", "KCN Gián Khẩu", "KCN Khánh Phú", "KCN Đồng Văn I–VI"]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in labels_]
+    for i, a in enumerate(boxes):
+        assert ax.get_window_extent(renderer).contains(a.x0, a.y0)
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+    # one leader per Đồng Văn park (the label stands apart from most of them), none stacked
+    leaders = [ln for ln in ax.lines if ln.get_gid() == "map_label_leader"]
+    assert len(leaders) >= 5
+    assert not any("\n" in t for t in texts)
+
+
+def test_group_names():
+    from ninhbinh_geo.staticmap.placing import _group_name
+
+    assert _group_name([f"KCN Đồng Văn {r}" for r in ("VI", "I", "III", "II", "V", "IV")]) == (
+        "KCN Đồng Văn I–VI"
+    )
+    assert _group_name(["KCN Đồng Văn I", "KCN Đồng Văn III"]) == "KCN Đồng Văn I, III"
+    assert _group_name(["KCN Gián Khẩu", "CCN Gia Vân"]) == "KCN Gián Khẩu, CCN Gia Vân"
 
 
 def test_review_maps_skips_absent_maps_with_reason(layers, legends, tmp_path, caplog):
@@ -873,3 +1027,26 @@ def test_workers_die_with_a_killed_caller(tmp_path):
     while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_running(pid) for pid in pids)
+
+
+def test_embedded_hubs_are_labelled_apart_with_dong_van_grouped():
+    from ninhbinh_geo import datasets
+
+    lay = {
+        "province": datasets.load_province(),
+        "parks": datasets.load_parks(),
+        "clusters": datasets.load_clusters(),
+    }
+    fig = staticmap.plot_satellite(
+        {**lay, "satellite_links": make_layers()["satellite_links"]}, styles.default_legends(lay)
+        | {"satellite_links": case()[1]["satellite_links"]},
+    )
+    ax = fig.axes[0]
+    labels_ = [t for t in ax.texts if t.get_gid() == "map_label"]
+    texts = [t.get_text() for t in labels_]
+    assert "KCN Đồng Văn I–VI" in texts
+    assert len(texts) == len(set(texts))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in labels_]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])

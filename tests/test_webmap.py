@@ -332,10 +332,13 @@ def test_popup_has_figures_source_link_and_accuracy(layers, tmp_path):
     # Base layers have no popups; the zoning markers list every rule of the site.
     assert all("popup" not in f["properties"] for f in feats["province"])
     ccn0 = "".join(_parse(feats["zoning_findings"][0]["properties"]["popup"]).text)
-    assert "CCN-01" in ccn0
-    assert "CCN-08" in ccn0
+    # the worst result, the binding rule, the failing rule's row; the pass is counted
+    assert f"{label('map.worst_result', 'en')}Fail" in ccn0
+    assert f"{label('map.binding_rule', 'en')}CCN-08" in ccn0
     assert "over" in ccn0
     assert "Finding" in ccn0
+    assert "1 other rules: pass or not applicable" in ccn0
+    assert "CCN-01" not in ccn0
     assert "statement_en" not in ccn0
 
 
@@ -358,8 +361,9 @@ def test_colours_and_breaks_come_from_the_legends(layers, tmp_path):
     boxes = _legend_boxes(page)
     assert set(boxes) == set(layers)
     for name, rows in boxes.items():
-        legend = legends[name]
-        classes = [r for r in rows if "nbg-nodata-row" not in r["class"]]
+        # the zoning findings are drawn by their outcome per site
+        legend = legends["zoning_outcome" if name == "zoning_findings" else name]
+        classes = [r for r in rows if "data-color" in r and "nbg-nodata-row" not in r["class"]]
         assert [r["data-color"] for r in classes] == [c.color for c in legend.classes]
         if legend.kind == "graduated":
             assert [float(r["data-upper"]) for r in classes] == legend.breaks
@@ -385,9 +389,12 @@ def test_colours_and_breaks_come_from_the_legends(layers, tmp_path):
         park_points[0]["properties"]["style"]["radius"]
         > park_points[1]["properties"]["style"]["radius"]
     )
-    # Worst result per site: fail beats pass; pass beats not applicable.
+    # Worst result per site: fail beats pass; pass beats not applicable; a needs-review
+    # nothing says more about is a case review.
     rings = [f["properties"]["style"]["color"] for f in feats["zoning_findings"]]
-    assert rings == [styles.RESULT_COLORS[r] for r in ("fail", "pass", "needs_review")]
+    assert rings == [
+        styles.OUTCOME_COLORS[r] for r in ("fail", "pass", "needs_review.review")
+    ]
     # Exposure: the largest share of a site (0.4 of 0.1 and 0.4), no data where unknown.
     halos = [f["properties"]["style"]["fillColor"] for f in feats["exposure"]]
     assert halos == [legends["exposure"].color_for(0.4), legends["exposure"].nodata_color]
@@ -399,8 +406,10 @@ def test_titles_in_the_chosen_language(layers, tmp_path, lang):
     page = _save(webmap.make_map(layers, legends, lang=lang), tmp_path)
     text = "".join(_parse(page.split('id="nbg-legend"')[1].split("<script>")[0]).text)
     for name in layers:  # one legend box per layer drawn
-        assert legends[name].title(lang) in text
-    assert label("warn.illustrative", lang) in text  # hazard, exposure, footprints
+        key = "zoning_outcome" if name == "zoning_findings" else name
+        assert legends[key].title(lang) in text
+    # said once, above the boxes: hazard, exposure, footprints are illustrative
+    assert text.count(label("warn.illustrative", lang)) == 1
     assert f"<title>{label('title.overview', lang)}</title>" in page
 
 
@@ -474,12 +483,51 @@ def test_hundred_sites_render_in_under_two_seconds(tmp_path):
 _PROBE = """
 <script>
 var HOSTILE0 = '<scr' + 'ipt>alert(1)</scr' + 'ipt>';  // a literal would close this script
-window.addEventListener('load', function () {
-  var popups = 0, tooltips = 0, texts = [];
+var NAMES = __NAMES__;  // layer-control label -> layer name
+// Run once the map has settled (fitBounds may still be animating the zoom at 'load').
+window.addEventListener('load', function () { setTimeout(probe, 1500); });
+function probe() {
+  var map = null, byName = {};
   Object.keys(window).forEach(function (k) {
     var v = window[k];
-    if (k.indexOf('geo_json_') !== 0 || !(v instanceof L.GeoJSON)) { return; }
-    v.eachLayer(function (l) {
+    if (v instanceof L.Map) { map = v; }
+    if (k.indexOf('layer_control_') === 0 && v && v.overlays) {
+      Object.keys(v.overlays).forEach(function (t) { byName[NAMES[t]] = v.overlays[t]; });
+    }
+  });
+  var shown = Object.keys(byName).filter(function (n) { return map.hasLayer(byName[n]); });
+  function boxes() {
+    return Array.prototype.filter.call(document.querySelectorAll('.nbg-legend-box'),
+      function (b) { return b.offsetParent !== null; }).map(function (b) {
+        return b.getAttribute('data-layer'); });
+  }
+  var legend = document.getElementById('nbg-legend');
+  var attr = document.querySelector('.leaflet-control-attribution');
+  var result = {shown: shown.slice().sort(), boxes: boxes().sort(),
+    legend: [legend.scrollHeight, legend.clientHeight, legend.getBoundingClientRect().top],
+    scale: Array.prototype.map.call(document.querySelectorAll('.leaflet-control-scale-line'),
+      function (e) { return e.textContent; }),
+    credits: attr.textContent};
+  // switched on, the zoning rings and exposure halos stay under the cluster markers (tested
+  // before any popup opens and pans the map)
+  ['zoning_findings', 'exposure'].forEach(function (n) { if (byName[n]) { map.addLayer(byName[n]); } });
+  var hits = 0, tried = 0;
+  if (byName.clusters) {
+    byName.clusters.eachLayer(function (l) {
+      if (!(l instanceof L.CircleMarker)) { return; }
+      var p = map.latLngToContainerPoint(l.getLatLng());
+      var rect = map.getContainer().getBoundingClientRect();
+      var el = document.elementFromPoint(rect.left + p.x, rect.top + p.y);
+      tried++;
+      if (el === l._path) { hits++; }
+    });
+  }
+  result.hits = [hits, tried];
+  result.boxes_after = boxes().sort();
+  result.credits_after = attr.textContent;
+  var popups = 0, tooltips = 0, texts = [];
+  shown.forEach(function (n) {
+    byName[n].eachLayer(function (l) {
       if (l.getPopup()) {
         l.openPopup();
         var el = l.getPopup().getElement().querySelector('.leaflet-popup-content');
@@ -491,18 +539,20 @@ window.addEventListener('load', function () {
       if (l.getTooltip()) { l.openTooltip(); tooltips++; l.closeTooltip(); }
     });
   });
+  result.popups = popups;
+  result.tooltips = tooltips;
+  result.xss = window.__xss || 0;
+  result.hostile = texts.filter(function (t) { return t.indexOf(HOSTILE0) >= 0; }).length;
   var pre = document.createElement('pre');
   pre.id = 'nbg-probe';
-  pre.textContent = JSON.stringify({popups: popups, tooltips: tooltips, xss: window.__xss || 0,
-    hostile: texts.filter(function (t) { return t.indexOf(HOSTILE0) >= 0; })
-      .length});
+  pre.textContent = JSON.stringify(result);
   document.body.appendChild(pre);
-});
+}
 </script>
 """
 
 
-def _chromium_dom(page: Path, user_dir: Path) -> tuple[str, list[str]]:
+def _chromium_dom(page: Path, user_dir: Path, size: str = "1200,900") -> tuple[str, list[str]]:
     cmd = [
         str(CHROMIUM),
         "--headless",
@@ -520,40 +570,69 @@ def _chromium_dom(page: Path, user_dir: Path) -> tuple[str, list[str]]:
         "--enable-logging=stderr",
         "--v=0",
         "--virtual-time-budget=5000",
-        "--window-size=1200,900",
+        f"--window-size={size}",
         "--dump-dom",
         page.as_uri(),
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=90, check=False)
     console = [ln for ln in done.stderr.splitlines() if ":CONSOLE" in ln]
     return done.stdout, console
 
 
-@pytest.mark.chromium
-@pytest.mark.skipif(
+def _probe(m, data, legends, tmp_path: Path, lang: str = "vi", size: str = "1200,900"):
+    """Save the map, open it in headless Chromium offline, return the probe's report."""
+    path = webmap.save_map(m, tmp_path / "map.html")
+    names = {}
+    for name in data:
+        text = label(f"layer.{name}", lang)
+        if legends[name].illustrative:
+            text += f" ({label('accuracy.illustrative', lang).upper()})"
+        names[html.escape(text)] = name
+    probe = tmp_path / "probe.html"
+    script = _PROBE.replace("__NAMES__", json.dumps(names))
+    probe.write_text(
+        path.read_text(encoding="utf-8").replace("</html>", script + "</html>"), encoding="utf-8"
+    )
+    dom, console = _chromium_dom(probe, tmp_path / "chromium", size)
+    assert console == [], console
+    probe_text = dom.split('id="nbg-probe">')[1].split("</pre>")[0]
+    return dom, json.loads(html.unescape(probe_text))
+
+
+_CHROMIUM = pytest.mark.skipif(
     not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None,
     reason="headless Chromium (/usr/bin/chromium) is not installed",
 )
+
+
+@pytest.mark.chromium
+@_CHROMIUM
 def test_page_works_offline_in_chromium(layers, tmp_path):
     clusters = layers["clusters"].copy()
     clusters.loc[clusters.index[0], "name_vi"] = HOSTILE[0]
     clusters.loc[clusters.index[1], "name_vi"] = HOSTILE[1]
     clusters.loc[clusters.index[2], "name_vi"] = HOSTILE[-1]
     data = {**layers, "clusters": clusters}
-    path = webmap.save_map(webmap.make_map(data, _legends(data)), tmp_path / "map.html")
-    probe = tmp_path / "probe.html"
-    probe.write_text(
-        path.read_text(encoding="utf-8").replace("</html>", _PROBE + "</html>"), encoding="utf-8"
-    )
-    dom, console = _chromium_dom(probe, tmp_path / "chromium")
-    assert console == [], console
+    legends = _legends(data)
+    dom, result = _probe(webmap.make_map(data, legends), data, legends, tmp_path)
     tags = _parse(dom).tags
+    # Drawn by then (zoning and exposure switched on by the probe): 5 clusters and 3 parks
+    # (outline + point each), 2 links, 2 hazard zones, 3 sites with findings, 2 with exposure.
     interactive = [
         a for t, a in tags if t == "path" and "leaflet-interactive" in a.get("class", "")
     ]
-    # 5 clusters and 3 parks (outline + point each), 2 links, 2 hazard zones, 3 sites with
-    # findings, 2 with exposure; the province outline is drawn but not interactive.
     assert len(interactive) == 2 * 5 + 2 * 3 + 2 + 2 + 3 + 2
+    # The map opens on the overview; the province outline is drawn but not interactive.
+    assert result["shown"] == sorted(["province", "hazard", "satellite_links", "parks", "clusters"])
+    assert result["boxes"] == result["shown"]
+    assert result["boxes_after"] == sorted([*result["shown"], "zoning_findings", "exposure"])
+    opened = 2 * 5 + 2 * 3 + 2 + 2
+    assert {k: result[k] for k in ("popups", "tooltips", "xss", "hostile")} == {
+        "popups": opened,
+        "tooltips": opened,
+        "xss": 0,
+        "hostile": 3,  # the cluster's outline and point, and its link named after it
+    }
     # Leaflet strokes its paths with stroke-linejoin (the attribution's flag icon has none).
     base = [
         a
@@ -564,20 +643,56 @@ def test_page_works_offline_in_chromium(layers, tmp_path):
     ]
     assert len(base) == 1
     assert len([a for t, a in tags if "nbg-legend-box" in a.get("class", "")]) == len(data)
-    labels_ = [
+    inputs = [
         a
         for t, a in tags
         if t == "input" and "leaflet-control-layers-selector" in a.get("class", "")
     ]
-    assert len(labels_) == len(data)
-    probe_text = dom.split('id="nbg-probe">')[1].split("</pre>")[0]
-    result = json.loads(html.unescape(probe_text))
-    assert result == {
-        "popups": len(interactive),
-        "tooltips": len(interactive),
-        "xss": 0,
-        "hostile": 2,
+    assert len(inputs) == len(data)
+    # Every cluster marker is the top element at its centre, rings and halos switched on.
+    assert result["hits"] == [5, 5]
+    # One metric scale, no miles.
+    assert len(result["scale"]) == 1
+    assert re.fullmatch(r"\d+ k?m", result["scale"][0])
+    # Credits of the layers shown, updated when a layer is switched on.
+    assert "Sở Công Thương (ccn)" in result["credits"]
+    assert "public facts" in result["credits"]
+
+
+@pytest.mark.chromium
+@_CHROMIUM
+def test_overview_fits_a_1280x800_screen_without_scrolling(tmp_path):
+    from ninhbinh_geo import datasets, exposure
+
+    parks, clusters = datasets.load_parks(), datasets.load_clusters()
+    links = gpd.GeoDataFrame(
+        {
+            "site_id": clusters["site_id"].iloc[:12].to_numpy(),
+            "park_name": ["KCN Đồng Văn I"] * 12,
+            "road_km": [4.8, 7.0, 9.5, 11.1, 15.0, 19.1, 22.0, 26.1, 33.0, 41.0, 60.0, np.nan],
+        },
+        geometry=[
+            LineString([(x, y), (105.95, 20.6)])
+            for x, y in zip(clusters["lon"].iloc[:12], clusters["lat"].iloc[:12], strict=True)
+        ],
+        crs=4326,
+    )
+    data = {
+        "province": datasets.load_province(),
+        "districts": datasets.load_districts(),
+        "roads": datasets.load_roads(),
+        "hazard": exposure.depth_zones({100: exposure.illustrative_hazard_paths()[100]}),
+        "satellite_links": links,
+        "parks": parks,
+        "clusters": clusters,
     }
+    legends = _legends(data)
+    m = webmap.make_map(data, legends)
+    _, result = _probe(m, data, legends, tmp_path, size="1280,800")
+    scroll_height, client_height, top = result["legend"]
+    assert scroll_height <= client_height  # the legend panel does not scroll
+    assert top > 0
+    assert result["boxes"] == sorted(["province", "hazard", "satellite_links", "parks", "clusters"])
 
 
 def test_tiles_are_optional_and_not_scripts(layers, tmp_path):
@@ -599,3 +714,206 @@ def test_single_colour_layer_has_no_nodata_row(tmp_path):
     assert legends["districts"].classes[0].color == styles.NODATA_COLOR
     page = _save(webmap.make_map(layers, legends), tmp_path)
     assert "nbg-nodata-row" not in page
+
+
+# --- what a planner reads at a glance -------------------------------------------------------
+
+
+def _added_to_map(page: str) -> set[str]:
+    """Names of the layers added to the map when the page opens."""
+    names = dict(re.findall(r"\[(geo_json_\w+), \"(\w+)\"\]", page))
+    return {names[v] for v in re.findall(r"^\s*(geo_json_\w+)\.addTo\(map_\w+\);$", page, re.M)}
+
+
+def test_overview_layers_open_and_the_rest_are_one_click_away(layers, tmp_path):
+    data = {**layers, "districts": layers["province"], "roads": layers["satellite_links"]}
+    page = _save(webmap.make_map(data, _legends(data)), tmp_path)
+    assert _added_to_map(page) == {"province", "hazard", "satellite_links", "parks", "clusters"}
+    # every layer is in the layer control, listed expanded (one click away)
+    assert page.count('"collapsed": false') == 1
+    control = page.split("_layers = {")[1].split("};")[0]
+    assert control.count("geo_json_") == len(data)
+    # the legend shows the boxes of the layers shown; the others wait, hidden, with their layer
+    hidden = {
+        a["data-layer"]
+        for t, a in _parse(page).tags
+        if "nbg-legend-box" in a.get("class", "") and "display:none" in a.get("style", "")
+    }
+    assert hidden == {"districts", "roads", "exposure", "zoning_findings"}
+    # without hazard zones the exposure opens instead; a caller may choose
+    no_hazard = {k: v for k, v in layers.items() if k != "hazard"}
+    page = _save(webmap.make_map(no_hazard, _legends(no_hazard)), tmp_path)
+    assert "exposure" in _added_to_map(page)
+    page = _save(webmap.make_map(layers, _legends(layers), show=["zoning_findings"]), tmp_path)
+    assert _added_to_map(page) == {"zoning_findings"}
+
+
+def test_areas_lie_under_lines_and_lines_under_points(layers, tmp_path):
+    page = _save(webmap.make_map(layers, _legends(layers)), tmp_path)
+    panes = dict(re.findall(r'createPane\("([\w-]+)"\)\.style\.zIndex = (\d+);', page))
+    z = {name: int(v) for name, v in panes.items()}
+    assert z["nbg-areas"] < z["nbg-lines"] < z["nbg-halos"] < z["nbg-rings"] < z["nbg-points"]
+    assert z["nbg-areas"] > 400  # above Leaflet's overlay pane, and so above any background
+    feats = _page_features(page)
+
+    def panes_of(name, kind=None):
+        return {
+            f["properties"]["style"]["pane"]
+            for f in feats[name]
+            if kind is None or f["geometry"]["type"] == kind
+        }
+
+    assert panes_of("hazard") == {"nbg-areas"}
+    assert panes_of("province") == panes_of("satellite_links") == {"nbg-lines"}
+    assert panes_of("clusters", "Polygon") == {"nbg-areas"}
+    assert panes_of("clusters", "Point") == panes_of("parks", "Point") == {"nbg-points"}
+    # the zoning rings are outlines under the cluster markers, larger than them
+    rings = [f["properties"]["style"] for f in feats["zoning_findings"]]
+    assert {r["pane"] for r in rings} == {"nbg-rings"}
+    assert all(r["fill"] is False and r["radius"] > 5 for r in rings)
+    assert panes_of("exposure") == {"nbg-halos"}
+
+
+def test_scale_is_metric_and_title_is_an_option(layers, tmp_path):
+    m = webmap.make_map(layers, _legends(layers), title="Rà soát <b>2025</b> & {{ x }}")
+    page = _save(m, tmp_path)
+    assert "L.control.scale({metric: true, imperial: false})" in page
+    assert "L.control.scale()" not in page
+    title = page.split('class="nbg-title">')[1].split("</div>")[0]
+    assert title == "Rà soát &lt;b&gt;2025&lt;/b&gt; &amp; &#123;&#123; x &#125;&#125;"
+    assert "<title>Rà soát &lt;b&gt;2025&lt;/b&gt;" in page
+    default = _save(webmap.make_map(layers, _legends(layers), lang="en"), tmp_path)
+    assert f'class="nbg-title">{label("title.overview", "en")}</div>' in default
+
+
+def test_credits_of_every_layer_are_on_the_map_face_escaped(layers, tmp_path):
+    clusters = layers["clusters"].copy()
+    clusters["source"] = ['<img src=x onerror="alert(1)">', "Sở Công Thương"] * 2 + ["{{ 7*7 }}"]
+    data = {**layers, "clusters": clusters}
+    page = _save(webmap.make_map(data, _legends(data)), tmp_path)
+    script = page.split("var heading = ")[0].rsplit("var layers = [", 1)[1]
+    pairs = dict(re.findall(r"\[(geo_json_\w+), (\[.*?\]\]|\[\])\]", script))
+    names = dict(re.findall(r"\[(geo_json_\w+), \"(\w+)\"\]", page))
+    credited = {names[v]: json.loads(p) for v, p in pairs.items()}
+    assert set(credited) == set(data)
+    assert credited["clusters"] == [
+        ["&lt;img src=x onerror=&quot;alert(1)&quot;&gt;", "public facts"],
+        ["Sở Công Thương", "public facts"],
+        ["&#123;&#123; 7*7 &#125;&#125;", "public facts"],
+    ]
+    assert credited["parks"] == [["Sở Công Thương (kcn)", "public facts"]]
+    assert "<img src=x" not in page
+    assert "map.attributionControl" in page
+    assert "overlayadd overlayremove" in page
+
+
+def test_sites_placed_by_district_are_drawn_and_said_differently(layers, tmp_path):
+    clusters = layers["clusters"].assign(
+        location_accuracy=["approximate", "illustrative", "approximate", "illustrative", "approximate"]
+    )
+    data = {**layers, "clusters": clusters}
+    page = _save(webmap.make_map(data, _legends(data), lang="en"), tmp_path)
+    points = [f for f in _page_features(page)["clusters"] if f["geometry"]["type"] == "Point"]
+    hollow = [f["properties"]["style"].get("fillColor") == "#ffffff" for f in points]
+    assert hollow == [False, True, False, True, False]
+    assert [bool(f["properties"]["style"].get("dashArray")) for f in points] == hollow
+    tips = ["".join(_parse(f["properties"]["tooltip"]).text) for f in points]
+    said = [f"({label('map.illustrative_location', 'en')})" in t for t in tips]
+    assert said == hollow
+    box = page.split('data-layer="clusters"')[1].split('data-layer="')[0]
+    assert label("map.illustrative_location_legend", "en").format(n=2) in html.unescape(box)
+    # the exposure halo and zoning ring of a site placed by district say so too
+    zoning = _page_features(page)["zoning_findings"]
+    tip = "".join(_parse(zoning[1]["properties"]["tooltip"]).text)
+    assert label("map.illustrative_location", "en") in tip
+
+
+def test_popups_write_numbers_the_readers_way(layers, tmp_path):
+    clusters = layers["clusters"].assign(
+        area_ha=[355.5, 1253.75, 30.0, 48.0, np.nan],
+        status_year=pd.array([2025, 2009, pd.NA, 2015, 2015], dtype="Int64"),
+        nearest_park=["KCN Số 0"] * 5,
+        straight_km=[14.0276, 2.9752, 5.4711, 0.0, 8.57198],
+        straight_basis=["points", "points", "edges", "points", "points"],
+        distance_accuracy=["illustrative", "illustrative", "digitized", "approximate", "approximate"],
+        distance_precision_km=[1.0, 1.0, 0.01, 0.1, 0.1],
+        road_km_to_nearest=[26.0913, np.nan, 7.254, np.nan, 12.34],
+        road_reason_to_nearest=[pd.NA, "road_reason.site_far", pd.NA, "road_reason.no_route", pd.NA],
+        road_park=["KCN Số 0", "KCN Số 2", "KCN Số 0", pd.NA, "KCN Số 0"],
+        road_km=[26.0913, 30.51, 7.254, np.nan, 12.34],
+        road_reason=[pd.NA, pd.NA, pd.NA, "road_reason.no_hub_reached", pd.NA],
+        road_accuracy=["illustrative", "approximate", "digitized", "approximate", "approximate"],
+        road_precision_km=[1.0, 0.1, 0.01, 0.1, 0.1],
+    )
+    data = {"clusters": clusters}
+    for lang, expect in (
+        (
+            "vi",
+            [
+                ("col.area_ha", "355,5"),
+                ("col.status_year", "2025"),
+                ("col.straight_km", "14 (Minh họa, làm tròn 1 km)"),
+                ("col.straight_basis", label("straight_basis.points", "vi")),
+                ("col.road_km_to_nearest", "26 (Minh họa, làm tròn 1 km)"),
+                ("col.road_km", "26 (Minh họa, làm tròn 1 km)"),
+            ],
+        ),
+        ("en", [("col.area_ha", "355.5"), ("col.straight_km", "14 (Illustrative, rounded to 1 km)")]),
+    ):
+        page = _save(webmap.make_map(data, _legends(data), lang=lang), tmp_path)
+        popups = [
+            f["properties"]["popup"]
+            for f in _page_features(page)["clusters"]
+            if f["geometry"]["type"] == "Point"
+        ]
+        rows = [dict(_popup_rows(p)) for p in popups]
+        for key, value in expect:
+            assert rows[0][label(key, lang)] == value, (lang, key)
+    # 1.253,75 ha published with two decimals; 2.009 never a year; 0,1 km steps, accuracy said
+    assert rows_vi(clusters, tmp_path)[1][label("col.area_ha")] == "1.253,75"
+    vi = rows_vi(clusters, tmp_path)
+    assert vi[1][label("col.status_year")] == "2009"
+    assert vi[4][label("col.straight_km")] == "8,6 (Gần đúng, làm tròn 0,1 km)"
+    assert vi[2][label("col.straight_km")] == "5,47 (Số hóa, làm tròn 0,01 km)"
+    # a missing road distance says why, in words; the straight-line nearest hub's road first
+    assert vi[1][label("col.road_km_to_nearest")] == label("road_reason.site_far")
+    assert vi[3][label("col.road_km")] == label("road_reason.no_hub_reached")
+    order = list(vi[0])
+    assert (
+        order.index(label("col.nearest_park"))
+        < order.index(label("col.road_km_to_nearest"))
+        < order.index(label("col.road_park"))
+        < order.index(label("col.road_km"))
+    )
+
+
+def _popup_rows(popup: str) -> list[tuple[str, str]]:
+    """(header, cell text) of every row of a popup's key-figure tables."""
+    rows = []
+    for tr in re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", popup):
+        rows.append(tuple(html.unescape(re.sub(r"<[^>]+>", "", c)) for c in tr))
+    return rows
+
+
+def rows_vi(clusters: gpd.GeoDataFrame, tmp_path: Path) -> list[dict[str, str]]:
+    data = {"clusters": clusters}
+    page = _save(webmap.make_map(data, _legends(data)), tmp_path)
+    return [
+        dict(_popup_rows(f["properties"]["popup"]))
+        for f in _page_features(page)["clusters"]
+        if f["geometry"]["type"] == "Point"
+    ]
+
+
+def test_a_background_plugs_in_under_the_layers(layers, tmp_path):
+    import folium
+
+    from ninhbinh_geo.webmap.basemap import _add_basemap
+
+    m = folium.Map(tiles=None)
+    assert _add_basemap(m, None) is None
+    layer = folium.TileLayer("http://localhost:9/{z}/{x}/{y}.png", attr="local tiles")
+    assert _add_basemap(m, layer) is layer
+    page = _save(webmap.make_map(layers, _legends(layers), tiles=layer), tmp_path)
+    assert "localhost:9/{z}/{x}/{y}.png" in page
+    assert "local tiles" in page

@@ -16,9 +16,13 @@ from matplotlib.text import Text
 
 from ..labels import label
 from .fonts import _RC
-from .furniture import _north_arrow, _page_texts, _place_legends, _scale_bar
-from .layers import _ZORDER, _draw_layer, _Drawn, _extent, _label_major_parks
+from .furniture import _north_arrow, _page_texts, _place_legends, _scale_bar, _sources_block
+from .layers import _ZORDER, _draw_layer, _Drawn, _extent, _marker_points
 from .page import _MM_PER_INCH, _Page, _page
+from .placing import _groups, _Item, _place_labels
+
+# Hubs closer than this on paper share one label (Đồng Văn I–VI).
+_GROUP_MM = 12.0
 
 
 def _new_figure(page: _Page) -> tuple[Figure, object]:
@@ -33,17 +37,26 @@ def _new_figure(page: _Page) -> tuple[Figure, object]:
     return fig, ax
 
 
-def _draw_frame(ax, drawn: list[_Drawn], page: _Page, lang: str, *, label_parks: bool) -> None:
-    """Draw the layers (bottom first), the park labels, the scale bar and the north arrow."""
+def _hub_items(drawn: list[_Drawn], group_m: float) -> tuple[list[_Item], list[tuple]]:
+    """Return the hub labels (grouped when close) and the points of the hub symbols."""
+    parks = next((d for d in drawn if d.name == "parks"), None)
+    if parks is None or "major" not in parks.gdf.columns:
+        return [], []
+    major = parks.gdf[parks.gdf["major"].fillna(False).astype(bool)]
+    if major.empty:
+        return [], []
+    names = major["name_vi"] if "name_vi" in major.columns else major["site_id"]
+    pts = _marker_points(major.geometry)
+    points = list(zip(pts.x.astype(float), pts.y.astype(float), strict=True))
+    return _groups(points, list(names), group_m), points
+
+
+def _draw_frame(
+    ax, drawn: list[_Drawn], page: _Page, lang: str, *, label_parks: bool, labels: list[_Item]
+) -> None:
+    """Draw the layers (bottom first), scale bar, north arrow, then the labels placed apart."""
     xmin, xmax, ymin, ymax = page.limits
     metres_per_point = (xmax - xmin) / (page.map_box_mm[2] / _MM_PER_INCH * 72)
-    for d in sorted(drawn, key=lambda d: _ZORDER.get(d.name, 5)):
-        _draw_layer(ax, d, metres_per_point)
-    if label_parks:
-        for d in drawn:
-            if d.name == "parks":
-                # Labels of parks closer than 12 mm on paper would overlap: merge them.
-                _label_major_parks(ax, d, group_m=metres_per_point * 12 / _MM_PER_INCH * 72)
     # The page layout already gave the box the aspect of these limits, so the scale is
     # exactly one metre per metre in x and y and nothing rescales at draw time.
     ax.set_xlim(xmin, xmax)
@@ -53,8 +66,16 @@ def _draw_frame(ax, drawn: list[_Drawn], page: _Page, lang: str, *, label_parks:
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_linewidth(0.6)
+    for d in sorted(drawn, key=lambda d: _ZORDER.get(d.name, 5)):
+        _draw_layer(ax, d, metres_per_point)
     _scale_bar(ax, lang)
     _north_arrow(ax, lang, page)
+    items, hubs = [], []
+    if label_parks:
+        group_m = metres_per_point * _GROUP_MM / _MM_PER_INCH * 72
+        items, hubs = _hub_items(drawn, group_m)
+    # Labels go where no other label, hub symbol or piece of furniture lies, with leaders.
+    _place_labels(ax, [*items, *labels], avoid=hubs, gid="map_label")
 
 
 def _compose(
@@ -66,14 +87,23 @@ def _compose(
     paper: str,
     label_parks: bool = False,
     notes: dict[str, str] | None = None,
+    title_note: str | None = None,
+    labels: list[_Item] | None = None,
 ) -> Figure:
-    """Draw one map page: layers, legends, scale bar, north arrow, title, marks and sources."""
-    page = _page(_extent(drawn), paper)
+    """Draw one map page: layers, legends, scale bar, north arrow, title, marks and sources.
+
+    ``title_note`` is added to the title (the scenario an exposure map shows); ``labels`` are
+    placed apart like the hub labels (the fails of the zoning map).
+    """
+    sources, footer_mm = _sources_block(credited, lang, paper)
+    page = _page(_extent(drawn), paper, footer_mm)
     title = label(title_key, lang)
+    if title_note:
+        title = f"{title} – {title_note}"
     with rc_context(_RC):
         fig, ax = _new_figure(page)
-        _draw_frame(ax, drawn, page, lang, label_parks=label_parks)
-        _page_texts(fig, page, title, credited, lang)
+        _draw_frame(ax, drawn, page, lang, label_parks=label_parks, labels=labels or [])
+        _page_texts(fig, page, title, credited, lang, sources)
         _place_legends(fig, drawn, page, lang, notes or {})
         fig.set_label(title)
     # Data text must never be read as mathtext, whatever created it.

@@ -1,7 +1,13 @@
-"""The flood-exposure map: hazard zones and each site's largest exposed share."""
+"""The flood-exposure map: one stated scenario, its hazard zones and each site's exposed share.
+
+The dots and the background come from the same scenario: the one the exposure legend names
+(:func:`ninhbinh_geo.styles.exposure_scenario`: the hazard layer's, else the 100-year flood),
+named in the title and the legends. A hazard layer of another scenario is not drawn under it.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 import geopandas as gpd
@@ -16,13 +22,14 @@ from .layers import (
     _checked_layers,
     _drawn,
     _footprint_sources,
-    _has_geometry,
     _require,
     _with_site_geometry,
 )
 from .page import _check_options
 
 __all__ = ["plot_exposure"]
+
+logger = logging.getLogger(__name__)
 
 _NEEDS = (("exposure",),)
 _LINES = ("province", "former_provinces", "coastline")
@@ -53,30 +60,53 @@ def _door(
 ) -> dict[str, pd.DataFrame]:
     _check_exposure(layers["exposure"])
     wanted: dict[str, str | None] = {n: n for n in (*_LINES, "hazard", "exposure")}
-    if not _has_geometry(layers["exposure"]):
-        wanted |= {"clusters": None, "parks": None}  # they lend their footprints
+    # the sites lend their footprints (a table without) and their location accuracy
+    wanted |= {"clusters": None, "parks": None}
     return _checked_layers(layers, legends, wanted, checked)
+
+
+def _hazard_of_scenario(
+    layers: Mapping[str, gpd.GeoDataFrame], legend: Legend
+) -> gpd.GeoDataFrame | None:
+    """Return the hazard layer when it shows the exposure legend's scenario, else None."""
+    hz = layers.get("hazard")
+    wanted = legend.where.get("hazard")
+    if hz is None or wanted is None or "hazard" not in hz.columns:
+        return hz
+    if (hz["hazard"] == wanted).any():
+        return hz[hz["hazard"] == wanted]
+    logger.warning(
+        "The hazard layer shows %s, not the scenario of the exposure map (%s): not drawn under it.",
+        sorted(map(str, pd.unique(hz["hazard"]))),
+        wanted,
+    )
+    return None
 
 
 def _draw(
     layers: Mapping[str, gpd.GeoDataFrame], legends: Mapping[str, Legend], *, lang: str, paper: str
 ) -> Figure:
+    legend = legends["exposure"]
     drawn = _base(layers, legends, _LINES)
-    if "hazard" in layers:
-        drawn.append(_drawn("hazard", layers["hazard"], legends["hazard"], "area"))
+    hazard = _hazard_of_scenario(layers, legend)
+    if hazard is not None:
+        drawn.append(_drawn("hazard", hazard, legends["hazard"], "area"))
     expo = layers["exposure"]
-    worst = _with_site_geometry(_worst_exposure(expo), "exposure", layers)
-    drawn.append(_drawn("exposure", worst, legends["exposure"], "site", source=expo))
+    # One row per site: of the stated scenario, or the largest share when none is named.
+    shown = _with_site_geometry(_worst_exposure(legend.rows(expo)), "exposure", layers)
+    drawn.append(_drawn("exposure", shown, legend, "site", source=expo))
     credited = {d.name: [d.source] for d in drawn}
     if not isinstance(expo, gpd.GeoDataFrame):
-        credited.update(_footprint_sources(layers, worst["site_id"]))
+        credited.update(_footprint_sources(layers, shown["site_id"]))
+    note = legend.note[0 if lang == "vi" else 1] if legend.note else None
     return _compose(
         "title.exposure",
         drawn,
         credited=credited,
         lang=lang,
         paper=paper,
-        notes={"exposure": "map.exposure_worst"},
+        notes={} if legend.where else {"exposure": "map.exposure_worst"},
+        title_note=note,
     )
 
 
@@ -87,13 +117,16 @@ def plot_exposure(
     lang: str = "vi",
     paper: str = "A4",
 ) -> Figure:
-    """Draw the flood-exposure map: hazard zones and each site's largest exposed share.
+    """Draw the flood-exposure map of one stated scenario: its hazard zones and exposed shares.
 
     ``exposure`` holds one row per (site, hazard) as from
-    :func:`ninhbinh_geo.exposure.raster_exposure`; each site is drawn with its largest
-    ``exposed_share`` across the scenarios, coloured by ``legends["exposure"]``. Without a
-    geometry of its own, the footprints are taken from ``clusters`` and ``parks`` by
-    ``site_id``.
+    :func:`ninhbinh_geo.exposure.raster_exposure`. The map shows the scenario
+    ``legends["exposure"]`` names (:func:`ninhbinh_geo.styles.default_legends` picks the
+    hazard layer's, else the 100-year flood), in the title and the legend: each site with its
+    ``exposed_share`` of that scenario, over the hazard zones of that scenario (a hazard layer
+    of another scenario is not drawn). A legend naming no scenario shows each site's largest
+    share, and says so. Without a geometry of its own, the footprints are taken from
+    ``clusters`` and ``parks`` by ``site_id``.
 
     Parameters
     ----------
@@ -131,6 +164,9 @@ def plot_exposure(
     >>> fig = plot_exposure(layers, default_legends(layers), lang="en")
     >>> any("ILLUSTRATIVE" in t.get_text() for t in fig.texts)
     True
+    >>> fig.get_label()  # no return period in the table: the scenario is named by its label
+    'Flood exposure of clusters – scenario h10'
+
     """
     _check_options(lang, paper)
     _require(layers, "exposure", _NEEDS)

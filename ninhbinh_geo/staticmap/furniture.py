@@ -17,15 +17,17 @@ from functools import cache
 import pandas as pd
 import pyproj
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 from matplotlib.legend import Legend as MplLegend
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 
 from .. import crs as _crs
+from ..formatting import format_number
 from ..labels import LABELS, label
-from .fonts import _clean, _clean_column
+from .fonts import _charmap, _clean, _clean_column, font_path
 from .layers import _LINE_WIDTH, _SITE_MARKER, _Drawn
-from .page import _FOOTER_MM, _MARGIN_MM, _MM_PER_INCH, _Page
+from .page import _FOOTER_MM, _MARGIN_MM, _MM_PER_INCH, PAPER_MM, _Page
 
 # Which warning a shown illustrative layer calls for.
 _WARN_KEY = {
@@ -35,6 +37,13 @@ _WARN_KEY = {
     "exposure": "warn.illustrative_hazard",
 }
 _LEGEND_FONT_PT = 7.0
+# Font size the character advances are read at (scaled linearly to any size).
+_UNITS_SIZE_PT = 100
+# Characters of a legend line: the 70 mm side panel at 7 pt.
+_LEGEND_WRAP_CHARS = 44
+# The sources line: font size, line height (mm) and characters per mm of page width.
+_SOURCES_FONT_PT = 5.8
+_SOURCES_LINE_MM = _SOURCES_FONT_PT * 1.3 / 72 * _MM_PER_INCH
 
 
 @cache
@@ -101,7 +110,7 @@ def _scale_bar(ax, lang: str) -> float:
         )
     unit = label("map.scale_km", lang)
     for x, v in ((x0, 0.0), (x0 + length_km * 1000, length_km)):
-        text = f"{v:g} {unit}" if v else "0"
+        text = f"{format_number(v, lang)} {unit}" if v else "0"
         ax.text(
             x,
             y0 + 1.6 * h,
@@ -198,7 +207,25 @@ def _legend_entries(d: _Drawn, lang: str) -> tuple[list, list[str]]:
         if nodata_used and lg.nodata_color not in known:
             handles.append(_handle(d, lg.nodata_color))
             labels.append(label("nodata", lang))
-    return handles, [_clean(t) for t in labels]
+    if d.role == "site" and d.hollow.any():
+        handles.append(_hollow_handle(d))
+        labels.append(label("map.illustrative_location_legend", lang).format(n=int(d.hollow.sum())))
+    # long labels (the zoning outcomes name their binding rules) wrap within the panel
+    return handles, ["\n".join(textwrap.wrap(_clean(t), _LEGEND_WRAP_CHARS)) for t in labels]
+
+
+def _hollow_handle(d: _Drawn) -> Line2D:
+    """Return the symbol of a site still placed by district: hollow, with an edge."""
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker=_SITE_MARKER.get(d.name, "o"),
+        markersize=6,
+        markerfacecolor="#ffffff",
+        markeredgecolor="#505050",
+        markeredgewidth=1.1,
+    )
 
 
 def _legend_title(d: _Drawn, lang: str, note_key: str | None) -> str:
@@ -208,7 +235,7 @@ def _legend_title(d: _Drawn, lang: str, note_key: str | None) -> str:
         text = f"{label(layer_key, lang)} – {text}"
     if note_key:
         text = f"{text} ({label(note_key, lang)})"
-    return "\n".join(textwrap.wrap(_clean(text), 44))
+    return "\n".join(textwrap.wrap(_clean(text), _LEGEND_WRAP_CHARS))
 
 
 def _legend_groups(
@@ -275,33 +302,101 @@ def _place_legends(
 # Page texts: title, illustrative marks, sources and credits
 
 
-def _sources_line(frames: Iterable[pd.DataFrame], lang: str, width_chars: int) -> str:
-    """'Nguồn: A, licence; B, licence; …' from the source/licence columns, most rows first.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> _sources_line([pd.DataFrame({"source": ["OSM", "OSM", "ODM"],
-    ...                              "licence": ["ODbL", "ODbL", "CC BY-SA 4.0"]})], "en", 80)
-    'Sources: OSM, ODbL; ODM, CC BY-SA 4.0'
-    """
-    pieces: list[str] = []
+def _source_groups(frames: Iterable[pd.DataFrame]) -> dict[str, list[str]]:
+    """Group the sources by licence, in order of appearance, most cited first."""
+    groups: dict[str, list[str]] = {}
     for frame in frames:
         if "source" not in frame.columns:
             continue
         lic = frame["licence"] if "licence" in frame.columns else pd.Series("", index=frame.index)
         pairs = pd.DataFrame({"s": _clean_column(frame["source"]), "l": _clean_column(lic)})
         pairs = pairs[pairs["s"] != ""]
-        counts = pairs.value_counts(sort=True)
-        items = [f"{s}, {lic_}" if lic_ else s for s, lic_ in counts.index]
-        items = [i for i in items if i not in pieces]
-        # A site layer may cite a different news page per row; three keep the line readable.
-        if len(items) > 3:
-            items = [*items[:3], label("map.more_sources", lang).format(n=len(items) - 3)]
-        pieces += items
-    body = "; ".join(pieces) if pieces else label("nodata", lang)
-    text = f"{label('map.sources', lang)}: {body}"
-    return "\n".join(textwrap.wrap(text, width_chars, max_lines=3, placeholder=" …"))
+        for source, licence in pairs.value_counts(sort=True).index:
+            listed = groups.setdefault(licence, [])
+            if source not in listed:
+                listed.append(source)
+    return groups
+
+
+def _sources_text(frames: Iterable[pd.DataFrame], lang: str) -> str:
+    """'Nguồn: A; B – licence · C – licence 2': every source, grouped by licence, one line.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _sources_text([pd.DataFrame({"source": ["OSM", "OSM", "ODM", "WOF"],
+    ...                              "licence": ["ODbL", "ODbL", "CC BY-SA 4.0", "ODbL"]})],
+    ...               "en")
+    'Sources: OSM; WOF – ODbL · ODM – CC BY-SA 4.0'
+    """
+    groups = _source_groups(frames)
+    pieces = [
+        f"{'; '.join(sources)} – {licence}" if licence else "; ".join(sources)
+        for licence, sources in groups.items()
+    ]
+    body = " · ".join(pieces) if pieces else label("nodata", lang)
+    return f"{label('map.sources', lang)}: {body}"
+
+
+@cache
+def _char_width_em(char: str) -> float:
+    """Return the advance of one character of the map font, in ems (cached per character)."""
+    font = _ft2font()
+    glyph = font.load_char(ord(char)) if ord(char) in _charmap() else font.load_char(ord("?"))
+    return glyph.linearHoriAdvance / 65536 / _UNITS_SIZE_PT
+
+
+@cache
+def _ft2font() -> FT2Font:
+    font = FT2Font(str(font_path()))
+    font.set_size(_UNITS_SIZE_PT, 72)  # 72 dpi: advances in points
+    return font
+
+
+def _word_width_pt(word: str, size_pt: float) -> float:
+    """Return the width of ``word`` in the map font at ``size_pt`` (kerning ignored)."""
+    return sum(_char_width_em(c) for c in word) * size_pt
+
+
+def _wrap_measured(text: str, width_pt: float, size_pt: float) -> str:
+    """Wrap ``text`` at spaces so that no line is wider than ``width_pt`` in the map font.
+
+    Examples
+    --------
+    >>> _wrap_measured("a b c", 1000, 6)
+    'a b c'
+    >>> _wrap_measured("aaaa bbbb cccc", 30, 6).count(chr(10))
+    2
+    """
+    space = _word_width_pt("a a", size_pt) - 2 * _word_width_pt("a", size_pt)
+    lines: list[str] = []
+    current, used = "", 0.0
+    for word in text.split(" "):
+        w = _word_width_pt(word, size_pt)
+        if current and used + space + w > width_pt:
+            lines.append(current)
+            current, used = word, w
+        else:
+            current, used = (f"{current} {word}", used + space + w) if current else (word, w)
+    lines.append(current)
+    return "\n".join(lines)
+
+
+def _sources_block(
+    credited: dict[str, list[pd.DataFrame]], lang: str, paper: str
+) -> tuple[dict[str, str], dict[str, float]]:
+    """Wrap the sources line for either orientation; return it and the footer it needs (mm)."""
+    text = _sources_text([f for fs in credited.values() for f in fs], lang)
+    long_mm, short_mm = PAPER_MM[paper]
+    texts, footers = {}, {}
+    for orientation, width_mm in (("landscape", long_mm), ("portrait", short_mm)):
+        width_pt = (width_mm - 2 * _MARGIN_MM) / _MM_PER_INCH * 72
+        wrapped = _wrap_measured(_clean(text), width_pt, _SOURCES_FONT_PT)
+        texts[orientation] = wrapped
+        # the credits line sits under the sources: 5 mm of the band besides the lines
+        lines = wrapped.count("\n") + 1
+        footers[orientation] = max(_FOOTER_MM, 5.0 + lines * _SOURCES_LINE_MM)
+    return texts, footers
 
 
 def _illustrative_keys(shown: dict[str, list[pd.DataFrame]]) -> list[str]:
@@ -321,7 +416,12 @@ def _illustrative_keys(shown: dict[str, list[pd.DataFrame]]) -> list[str]:
 
 
 def _page_texts(
-    fig: Figure, page: _Page, title: str, credited: dict[str, list[pd.DataFrame]], lang: str
+    fig: Figure,
+    page: _Page,
+    title: str,
+    credited: dict[str, list[pd.DataFrame]],
+    lang: str,
+    sources: dict[str, str],
 ) -> None:
     """Write the title, the illustrative marks, the sources line and the credits line."""
     fig.text(
@@ -348,14 +448,13 @@ def _page_texts(
             fontweight="bold",
             gid="illustrative_mark",
         )
-    frames = [f for fs in credited.values() for f in fs]
     fig.text(
         _MARGIN_MM / page.width_mm,
-        (_MARGIN_MM + _FOOTER_MM - 2) / page.height_mm,
-        _sources_line(frames, lang, int(page.width_mm / 1.45)),
+        (_MARGIN_MM + page.footer_mm - 2) / page.height_mm,
+        sources[page.orientation],
         ha="left",
         va="top",
-        fontsize=5.8,
+        fontsize=_SOURCES_FONT_PT,
         color="#303030",
         gid="sources",
         linespacing=1.3,

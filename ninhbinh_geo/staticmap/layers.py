@@ -6,29 +6,28 @@ each is a GeoDataFrame with a CRS and plausible coordinates, projected once into
 each has the legend it is coloured by. Everything after that trusts the metric layers:
 :func:`_drawn` makes the record of one layer as drawn, :func:`_draw_layer` adds it to the map as
 one collection per layer (lines, areas, or site footprints with a marker), in a fixed stacking
-order, and :func:`_label_major_parks` names the hubs of the satellite network.
+order. A site still placed by district (``location_accuracy`` illustrative) gets a hollow,
+dashed marker, so it reads differently from a site with a point.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib import patheffects
 from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.colors import to_rgb
 from matplotlib.path import Path as MplPath
 from shapely.geometry import box
 
 from .. import crs as _crs
 from .._errors import SchemaError, first_ids
 from ..styles import Legend
-from .fonts import _clean
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +69,15 @@ class _Drawn:
     colors: pd.Series
     role: str  # "line", "area" or "site"
     source: pd.DataFrame  # rows whose source/licence/accuracy are credited
+    sizes: np.ndarray | None = None  # marker sizes (pt²) of a site layer, when not the default
+    notes: list[str] = field(default_factory=list)  # label keys of extra legend lines
+
+    @property
+    def hollow(self) -> np.ndarray:
+        """Whether each row is a site still placed by district (an illustrative location)."""
+        if "location_accuracy" not in self.gdf.columns:
+            return np.zeros(len(self.gdf), dtype=bool)
+        return (self.gdf["location_accuracy"] == "illustrative").fillna(False).to_numpy(bool)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,7 +200,13 @@ def _coast_lines(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _drawn(
-    name: str, gdf: gpd.GeoDataFrame, legend: Legend, role: str, source: pd.DataFrame | None = None
+    name: str,
+    gdf: gpd.GeoDataFrame,
+    legend: Legend,
+    role: str,
+    source: pd.DataFrame | None = None,
+    *,
+    sizes: np.ndarray | None = None,
 ) -> _Drawn:
     """Return the record of a checked metric layer, without its rows lacking a geometry."""
     empty = gdf.geometry.isna() | gdf.geometry.is_empty
@@ -209,7 +223,11 @@ def _drawn(
         colors = pd.Series(legend.classes[0].color, index=metric.index)
     else:
         colors = legend.colors(metric[legend.column])
-    return _Drawn(name, metric, legend, colors, role, metric if source is None else source)
+    if sizes is not None:
+        sizes = np.asarray(sizes, dtype=float)[~empty.to_numpy()]
+    return _Drawn(
+        name, metric, legend, colors, role, metric if source is None else source, sizes=sizes
+    )
 
 
 def _base(
@@ -230,20 +248,45 @@ def _sites_drawn(
 def _with_site_geometry(
     table: pd.DataFrame, name: str, layers: Mapping[str, gpd.GeoDataFrame]
 ) -> gpd.GeoDataFrame:
-    """Give a per-site table the footprints of the clusters and parks when it has none."""
-    if _has_geometry(table):
-        return table
+    """Give a per-site table the footprints of the clusters and parks when it has none.
+
+    A table with footprints of its own keeps them and takes the sites' ``location_accuracy``
+    (a site placed by district is drawn hollow).
+    """
     sites = [layers[k] for k in ("clusters", "parks") if k in layers and "site_id" in layers[k]]
+    if _has_geometry(table):
+        if not sites or "location_accuracy" in table.columns:
+            return table
+        acc = pd.concat(
+            [
+                g.set_index("site_id").get("location_accuracy")
+                for g in sites
+                if "location_accuracy" in g.columns
+            ]
+            or [pd.Series(dtype=object)]
+        )
+        acc = acc[~acc.index.duplicated()]
+        return table.assign(location_accuracy=table["site_id"].map(acc))
     if not sites:
         raise SchemaError(
             f"Layer '{name}' has no geometry and no 'clusters' or 'parks' layer with 'site_id' "
             f"is given to take the footprints from; pass the clusters layer too."
         )
+    # the site's location accuracy comes along: a site placed by district is drawn hollow
     geo = pd.concat(
-        [gpd.GeoDataFrame({"site_id": g["site_id"], "geometry": g.geometry}) for g in sites]
+        [
+            gpd.GeoDataFrame(
+                {
+                    "site_id": g["site_id"],
+                    "location_accuracy": g.get("location_accuracy", pd.Series(pd.NA, g.index)),
+                    "geometry": g.geometry,
+                }
+            )
+            for g in sites
+        ]
     )
     geo = geo.drop_duplicates("site_id").set_index("site_id")
-    plain = pd.DataFrame(table).drop(columns=["geometry"], errors="ignore")
+    plain = pd.DataFrame(table).drop(columns=["geometry", "location_accuracy"], errors="ignore")
     joined = plain.join(geo, on="site_id")  # keeps the table's index and order
     unmatched = joined["geometry"].isna()
     if unmatched.any():
@@ -318,23 +361,39 @@ def _draw_sites(ax, d: _Drawn, geoms: gpd.GeoSeries, colors: np.ndarray, z: floa
         autolim=False,
     )
     # Footprints of tens of hectares are a millimetre on paper: a marker keeps them visible.
-    pts = geoms.representative_point()
-    size = np.full(len(pts), 16.0)
+    pts = _marker_points(geoms)
+    size = np.full(len(pts), 16.0) if d.sizes is None else d.sizes.copy()
     edge = np.full(len(pts), 0.4)
     if d.name == "parks" and "major" in d.gdf.columns:
         major = d.gdf["major"].fillna(False).astype(bool).to_numpy()
         size[major], edge[major] = 42.0, 0.9
+    # A site still placed by district: hollow, with a dashed edge in its class colour.
+    hollow = d.hollow
+    faces = np.where(hollow, "#ffffff", colors.astype(object))
+    edges = [_darker(c) if h else "#202020" for c, h in zip(colors, hollow, strict=True)]
+    edge[hollow] = np.maximum(edge[hollow], 1.3)
     ax.scatter(
         pts.x,
         pts.y,
         s=size,
-        c=colors,
+        c=list(faces),
         marker=_SITE_MARKER.get(d.name, "o"),
-        edgecolors="#202020",
+        edgecolors=edges,
         linewidths=edge,
+        linestyles=["--" if h else "-" for h in hollow],
         zorder=z + 0.5,
         gid=f"{d.name}_markers",
     )
+
+
+def _darker(color: str) -> tuple[float, float, float]:
+    """Return the class colour a quarter of the way to black (a pale class shows as an edge)."""
+    return tuple(0.75 * c for c in to_rgb(color))
+
+
+def _marker_points(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
+    """Where a site's marker goes: a point inside its footprint (or the point itself)."""
+    return geoms.representative_point()
 
 
 def _draw_layer(ax, d: _Drawn, metres_per_point: float) -> None:
@@ -363,38 +422,3 @@ def _draw_layer(ax, d: _Drawn, metres_per_point: float) -> None:
         )
     else:
         _draw_sites(ax, d, geoms, colors, z)
-
-
-def _label_major_parks(ax, parks: _Drawn, group_m: float) -> None:
-    """Name the major parks; parks closer than ``group_m`` share one label (Đồng Văn I–VI)."""
-    if "major" not in parks.gdf.columns:
-        return
-    major = parks.gdf[parks.gdf["major"].fillna(False).astype(bool)]
-    if major.empty:
-        return
-    names = major["name_vi"] if "name_vi" in major.columns else major.get("site_id")
-    pts = major.geometry.representative_point()
-    groups: list[tuple[float, float, list[str]]] = []
-    for (x, y), name in sorted(
-        zip(zip(pts.x, pts.y, strict=True), names, strict=True), key=lambda t: _clean(t[1])
-    ):
-        for gx, gy, members in groups:
-            if math.hypot(x - gx, y - gy) <= group_m:
-                members.append(_clean(name))
-                break
-        else:
-            groups.append((x, y, [_clean(name)]))
-    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-    for x, y, members in groups:
-        ax.annotate(
-            "\n".join(members),
-            (x, y),
-            xytext=(5, 3),
-            textcoords="offset points",
-            fontsize=6.2,
-            fontweight="bold",
-            color="#202020",
-            zorder=20,
-            path_effects=halo,
-            annotation_clip=True,
-        )

@@ -36,6 +36,7 @@ class _Page:
     orientation: str
     limits: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax in metres
     dpi: int
+    footer_mm: float = _FOOTER_MM
 
 
 def _check_options(lang: str, paper: str) -> None:
@@ -46,11 +47,11 @@ def _check_options(lang: str, paper: str) -> None:
 
 
 def _boxes(
-    orientation: str, w: float, h: float
+    orientation: str, w: float, h: float, footer_mm: float = _FOOTER_MM
 ) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float]]:
     """Return the map frame and the legend panel of a page, in mm from its lower left."""
     top = h - _MARGIN_MM - _TITLE_MM
-    bottom = _MARGIN_MM + _FOOTER_MM
+    bottom = _MARGIN_MM + footer_mm
     if orientation == "landscape":
         mw = w - 2 * _MARGIN_MM - _LEGEND_SIDE_MM - _GAP_MM
         mbox = (_MARGIN_MM, bottom, mw, top - bottom)
@@ -66,8 +67,16 @@ def _boxes(
     return mbox, lbox
 
 
-def _page(extent: tuple[float, float, float, float], paper: str) -> _Page:
-    """Pick the orientation that draws the extent at the largest scale."""
+def _page(
+    extent: tuple[float, float, float, float],
+    paper: str,
+    footer_mm: float | dict[str, float] = _FOOTER_MM,
+) -> _Page:
+    """Pick the orientation that draws the extent at the largest scale.
+
+    ``footer_mm`` is the height of the sources band, or one per orientation (the band grows
+    with the lines of sources, which a portrait page wraps more often).
+    """
     long_mm, short_mm = PAPER_MM[paper]
     minx, miny, maxx, maxy = extent
     # A margin of 4 % keeps outlines off the neat line.
@@ -80,13 +89,13 @@ def _page(extent: tuple[float, float, float, float], paper: str) -> _Page:
         ("landscape", (long_mm, short_mm)),
         ("portrait", (short_mm, long_mm)),
     ):
-        mbox, lbox = _boxes(orientation, w, h)
+        footer = footer_mm[orientation] if isinstance(footer_mm, dict) else footer_mm
+        mbox, lbox = _boxes(orientation, w, h, footer)
         scale = max(dx / mbox[2], dy / mbox[3])  # metres per paper millimetre
         if scale < best_scale:
             best_scale = scale
             hx, hy = scale * mbox[2] / 2, scale * mbox[3] / 2
-            best = _Page(
-                w, h, mbox, lbox, orientation, (cx - hx, cx + hx, cy - hy, cy + hy), PNG_DPI[paper]
-            )
+            limits = (cx - hx, cx + hx, cy - hy, cy + hy)
+            best = _Page(w, h, mbox, lbox, orientation, limits, PNG_DPI[paper], footer)
     assert best is not None  # two candidates, one always wins
     return best

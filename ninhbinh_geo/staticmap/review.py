@@ -22,7 +22,7 @@ import pandas as pd
 from ..styles import Legend
 from . import efficiency, exposure, overview, satellite, zoning
 from .fonts import _charmap
-from .furniture import _metric_crs
+from .furniture import _ft2font, _metric_crs
 from .layers import _missing_reason
 from .page import _check_options
 from .save import _check_formats, _save, _warm_up
@@ -98,6 +98,7 @@ def _warm(formats: tuple[str, ...]) -> None:
     """Load once, before workers fork, what each of them would otherwise load for itself."""
     _warm_up(formats)
     _charmap()
+    _ft2font()
     _metric_crs()
 
 

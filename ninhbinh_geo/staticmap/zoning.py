@@ -1,15 +1,23 @@
-"""The zoning-review map: each site coloured by its worst rule result."""
+"""The zoning-review map: one outcome per site, fails labelled with the rule that binds.
+
+Each site shows its worst result; a "needs review" is coloured by what is missing to decide the
+binding rule (a map layer, a site attribute, the other clusters …,
+:func:`ninhbinh_geo.styles.zoning_outcomes`), so fails and needs-review differ at a glance and a
+map where nothing fails is not one colour. Fails are drawn larger and labelled with their
+binding rule and margin ("CCN-01: 12,4 ha trên ngưỡng 75 ha").
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from .._errors import SchemaError, first_ids
-from ..styles import Legend
+from ..styles import Legend, zoning_outcomes
 from .compose import _compose
 from .layers import (
     _base,
@@ -17,10 +25,12 @@ from .layers import (
     _drawn,
     _footprint_sources,
     _has_geometry,
+    _marker_points,
     _require,
     _with_site_geometry,
 )
 from .page import _check_options
+from .placing import _Item
 
 __all__ = ["plot_zoning"]
 
@@ -28,6 +38,10 @@ _NEEDS = (("zoning_findings",),)
 _LINES = ("province", "former_provinces", "districts")
 # Worst first: one site's many rule results collapse to the first of these that occurs.
 _RESULT_SEVERITY = ("fail", "needs_review", "pass", "not_applicable")
+# Marker sizes (pt²): a fail stands out.
+_FAIL_SIZE, _SITE_SIZE = 64.0, 24.0
+# Fails labelled on the map (the report lists them all).
+_MAX_FAIL_LABELS = 12
 
 
 def _check_findings(findings: pd.DataFrame) -> None:
@@ -47,11 +61,24 @@ def _check_findings(findings: pd.DataFrame) -> None:
         )
 
 
-def _worst_result(findings: pd.DataFrame) -> pd.DataFrame:
-    """One row per site: its worst zoning result."""
-    rank = findings["result"].map({r: i for i, r in enumerate(_RESULT_SEVERITY)})
-    worst = findings.assign(_rank=rank).sort_values(["site_id", "_rank"], kind="stable")
-    return worst.drop_duplicates("site_id").drop(columns="_rank")
+def _site_outcomes(findings: pd.DataFrame, legend: Legend) -> pd.DataFrame:
+    """One row per site: its outcome (binding rule, margin) and the legend's column."""
+    out = zoning_outcomes(findings)
+    if legend.column == "result":  # the plain result legend: the worst result per site
+        out["result"] = out["worst_result"]
+    return out
+
+
+def _fail_labels(shown: gpd.GeoDataFrame, lang: str) -> list[_Item]:
+    """Labels of the failing sites: the binding rule and its margin."""
+    fails = shown[shown["worst_result"] == "fail"].head(_MAX_FAIL_LABELS)
+    pts = _marker_points(fails.geometry)
+    items = []
+    for (_, row), x, y in zip(fails.iterrows(), pts.x, pts.y, strict=True):
+        margin = row.get(f"binding_margin_{lang}", "")
+        text = f"{row['binding_rule']}: {margin}" if margin else str(row["binding_rule"])
+        items.append(_Item(text, float(x), float(y), [(float(x), float(y))]))
+    return items
 
 
 def _door(
@@ -61,8 +88,8 @@ def _door(
 ) -> dict[str, pd.DataFrame]:
     _check_findings(layers["zoning_findings"])
     wanted: dict[str, str | None] = {n: n for n in (*_LINES, "zoning_findings")}
-    if not _has_geometry(layers["zoning_findings"]):
-        wanted |= {"clusters": None, "parks": None}  # they lend their footprints
+    # the sites lend their footprints (a table without) and their location accuracy
+    wanted |= {"clusters": None, "parks": None}
     return _checked_layers(layers, legends, wanted, checked)
 
 
@@ -71,19 +98,27 @@ def _draw(
 ) -> Figure:
     drawn = _base(layers, legends, _LINES)
     findings = layers["zoning_findings"]
-    worst = _with_site_geometry(_worst_result(findings), "zoning_findings", layers)
-    legend = legends["zoning_findings"]
-    drawn.append(_drawn("zoning_findings", worst, legend, "site", source=findings))
+    legend = legends.get("zoning_outcome") or legends["zoning_findings"]
+    outcomes = _site_outcomes(findings, legend)
+    if _has_geometry(findings):  # the findings' own footprints, one per site
+        geo = findings.drop_duplicates("site_id").set_index("site_id").geometry
+        outcomes = gpd.GeoDataFrame(
+            outcomes, geometry=outcomes["site_id"].map(geo).to_numpy(), crs=findings.crs
+        )
+    shown = _with_site_geometry(outcomes, "zoning_findings", layers)
+    shown = shown[shown.geometry.notna()]
+    sizes = np.where(shown["worst_result"] == "fail", _FAIL_SIZE, _SITE_SIZE)
+    drawn.append(_drawn("zoning_findings", shown, legend, "site", source=findings, sizes=sizes))
     credited = {d.name: [d.source] for d in drawn}
     if not isinstance(findings, gpd.GeoDataFrame):
-        credited.update(_footprint_sources(layers, worst["site_id"]))
+        credited.update(_footprint_sources(layers, shown["site_id"]))
     return _compose(
         "title.zoning",
         drawn,
         credited=credited,
         lang=lang,
         paper=paper,
-        notes={"zoning_findings": "map.zoning_worst"},
+        labels=_fail_labels(shown, lang),
     )
 
 
@@ -94,12 +129,15 @@ def plot_zoning(
     lang: str = "vi",
     paper: str = "A4",
 ) -> Figure:
-    """Draw the zoning-review map: each site coloured by its worst rule result.
+    """Draw the zoning-review map: one outcome per site, fails labelled with their binding rule.
 
     ``zoning_findings`` holds one row per (site, rule) as from
-    :func:`ninhbinh_geo.zoning.check`; a site shows the worst of its results (fail, then
-    needs review, pass, not applicable), coloured by ``legends["zoning_findings"]``. Footprints
-    come from ``clusters`` and ``parks`` by ``site_id``.
+    :func:`ninhbinh_geo.zoning.check`; a site shows its outcome
+    (:func:`ninhbinh_geo.styles.zoning_outcomes`: its worst result, a "needs review" told
+    apart by what would decide its binding rule), coloured by ``legends["zoning_outcome"]``
+    (else its worst result by ``legends["zoning_findings"]``). Fails are drawn larger and
+    labelled with the binding rule and its margin. Footprints come from ``clusters`` and
+    ``parks`` by ``site_id``.
 
     Parameters
     ----------
@@ -134,9 +172,11 @@ def plot_zoning(
     >>> f = pd.DataFrame({"site_id": ["A", "A"], "rule_id": ["CCN-01", "CCN-02"],
     ...                   "result": ["pass", "fail"]})
     >>> layers = {"clusters": c, "zoning_findings": f}
-    >>> fig = plot_zoning(layers, default_legends(layers))
+    >>> fig = plot_zoning(layers, default_legends(layers), lang="en")
     >>> fig.axes[0].collections[-1].get_facecolor()[0].round(3).tolist()  # the fail colour
     [0.843, 0.098, 0.11, 1.0]
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "map_label"]
+    ['CCN-02']
     """
     _check_options(lang, paper)
     _require(layers, "zoning", _NEEDS)

@@ -1,4 +1,4 @@
-"""Pieces of the page written as finished text: raw HTML and the inline GeoJSON of a layer.
+"""Pieces of the page written as finished text: raw HTML, inline GeoJSON, panes and scale.
 
 folium embeds GeoJSON through a Jinja template that branca compiles a second time; the features
 of our layers are written instead as finished JSON, safe inside an inline ``<script>``, by
@@ -8,14 +8,18 @@ of our layers are written instead as finished JSON, safe inside an inline ``<scr
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import numpy as np
 import shapely
 from branca.element import Element, MacroElement
+from folium.template import Template
 from folium.utilities import JsCode
 
 from .features import _Feature
+
+_SIX_DECIMALS = re.compile(r"(\.\d{6})\d+")
 
 
 class _Raw(Element):
@@ -54,6 +58,9 @@ class _GeoJsonData(MacroElement):
         """Add the script that loads and styles the features to the page."""
         layer = self._parent.get_name()
         geoms = shapely.to_geojson(np.array([g for g, _ in self.features], dtype=object))
+        # Six decimals of a degree (about 0.1 m), as RFC 7946 section 11.2 suggests: the digits
+        # beyond add bytes, not position.
+        geoms = [_SIX_DECIMALS.sub(r"\1", g) for g in geoms]
         parts = ",".join(
             f'{{"type":"Feature","geometry":{g},"properties":{_json_for_script(p)}}}'
             for g, (_, p) in zip(geoms, self.features, strict=True)
@@ -72,3 +79,30 @@ _ON_EACH_FEATURE = JsCode(
         if (p.tooltip) { layer.bindTooltip(p.tooltip, {sticky: true}); }
     }"""
 )
+
+
+class _MapSetup(MacroElement):
+    """The panes of the features and the metric scale bar, set up before any layer is added.
+
+    Areas < lines < halos < rings < points, whatever order the layers are switched on in; the
+    scale bar is in metres and kilometres only (no miles).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            {%- for name, z in this.panes %}
+            map.createPane({{ name|tojson }}).style.zIndex = {{ z }};
+            {%- endfor %}
+            L.control.scale({metric: true, imperial: false}).addTo(map);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, panes: dict[str, int]) -> None:
+        super().__init__()
+        self._name = "NbgMapSetup"
+        self.panes = list(panes.items())

@@ -2,8 +2,12 @@
 
 :func:`make_map` checks every layer once (names, legends, columns, zoning results, CRS and
 coordinates) and brings it to EPSG:4326; the rooms it calls trust those layers: the features
-(:mod:`.features`) with their popups (:mod:`.popups`), the inline GeoJSON (:mod:`.elements`),
-the legend (:mod:`.legend`) and Leaflet itself (:mod:`.save`).
+(:mod:`.features`) with their popups (:mod:`.popups`), the inline GeoJSON and the panes
+(:mod:`.elements`), the legend (:mod:`.legend`), the credits (:mod:`.credits`), the background
+(:mod:`.basemap`) and Leaflet itself (:mod:`.save`).
+
+A new layer (a risk index, travel times) is one name in :data:`LAYER_ORDER` with a legend from
+:mod:`ninhbinh_geo.styles`; it opens switched off unless named in :data:`SHOWN_LAYERS`.
 """
 
 from __future__ import annotations
@@ -21,38 +25,57 @@ from .. import crs as _crs
 from .._errors import NinhBinhGeoError, SchemaError, first_ids
 from ..labels import LANGS, label
 from ..styles import Legend
-from .elements import _ON_EACH_FEATURE, _GeoJsonData
+from .basemap import _add_basemap
+from .credits import _Credits, _credits
+from .elements import _ON_EACH_FEATURE, _GeoJsonData, _MapSetup
 from .features import (
     _RESULT_ORDER,
+    PANES,
     _geometry_features,
     _has_geometry,
     _site_features,
     _sites_lookup,
 )
 from .legend import _Legend, _legend_box
-from .popups import _popup_columns
+from .popups import _placed_by_district, _popup_columns
 from .save import _inline_leaflet
 from .text import _esc
 
-#: Layers :func:`make_map` draws, bottom to top (the order of the layer control).
+#: Layers :func:`make_map` draws, in the order of the layer control (areas, lines, the rings
+#: and halos drawn under the sites, the sites); panes keep areas < lines < points on the map.
 LAYER_ORDER = (
     "hazard",
     "protected_areas",
-    "exposure",
     "districts",
     "former_provinces",
     "province",
     "coastline",
     "roads",
+    "exposure",
+    "zoning_findings",
     "satellite_links",
     "parks",
     "clusters",
-    "zoning_findings",
 )
+#: Layers shown when the map opens: the overview. The others are one click away in the layer
+#: control; the exposure opens instead of the hazard zones when there are none.
+SHOWN_LAYERS = ("province", "hazard", "satellite_links", "parks", "clusters")
 
 # Boundaries, coastline and roads are the base map: drawn without popups so that a click always
 # reaches the sites above them.
 _BASE_LAYERS = ("districts", "former_provinces", "province", "coastline", "roads")
+# Room kept free when the view is fitted (px): the legend panel on the left, the credits below.
+_VIEW_PADDING_PX = ((285, 10), (10, 40))
+# Layers the view opens on (with none of them, the view fits every layer but the roads).
+_FRAMING_LAYERS = (
+    "province",
+    "former_provinces",
+    "clusters",
+    "parks",
+    "satellite_links",
+    "exposure",
+    "zoning_findings",
+)
 # Per-(site, x) tables, drawn as one marker per site; they may come without geometry.
 _SITE_TABLES = ("exposure", "zoning_findings")
 
@@ -160,18 +183,28 @@ def _checked_layers(
 # --------------------------------------------------------------------------------------------
 
 
-def _new_map(tiles: str | folium.TileLayer | None, lang: str) -> folium.Map:
-    """Return an empty map with Leaflet inlined, the background tiles if any, and the title."""
-    m = folium.Map(location=[20.4, 106.1], zoom_start=9, tiles=None, control_scale=True)
+def _drawing_legend(name: str, legends: Mapping[str, Legend]) -> Legend:
+    """Return the legend a layer is drawn with: zoning findings by their outcome per site."""
+    if name == "zoning_findings" and legends.get("zoning_outcome") is not None:
+        return legends["zoning_outcome"]
+    return legends[name]
+
+
+def _new_map(tiles: str | folium.TileLayer | None, title: str) -> folium.Map:
+    """Return an empty map with Leaflet inlined, its panes and scale, the background if any."""
+    # Quarter zoom steps let the view fit the province between the legend and the controls.
+    m = folium.Map(
+        location=[20.4, 106.1], zoom_start=9, tiles=None, control_scale=False, zoom_snap=0.25
+    )
     # folium's Map lists jQuery, Bootstrap and icon fonts from CDNs; this map uses none of them.
     m.default_js = []
     m.default_css = []
     # Inline Leaflet now, so the map also draws when a notebook displays it (save_map swaps
     # these assets for CDN links when asked to write an online page).
     _inline_leaflet(m.get_root().header)
-    if tiles is not None:
-        folium.TileLayer(tiles, name="tiles", control=False).add_to(m)
-    m.get_root().title = _esc(label("title.overview", lang))
+    _MapSetup(PANES).add_to(m)
+    _add_basemap(m, tiles)
+    m.get_root().title = _esc(title)
     return m
 
 
@@ -184,6 +217,7 @@ def _add_layer(
     sites: Mapping[object, Any],
     columns: Sequence[str],
     lang: str,
+    shown: bool,
 ) -> tuple[folium.GeoJson, str, np.ndarray | None]:
     """Draw one checked layer on ``m``; return it, its legend box and its bounds (or None)."""
     interactive = name not in _BASE_LAYERS
@@ -193,11 +227,10 @@ def _add_layer(
         )
     else:
         features, lost, nodata = _geometry_features(
-            table, name, legend, columns=columns, lang=lang, interactive=interactive
+            table, name, legend, columns=columns, lang=lang, interactive=interactive, sites=sites
         )
-    # Roads run far beyond the province; the view is fitted to the rest.
     bounds = None
-    if features and name != "roads":
+    if features and name != "roads":  # roads run far beyond the province
         bounds = shapely.total_bounds(np.array([g for g, _ in features], dtype=object))
     layer_name = label(f"layer.{name}", lang)
     if legend.illustrative:
@@ -209,10 +242,22 @@ def _add_layer(
         marker=folium.CircleMarker(),
         on_each_feature=_ON_EACH_FEATURE if interactive else None,
         interactive=interactive,
+        show=shown,
     )
     layer.add_child(_GeoJsonData(features))
     layer.add_to(m)
-    box = _legend_box(legend, lang, layer_name=layer_name, not_drawn=lost, nodata=nodata)
+    by_district = 0
+    if name in ("clusters", "parks") and "location_accuracy" in table.columns:
+        by_district = int(sum(_placed_by_district(r) for r in table.to_dict("records")))
+    box = _legend_box(
+        legend,
+        lang,
+        layer_name=layer_name,
+        not_drawn=lost,
+        nodata=nodata,
+        shown=shown,
+        by_district=by_district,
+    )
     return layer, box, bounds
 
 
@@ -221,7 +266,21 @@ def _fit_bounds(m: folium.Map, bounds: list[np.ndarray]) -> None:
     b = np.vstack(bounds) if bounds else np.full((1, 4), np.nan)
     if np.isfinite(b).all(axis=1).any():  # a layer of empty geometries has NaN bounds
         b = b[np.isfinite(b).all(axis=1)]
-        m.fit_bounds([[b[:, 1].min(), b[:, 0].min()], [b[:, 3].max(), b[:, 2].max()]])
+        m.fit_bounds(
+            [[b[:, 1].min(), b[:, 0].min()], [b[:, 3].max(), b[:, 2].max()]],
+            padding_top_left=_VIEW_PADDING_PX[0],
+            padding_bottom_right=_VIEW_PADDING_PX[1],
+        )
+
+
+def _shown(layers: Mapping[str, pd.DataFrame], show: Sequence[str] | None) -> set[str]:
+    """Return the layers switched on when the map opens."""
+    if show is not None:
+        return set(show)
+    shown = set(SHOWN_LAYERS)
+    if "hazard" not in layers:
+        shown.add("exposure")
+    return shown
 
 
 def make_map(
@@ -229,21 +288,33 @@ def make_map(
     legends: Mapping[str, Legend],
     *,
     lang: str = "vi",
+    title: str | None = None,
     tiles: str | folium.TileLayer | None = None,
     popup_columns: Mapping[str, Sequence[str]] | None = None,
+    show: Sequence[str] | None = None,
 ) -> folium.Map:
     """Draw the layers of a review on an interactive Leaflet map.
 
     Every colour and class break comes from ``legends`` (see
     :func:`ninhbinh_geo.styles.default_legends`), so the web map, the static maps and the QGIS
-    styles agree. Clusters and parks are drawn as their footprint and as a circle marker at their
-    location point (major parks larger, with a thicker outline); satellite links as lines
-    coloured by km; hazard zones as polygons; exposure as one halo per site coloured by its
-    largest ``exposed_share``; zoning findings as one ring per site coloured by its worst
-    ``result`` (fail, needs review, pass, not applicable). Boundaries, coastline and roads are
-    the base map and have no popups. Popups give the key figures, the source (as a link when it
-    is an http(s) address), the accuracy class and, for illustrative rows, the illustrative
-    warning. All text from data is HTML-escaped.
+    styles agree. The map opens on the overview (:data:`SHOWN_LAYERS`: province, hazard zones,
+    satellite links, parks and clusters); every other layer is one click away in the layer
+    control, and the legend shows the boxes of the layers shown, each folding away with a
+    click. Areas lie under lines and lines under points whatever is switched on.
+
+    Clusters and parks are drawn as their footprint and as a circle marker at their location
+    point (major parks larger, with a thicker outline); a site still placed by district
+    (``location_accuracy`` illustrative) as a hollow, dashed marker that its tooltip and the
+    legend explain. Satellite links are lines coloured by km; hazard zones polygons of their
+    depth classes; exposure one halo under each site coloured by its ``exposed_share`` in the
+    scenario the legend names; zoning findings one ring under each site coloured by its
+    outcome (``legends["zoning_outcome"]``, else its worst ``result``). Boundaries, coastline
+    and roads are the base map and have no popups. Popups give the key figures in the reader's
+    number format (years as text, published areas with their decimals, distances rounded to
+    what their positions support, with that accuracy), the source (as a link when it is an
+    http(s) address), the accuracy class and, for illustrative rows, the illustrative warning.
+    The sources and licences of the layers shown are credited on the map face. All text from
+    data is HTML-escaped.
 
     Parameters
     ----------
@@ -255,11 +326,15 @@ def make_map(
         One legend per layer, e.g. ``styles.default_legends(layers)``.
     lang : {"vi", "en"}, default "vi"
         Language of titles, labels and popups.
+    title : str, optional
+        Title drawn on the map and of the page; by default the overview title in ``lang``.
     tiles : str or folium.TileLayer, optional
-        A background tile layer (needs internet). By default none: the boundaries are the
-        base map and the page works offline.
+        A background under the layers (a folium tile name, URL template or layer). By default
+        none: the boundaries are the base map and the page works offline.
     popup_columns : mapping of str to sequence of str, optional
         Columns shown in the popups of a layer, replacing the default key figures.
+    show : sequence of str, optional
+        Layers switched on when the map opens, replacing :data:`SHOWN_LAYERS`.
 
     Returns
     -------
@@ -287,9 +362,9 @@ def make_map(
     ...      "accuracy": ["approximate"]},
     ...     geometry=[Point(105.95, 20.55).buffer(0.01)], crs=4326)
     >>> layers = {"parks": parks}
-    >>> m = make_map(layers, styles.default_legends(layers), lang="en")
-    >>> type(m).__name__
-    'Map'
+    >>> m = make_map(layers, styles.default_legends(layers), lang="en", title="Parks <2025>")
+    >>> "Parks &lt;2025&gt;" in m.get_root().render()
+    True
     """
     if lang not in LANGS:
         raise NinhBinhGeoError(f"make_map: lang must be one of {LANGS}, not {lang!r}.")
@@ -298,22 +373,43 @@ def make_map(
     _check_popup_columns(layers, popup_columns)
     checked = _checked_layers(layers, legends)
 
+    title = label("title.overview", lang) if title is None else str(title)
+    return _draw_map(checked, legends, lang, title, tiles, popup_columns, _shown(checked, show))
+
+
+def _draw_map(
+    checked: Mapping[str, pd.DataFrame],
+    legends: Mapping[str, Legend],
+    lang: str,
+    title: str,
+    tiles: str | folium.TileLayer | None,
+    popup_columns: Mapping[str, Sequence[str]],
+    shown: set[str],
+) -> folium.Map:
+    """Draw checked layers: features, layer control, credits, legend; the view on the sites."""
     sites = _sites_lookup(checked)
-    m = _new_map(tiles, lang)
-    bounds: list[np.ndarray] = []
+    m = _new_map(tiles, title)
+    bounds: dict[str, np.ndarray] = {}
     pairs: list[tuple[Any, str]] = []
     boxes: list[str] = []
+    credited: list[tuple[Any, list[list[str]]]] = []
     for name, table in checked.items():
-        legend = legends[name]
-        columns = _popup_columns(name, legend, popup_columns)
+        legend = _drawing_legend(name, legends)
+        columns = _popup_columns(name, legends[name], popup_columns)
         layer, box, layer_bounds = _add_layer(
-            m, name, table, legend, sites=sites, columns=columns, lang=lang
+            m, name, table, legend, sites=sites, columns=columns, lang=lang, shown=name in shown
         )
         if layer_bounds is not None:
-            bounds.append(layer_bounds)
+            bounds[name] = layer_bounds
         pairs.append((layer, name))
         boxes.append(box)
-    _fit_bounds(m, bounds)
+        credited.append((layer, _credits(table)))
+    # the view opens on the province and the sites; hazard zones run far beyond them
+    framing = [b for n, b in bounds.items() if n in _FRAMING_LAYERS]
+    _fit_bounds(m, framing or list(bounds.values()))
     folium.LayerControl(collapsed=False).add_to(m)
-    _Legend(_esc(label("title.overview", lang)), "".join(reversed(boxes)), pairs).add_to(m)
+    _Credits(credited, lang).add_to(m)
+    illustrative = any(legends[n].illustrative for n in checked)
+    warn = f'<div class="nbg-warn">{_esc(label("warn.illustrative", lang))}</div>'
+    _Legend(_esc(title), "".join(reversed(boxes)), pairs, warn if illustrative else "").add_to(m)
     return m

@@ -25,12 +25,17 @@ _POPUP_COLUMNS: dict[str, tuple[str, ...]] = {
         "former_province",
         "district_old",
         "communes",
+        "address_2025",
         "area_ha",
         "occupancy_pct",
         "jobs_per_ha",
         "projects_per_ha",
+        # the nearest hub in a straight line and the road to it, then the nearest by road
         "nearest_park",
         "straight_km",
+        "straight_basis",
+        "road_km_to_nearest",
+        "road_park",
         "road_km",
         "detour_ratio",
         "expansion_ha",
@@ -43,13 +48,14 @@ _POPUP_COLUMNS: dict[str, tuple[str, ...]] = {
         "status_year",
         "former_province",
         "district_old",
+        "address_2025",
         "area_ha",
         "occupancy_pct",
         "jobs",
         "projects",
     ),
-    "satellite_links": ("site_id", "park_name", "rank", "straight_km", "road_km"),
-    "hazard": ("hazard", "return_period", "depth_m"),
+    "satellite_links": ("site_id", "park_name", "rank", "straight_km", "straight_basis", "road_km"),
+    "hazard": ("hazard", "return_period", "depth_class"),
     "exposure": (
         "hazard",
         "return_period",
@@ -114,7 +120,7 @@ def _provenance_rows(row: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
         rows.append((label("col.source", lang), _link(url, text)))
     for col in ("source_date", "licence", *_ACCURACY_COLUMNS):
         if col in row:
-            rows.append((_col_label(col, lang), _fmt_value(col, row[col], lang)))
+            rows.append((_col_label(col, lang), _fmt_value(col, row[col], lang, row)))
     return rows
 
 
@@ -130,7 +136,7 @@ def _popup_html(
     parts = [f'<div class="nbg-popup"><h4><bdi>{_esc(_title_of(row, layer, lang))}</bdi></h4>']
     if _is_illustrative(row, legend):
         parts.append(f'<p class="nbg-warn">{_esc(label("warn.illustrative", lang))}</p>')
-    rows = [(_col_label(c, lang), _fmt_value(c, row[c], lang)) for c in columns if c in row]
+    rows = [(_col_label(c, lang), _fmt_value(c, row[c], lang, row)) for c in columns if c in row]
     if details:
         parts.append(_table(rows) if rows else "")
         parts.append(details)
@@ -142,22 +148,31 @@ def _popup_html(
     return "".join(parts)
 
 
+def _placed_by_district(row: Mapping[str, Any]) -> bool:
+    """Whether a site is still placed by district (an illustrative location)."""
+    return row.get("location_accuracy") == "illustrative"
+
+
 def _tooltip_html(row: Mapping[str, Any], legend: Legend, *, layer: str, lang: str) -> str:
     name = _title_of(row, layer, lang)
     if len(name) > _TOOLTIP_MAX_CHARS:
         name = name[: _TOOLTIP_MAX_CHARS - 1] + "…"
     text = f"<bdi>{_esc(name)}</bdi>"
+    if _placed_by_district(row):
+        text += f' <span class="nbg-note">({_esc(label("map.illustrative_location", lang))})</span>'
     if legend.column and legend.column in row:
-        value = _fmt_value(legend.column, row[legend.column], lang)
+        value = _fmt_value(legend.column, row[legend.column], lang, row)
         text += f" · {_esc(_col_label(legend.column, lang))}: {value}"
     return text
 
 
 def _details_table(rows: list[dict[str, Any]], columns: Sequence[str], lang: str) -> str:
+    if not rows:
+        return ""
     shown = [c for c in columns if c in rows[0]]
     head = "".join(f"<th>{_esc(_col_label(c, lang))}</th>" for c in shown)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_fmt_value(c, r[c], lang)}</td>" for c in shown) + "</tr>"
+        "<tr>" + "".join(f"<td>{_fmt_value(c, r[c], lang, r)}</td>" for c in shown) + "</tr>"
         for r in rows
     )
     return f'<table class="nbg-table nbg-rows"><tr>{head}</tr>{body}</table>'
