@@ -24,6 +24,7 @@ _SUBMODULES = (
     "qgis",
     "report",
     "review",
+    "risk",
     "schema",
     "sealevel",
     "staticmap",
