@@ -85,7 +85,7 @@ def load_curves(curves: str | os.PathLike | pd.DataFrame | None = None) -> pd.Da
         ) from None
     # lines of the file, for messages: the header is line 1
     frame.index = pd.RangeIndex(2, len(frame) + 2, name="line")
-    return check_curves(frame, layer=f"curves '{path.name}'")
+    return check_curves(frame, layer=path.name)
 
 
 def check_curves(curves: pd.DataFrame, *, layer: str = "curves") -> pd.DataFrame:
@@ -107,6 +107,7 @@ def check_curves(curves: pd.DataFrame, *, layer: str = "curves") -> pd.DataFrame
     """
     if not isinstance(curves, pd.DataFrame):
         raise SchemaError(f"Layer '{layer}' must be a DataFrame, not {type(curves).__name__}.")
+    row = "line" if curves.index.name == "line" else "row"
     missing = [c for c in _REQUIRED if c not in curves.columns]
     if missing:
         raise SchemaError(
@@ -119,13 +120,13 @@ def check_curves(curves: pd.DataFrame, *, layer: str = "curves") -> pd.DataFrame
         bad = ~np.isfinite(num.to_numpy(dtype=float))
         if bad.any():
             raise SchemaError(
-                f"Layer '{layer}', column '{col}' is missing or not a number at rows "
+                f"Layer '{layer}', column '{col}' is missing or not a number at {row}s "
                 f"{first_ids(out.index[bad])}."
             )
         out[col] = num.astype(float)
     out["sector"] = out["sector"].astype(str)
     for sector, grp in out.groupby("sector", sort=False):
-        _check_one(grp, f"Layer '{layer}', sector '{sector}'")
+        _check_one(grp, f"Layer '{layer}', sector '{sector}'", row)
     if "curve_id" not in out.columns:
         out["curve_id"] = out["sector"]
     if "source" not in out.columns:
@@ -134,7 +135,7 @@ def check_curves(curves: pd.DataFrame, *, layer: str = "curves") -> pd.DataFrame
     return out[first + [c for c in out.columns if c not in first]]
 
 
-def _check_one(grp: pd.DataFrame, where: str) -> None:
+def _check_one(grp: pd.DataFrame, where: str, row: str) -> None:
     depth = grp["depth_m"].to_numpy()
     factor = grp["damage_factor"].to_numpy()
     if len(grp) < 2:
@@ -143,21 +144,21 @@ def _check_one(grp: pd.DataFrame, where: str) -> None:
     if outside.any():
         i = int(np.argmax(outside))
         raise SchemaError(
-            f"{where}: damage factor {factor[i]:g} at row {grp.index[i]} is outside 0-1 (a "
+            f"{where}: damage factor {factor[i]:g} at {row} {grp.index[i]} is outside 0-1 (a "
             f"share of the maximum damage; divide percentages by 100)."
         )
     step = np.diff(depth)
     if (step <= 0).any():
         i = int(np.argmax(step <= 0)) + 1
         raise SchemaError(
-            f"{where}: depths are not sorted at row {grp.index[i]} ({depth[i - 1]:g} m then "
+            f"{where}: depths are not sorted at {row} {grp.index[i]} ({depth[i - 1]:g} m then "
             f"{depth[i]:g} m); give each depth once, in increasing order."
         )
     fall = np.diff(factor) < 0
     if fall.any():
         i = int(np.argmax(fall)) + 1
         raise SchemaError(
-            f"{where}: the damage factor falls from {factor[i - 1]:g} to {factor[i]:g} at row "
+            f"{where}: the damage factor falls from {factor[i - 1]:g} to {factor[i]:g} at {row} "
             f"{grp.index[i]} (depth {depth[i]:g} m); a damage factor must not decrease with "
             f"depth."
         )
