@@ -21,9 +21,15 @@ shortest return period mapped.
 
 from __future__ import annotations
 
-import numpy as np
+import math
+from typing import TYPE_CHECKING
 
 from ._errors import SchemaError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+# numpy is imported where it is used: the command line reads METHODS without the stack.
 
 __all__ = ["METHODS", "RARE_TAILS", "check_options", "integrate"]
 
@@ -60,7 +66,7 @@ def check_options(method: object, rare_tail: object, protection_rp: object) -> f
         value = float(protection_rp)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         value = float("nan")
-    if not (np.isfinite(value) and value > 0):
+    if not (math.isfinite(value) and value > 0):
         raise SchemaError(
             f"protection_rp must be a return period in years > 0 (the flood protection "
             f"standard), not {protection_rp!r}; None for the most frequent map."
@@ -76,7 +82,7 @@ def _segment(p_lo: float, p_hi: float, a: np.ndarray, b: np.ndarray, method: str
     if method == "step":
         return width * b
     # linear in ln p: the integral of ln(x / p_lo) over the segment is p_hi * K - width
-    k = np.log(p_hi / p_lo)
+    k = math.log(p_hi / p_lo)
     return a * width + (b - a) * (p_hi - width / k)
 
 
@@ -88,7 +94,7 @@ def _value_at(
         return b
     if method == "trapezoid":
         return a + (b - a) * (p - p_lo) / (p_hi - p_lo)
-    return a + (b - a) * np.log(p / p_lo) / np.log(p_hi / p_lo)
+    return a + (b - a) * math.log(p / p_lo) / math.log(p_hi / p_lo)
 
 
 def integrate(
@@ -127,10 +133,13 @@ def integrate(
     --------
     The published example (return periods 10/100/1000, impacts 193/1210/3034):
 
+    >>> import numpy as np
     >>> T, v = np.array([10.0, 100.0, 1000.0]), np.array([193.0, 1210.0, 3034.0])
     >>> [round(float(integrate(T, v, method=m)), 1) for m in METHODS]
     [85.3, 31.3, 66.2]
     """
+    import numpy as np
+
     t = np.asarray(return_periods, dtype=float)
     order = np.argsort(-t)  # rarest first: p ascending
     p = 1.0 / t[order]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from ._errors import NinhBinhGeoError, OutputError
+from ._riskcurve import METHODS as EAD_METHODS
 from .review.options import DEFAULT_FORMATS, MAP_FORMATS
 
 # Only the standard library and light modules of ours are imported here, and the checks below
@@ -99,6 +100,48 @@ def _positive_km(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"'{text}' is not a positive distance in km")
     return value
+
+
+def _close_m(text: str) -> tuple[str | None, float]:
+    """``0.3`` (every road) or ``CLASS=0.5`` (one road class): a depth in metres > 0."""
+    name, _, depth = text.rpartition("=")
+    try:
+        value = float(depth)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a water depth in metres > 0 (e.g. 0.3, or 'Đường chính=0.5')"
+        )
+    return (name or None), value
+
+
+def _add_risk(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("climate risk")
+    g.add_argument(
+        "--ead-method",
+        choices=EAD_METHODS,
+        default="trapezoid",
+        help="how expected annual values are integrated over the return periods: trapezoid "
+        "(linear in probability), step (World Bank CCDR), loglinear (Delft-FIAT); the other "
+        "methods' totals are shown beside it (default: trapezoid)",
+    )
+    g.add_argument(
+        "--damage-sector",
+        default="industrial",
+        metavar="SECTOR",
+        help="depth-damage curve and construction cost (JRC, Asia): industrial, commercial, "
+        "residential (default: industrial, stated in the report)",
+    )
+    g.add_argument(
+        "--flood-close-m",
+        type=_close_m,
+        action="append",
+        default=[],
+        metavar="M",
+        help="water depth in m above which a road is closed (default 0.3); CLASS=M for one "
+        "road class (repeatable)",
+    )
 
 
 def _add_inputs(p: argparse.ArgumentParser) -> None:
@@ -223,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_inputs(review)
+    _add_risk(review)
     _add_outputs(review, "review-out", maps=True)
 
     check = sub.add_parser("check", help="validate a cluster or park layer and report problems")
@@ -238,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
             name, help=text, epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
         )
         _add_inputs(p)
+        _add_risk(p)
         _add_outputs(p, "review-out")
     return parser
 
@@ -246,6 +291,7 @@ def _options(args: argparse.Namespace) -> object:
     from .review import ReviewOptions
 
     formats = getattr(args, "formats", DEFAULT_FORMATS)
+    close = dict(args.flood_close_m)
     return ReviewOptions(
         clusters=args.clusters,
         parks=args.parks,
@@ -258,6 +304,10 @@ def _options(args: argparse.Namespace) -> object:
         cluster_column=args.color_by,
         max_km=args.max_km,
         formats=formats,
+        ead_method=args.ead_method,
+        damage_sector=args.damage_sector,
+        flood_close_m=close.pop(None, 0.3),
+        flood_close_m_by_class=close,
     )
 
 

@@ -339,6 +339,75 @@ _RAW: dict[str, tuple[str, str]] = {
         "Báo cáo rà soát KCN/CCN tỉnh Ninh Bình",
         "Ninh Bình parks and clusters review",
     ),
+    # risk (issue 13)
+    "layer.flood_cut_roads": (
+        "Đoạn đường ngập làm đứt liên kết CCN – KCN",
+        "Flooded road segments cutting cluster–park links",
+    ),
+    "col.links_cut": ("Số liên kết bị cắt", "Links cut"),
+    "col.links_cut_alone": (
+        "Số liên kết bị cắt khi chỉ đóng đoạn này",
+        "Links cut by this segment alone",
+    ),
+    "col.closed_rp": (
+        "Chu kỳ lặp nhỏ nhất gây đóng đường (năm)",
+        "Most frequent return period closing it (years)",
+    ),
+    "col.damage_eur": ("Thiệt hại (EUR giá 2010)", "Damage (EUR, 2010 prices)"),
+    "col.ead_damage_eur": (
+        "Thiệt hại kỳ vọng hằng năm (EUR giá 2010/năm)",
+        "Expected annual damage (EUR, 2010 prices, per year)",
+    ),
+    "col.ead_method": ("Phương pháp tích phân theo chu kỳ lặp", "Integration over return periods"),
+    "col.rare_tail": ("Giả định ngoài chu kỳ lặp lớn nhất", "Assumption beyond the rarest map"),
+    "col.protection_rp": ("Tiêu chuẩn phòng lũ (năm)", "Flood protection standard (years)"),
+    "col.road_km_dry": ("Khoảng cách đường bộ khi không ngập (km)", "Road distance, no flood (km)"),
+    "col.first_cut_rp": (
+        "Chu kỳ lặp nhỏ nhất làm đứt liên kết (năm)",
+        "Most frequent return period cutting the link (years)",
+    ),
+    "col.cut_annual_p": (
+        "Xác suất liên kết bị cắt hằng năm",
+        "Annual probability of the link being cut",
+    ),
+    "ead_method.trapezoid": (
+        "hình thang (tuyến tính theo xác suất)",
+        "trapezoid (linear in probability)",
+    ),
+    "ead_method.step": (
+        "bậc thang (công cụ CCDR của Ngân hàng Thế giới)",
+        "step (World Bank CCDR tools)",
+    ),
+    "ead_method.loglinear": (
+        "tuyến tính theo log xác suất (Delft-FIAT)",
+        "log-linear in probability (Delft-FIAT)",
+    ),
+    "report.damage": (
+        "Thiệt hại do ngập theo CCN và chu kỳ lặp",
+        "Flood damage by cluster and return period",
+    ),
+    "report.damage_totals": (
+        "Tổng thiệt hại do ngập theo chu kỳ lặp",
+        "Total flood damage by return period",
+    ),
+    "report.ead_methods": (
+        "Giá trị kỳ vọng hằng năm theo từng phương pháp tích phân",
+        "Expected annual values by integration method",
+    ),
+    "report.flood_cut": (
+        "Liên kết đường bộ CCN – KCN bị ngập cắt",
+        "Cluster–park road links cut by floods",
+    ),
+    "report.flood_cut_summary": (
+        "Đường bị đóng do ngập theo chu kỳ lặp",
+        "Roads closed by floods, by return period",
+    ),
+    "warn.damage_assumptions": (
+        "Thiệt hại tính bằng đường cong độ sâu – thiệt hại JRC (châu Á) và đơn giá xây dựng JRC "
+        "của Việt Nam trên tỷ lệ diện tích xây dựng giả định (--damage-sector)",
+        "Damage uses the JRC depth–damage curve (Asia) and the JRC construction cost of Viet Nam "
+        "over an assumed built share of the area (--damage-sector)",
+    ),
 }
 
 LABELS: dict[str, dict[str, str]] = {

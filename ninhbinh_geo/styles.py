@@ -472,7 +472,8 @@ def default_legends(
     [10.0, 75.0]
     """
     out: dict[str, Legend] = {}
-    for builder in (_line_legends, _protected_legends, _site_legends, _derived_legends):
+    builders = (_line_legends, _protected_legends, _site_legends, _derived_legends, _risk_legends)
+    for builder in builders:
         out.update(builder(layers, cluster_column=cluster_column, scheme=scheme, k=k))
     return out
 
@@ -641,3 +642,25 @@ def _hazard_legend(hz: pd.DataFrame, *, k: int) -> Legend:
         cmap="Blues",
         illustrative=_is_illustrative(hz),
     )
+
+
+def _risk_legends(
+    layers: Mapping[str, pd.DataFrame], *, scheme: str, k: int, **_: object
+) -> dict[str, Legend]:
+    """Road segments cut by floods, by the number of cluster–park links they cut."""
+    if "flood_cut_roads" not in layers:
+        return {}
+    roads = layers["flood_cut_roads"]
+    return {
+        "flood_cut_roads": graduated_legend(
+            roads["links_cut"].astype(float),
+            layer="flood_cut_roads",
+            column="links_cut",
+            title_key="layer.flood_cut_roads",
+            scheme=scheme,
+            k=min(k, 4),
+            cmap="Reds",
+            geometry="line",
+            illustrative=_is_illustrative(roads),
+        )
+    }

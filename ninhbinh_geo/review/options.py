@@ -55,6 +55,18 @@ class ReviewOptions:
         roads, so the review allows 5 km where the library's default is 3 km.
     formats : sequence of {"png", "pdf"}
         Formats of the static maps (default both).
+    ead_method : {"trapezoid", "step", "loglinear"}
+        How expected annual exposure, damage and road-cut probability are integrated over
+        the return periods (``risk.expected_annual``); the other methods' totals are shown
+        beside it.
+    damage_sector : str
+        Depth–damage curve and construction cost of the flood damage (a sector of the JRC
+        curves for Asia). The review passes ``"industrial"`` unless asked otherwise, and says
+        so in its warnings.
+    flood_close_m : float
+        Water depth above which a road is closed (m), for the road links cut by floods.
+    flood_close_m_by_class : mapping of str to float
+        Thresholds for some road classes (values of the road layer's class column).
 
     Examples
     --------
@@ -78,6 +90,10 @@ class ReviewOptions:
     max_km: float | None = None
     max_snap_m: float = 5000.0
     formats: Sequence[str] = DEFAULT_FORMATS
+    ead_method: str = "trapezoid"
+    damage_sector: str = "industrial"
+    flood_close_m: float = 0.3
+    flood_close_m_by_class: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         formats = tuple(str(f).lower() for f in self.formats)
@@ -88,6 +104,12 @@ class ReviewOptions:
                 f"{list(MAP_FORMATS)}."
             )
         object.__setattr__(self, "formats", tuple(dict.fromkeys(formats)))
+        from .._riskcurve import METHODS  # no stack: the command line reads it too
+
+        if self.ead_method not in METHODS:
+            raise ValueError(
+                f"Unknown expected-annual method {self.ead_method!r}; use one of {list(METHODS)}."
+            )
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ LAYER_ORDER = (
     "province",
     "coastline",
     "roads",
+    "flood_cut_roads",
     "satellite_links",
     "parks",
     "clusters",

@@ -49,6 +49,7 @@ _POPUP_COLUMNS: dict[str, tuple[str, ...]] = {
         "projects",
     ),
     "satellite_links": ("site_id", "park_name", "rank", "straight_km", "road_km"),
+    "flood_cut_roads": ("closed_rp", "links_cut", "links_cut_alone", "site_ids", "length_m"),
     "hazard": ("hazard", "return_period", "depth_m"),
     "exposure": (
         "hazard",
