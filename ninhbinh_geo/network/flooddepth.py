@@ -58,7 +58,7 @@ def edge_depths(
     graph: RoadGraph,
     hazards: Mapping[float, str | os.PathLike | DatasetReader],
     *,
-    units: str = "m",
+    units: str | Mapping[float, str] | None = "m",
 ) -> pd.DataFrame:
     """Deepest water along every edge of ``graph`` on each hazard raster.
 
@@ -68,8 +68,9 @@ def edge_depths(
         From ``build_graph``.
     hazards : mapping of float to path or rasterio dataset
         Flood-depth rasters by return period in years (depth of water above ground, any CRS).
-    units : {"m", "cm"}, default "m"
-        Units of the raster values.
+    units : {"m", "cm"}, mapping or None, default "m"
+        Units of the raster values: one for all, one per return period, or None for the
+        band's declared unit (centimetres when it says so, else metres).
 
     Returns
     -------
@@ -102,9 +103,11 @@ def edge_depths(
     """
     import rasterio
 
-    if units not in ("m", "cm"):
-        raise SchemaError(f"units must be 'm' or 'cm', not {units!r}.")
     rps = _check_periods(hazards)
+    unit_of = {rp: units.get(rp) if isinstance(units, Mapping) else units for rp in rps}
+    bad = sorted({str(u) for u in unit_of.values() if u not in ("m", "cm", None)})
+    if bad:
+        raise SchemaError(f"units must be 'm', 'cm' or None, not {bad}.")
     coords, size = _edge_coords(graph)
     grids: dict[tuple, _Cells] = {}  # rasters on one grid share the sampling
     out = {}
@@ -113,8 +116,19 @@ def edge_depths(
             key = (ds.crs.to_wkt(), tuple(ds.transform), ds.width, ds.height)
             if key not in grids:
                 grids[key] = _Cells.of(ds, coords, size, graph.crs)
-            out[rp] = grids[key].deepest(ds) / (100.0 if units == "cm" else 1.0)
+            unit = unit_of[rp] or _declared_unit(ds)
+            out[rp] = grids[key].deepest(ds) / (100.0 if unit == "cm" else 1.0)
     return pd.DataFrame(out, index=pd.RangeIndex(graph.n_edges, name="edge"))
+
+
+def _declared_unit(ds: DatasetReader) -> str:
+    """``cm`` when the band says its values are centimetres, else ``m``."""
+    declared = (ds.units[0] or ds.tags(1).get("units", "")).strip().lower()
+    return (
+        "cm"
+        if declared in ("cm", "centimetre", "centimetres", "centimeter", "centimeters")
+        else "m"
+    )
 
 
 def _check_periods(hazards: object) -> list[float]:

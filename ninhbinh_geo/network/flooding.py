@@ -54,10 +54,9 @@ def flood_cut_distances(
 ) -> gpd.GeoDataFrame:
     """Road distance of every cluster to its hub with the roads each flood closes.
 
-    Takes the clusters as ``road_distances`` measured them on the dry network (their hub,
-    dry distance and access-leg limit) and runs its search again once per return period on
-    the edges left open (``distances._measure`` with ``open_edges``), the sites and parks
-    snapped once, with the same access legs and limits.
+    Takes the clusters as ``road_distances`` measured them dry (hub, distance, access-leg
+    limit) and runs its search again per return period on the edges left open
+    (``distances._measure`` with ``open_edges``), the sites and parks snapped once.
 
     Parameters
     ----------
@@ -95,7 +94,7 @@ def flood_cut_distances(
     ------
     SchemaError
         Columns of ``road_distances`` missing, ``closed`` not of this graph, unknown hubs or
-        options; as ``road_distances`` for the layers.
+        options.
 
     Examples
     --------
@@ -127,16 +126,39 @@ def flood_cut_distances(
     protection = check_options(method, rare_tail, protection_rp)
     _check_closed(closed, graph)
     pick = _hub_rows(clusters, parks, id_col)
-    cols = np.arange(len(clusters))
     dry_km = pd.to_numeric(clusters[km_col], errors="coerce").to_numpy(dtype=float)
     reached = np.isfinite(dry_km) & (pick >= 0)
     any_dry = clusters["road_km"].notna().to_numpy()
     pick = np.maximum(pick, 0)
-    snapped = _Snapped.of(graph, clusters, parks)
     out = clusters.copy()
     out["flood_hub_id"] = clusters[id_col].astype("string")
     out["road_km_dry"] = np.where(reached, dry_km, np.nan)
     rps = sorted(float(c) for c in closed.columns)
+    cut = _per_rp(graph, clusters, parks, closed, out, pick, reached, any_dry, max_snap_m)
+    _annual(out, np.array(rps), cut, reached, method, rare_tail, protection)
+    why = clusters[reason_col].astype("string").to_numpy(dtype=object)
+    out["flood_reason"] = pd.array(np.where(reached, None, why), dtype="string")
+    return out
+
+
+def _per_rp(
+    graph: RoadGraph,
+    clusters: gpd.GeoDataFrame,
+    parks: gpd.GeoDataFrame,
+    closed: pd.DataFrame,
+    out: gpd.GeoDataFrame,
+    pick: np.ndarray,
+    reached: np.ndarray,
+    any_dry: np.ndarray,
+    max_snap_m: float,
+) -> np.ndarray:
+    """Search again on the roads each flood leaves open; write the columns of each period.
+
+    Returns whether each cluster's link is cut, per return period (ascending) and cluster.
+    """
+    snapped = _Snapped.of(graph, clusters, parks)
+    rps = sorted(float(c) for c in closed.columns)
+    cols = np.arange(len(clusters))
     cut = np.zeros((len(rps), len(cols)), dtype=bool)
     for k, rp in enumerate(rps):
         wet = _measure(graph, snapped, parks, open_edges=~closed[rp].to_numpy(dtype=bool))
@@ -148,10 +170,7 @@ def flood_cut_distances(
         out[f"extra_km_{sfx}"] = out[f"road_km_{sfx}"] - out["road_km_dry"]
         out[f"cut_{sfx}"] = _flag(cut[k], reached)
         out[f"isolated_{sfx}"] = _flag(any_dry & ~np.isfinite(wet_m).any(axis=0), any_dry)
-    _annual(out, np.array(rps), cut, reached, method, rare_tail, protection)
-    why = clusters[reason_col].astype("string").to_numpy(dtype=object)
-    out["flood_reason"] = pd.array(np.where(reached, None, why), dtype="string")
-    return out
+    return cut
 
 
 def _hub_columns(clusters: object, hub: str) -> tuple[str, str, str]:

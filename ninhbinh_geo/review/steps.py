@@ -400,17 +400,13 @@ def flood_cut_step(state: ReviewState) -> ReviewState:
     """
     import pandas as pd
 
-    from .. import exposure, network
+    from .. import network
 
-    hazards = {}
-    for path in state.hazards:
-        rp = exposure.parse_return_period(Path(path).name)
-        if rp is not None:
-            hazards[rp] = path
+    hazards = _flood_maps(state)
     if not hazards or state.graph is None:
         return state
     options, graph = state.options, state.graph
-    depths = network.edge_depths(graph, hazards)
+    depths = network.edge_depths(graph, hazards, units=_units(hazards, options.units))
     closed = network.closed_edges(
         graph, depths, close_m=options.flood_close_m,
         close_m_by_class=dict(options.flood_close_m_by_class) or None,
@@ -449,6 +445,35 @@ def flood_cut_step(state: ReviewState) -> ReviewState:
         layers={"flood_cut_roads": roads},
         tables={"flood_cut": table, "flood_cut_summary": summary},
     )
+
+
+def _flood_maps(state: ReviewState) -> dict[float, Path]:
+    """Return the flood rasters of the exposure step by return period (demo ones by default)."""
+    from .. import exposure
+    from .inputs import hazard_specs
+
+    floods = hazard_specs(state.options) or [
+        (p.stem, p) for p in exposure.illustrative_hazard_paths().values()
+    ]
+    out = {}
+    for key, path in floods:
+        rp = key if isinstance(key, float) else exposure.parse_return_period(path.name)
+        if rp is not None:
+            out[rp] = path
+    return out
+
+
+def _units(hazards: dict[float, Path], units: str | None) -> dict[float, str]:
+    """Return the unit of each raster, decided as the exposure step decides it."""
+    import rasterio
+
+    from ..exposure.rasters import _raster_units
+
+    out = {}
+    for rp, path in hazards.items():
+        with rasterio.open(path) as ds:
+            out[rp] = _raster_units(ds, 1, units)
+    return out
 
 
 def _thresholds(options: object) -> str:

@@ -94,22 +94,7 @@ def expected_annual(
     )
     first = frame.drop_duplicates("site")
     wide = frame.pivot(index="site", columns="rp", values="v").reindex(first["site"])
-    present = frame.assign(one=True).pivot(index="site", columns="rp", values="one")
-    present = present.reindex(first["site"]).notna().to_numpy()
-    periods = wide.columns.to_numpy(dtype=float)
-    result = np.full(len(wide), np.nan)
-    used = np.empty(len(wide), dtype=object)
-    for pattern in np.unique(present, axis=0):
-        rows = (present == pattern).all(axis=1)
-        t = periods[pattern]
-        result[rows] = integrate(
-            t,
-            wide.to_numpy()[np.ix_(rows, pattern)],
-            method=method,
-            rare_tail=rare_tail,
-            protection_rp=protection,
-        )
-        used[rows] = ", ".join(f"{x:g}" for x in np.sort(t))
+    result, used = _by_pattern(frame, wide, method, rare_tail, protection)
     t_min = np.array([min(float(x) for x in u.split(", ")) for u in used])
     out = pd.DataFrame(
         {
@@ -126,6 +111,33 @@ def expected_annual(
         out["accuracy"] = _least_accurate(table, site).reindex(out[site]).to_numpy()
     out["ead_reason"] = _reasons(frame, wide.index)
     return out
+
+
+def _by_pattern(
+    frame: pd.DataFrame,
+    wide: pd.DataFrame,
+    method: str,
+    rare_tail: str,
+    protection: float | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Integrate the sites together that have rows at the same return periods.
+
+    Returns the expected annual value of every row of ``wide`` and the periods it used.
+    """
+    present = frame.assign(one=True).pivot(index="site", columns="rp", values="one")
+    present = present.reindex(wide.index).notna().to_numpy()
+    periods = wide.columns.to_numpy(dtype=float)
+    result = np.full(len(wide), np.nan)
+    used = np.empty(len(wide), dtype=object)
+    for pattern in np.unique(present, axis=0):
+        rows = (present == pattern).all(axis=1)
+        t = periods[pattern]
+        values = wide.to_numpy()[np.ix_(rows, pattern)]
+        result[rows] = integrate(
+            t, values, method=method, rare_tail=rare_tail, protection_rp=protection
+        )
+        used[rows] = ", ".join(f"{x:g}" for x in np.sort(t))
+    return result, used
 
 
 def _check_table(table: object, *, value: str, site: str) -> tuple[np.ndarray, np.ndarray]:

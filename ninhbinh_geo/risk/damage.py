@@ -115,10 +115,23 @@ def flood_damage(
     _check_sector(sector, curves)
     cost = _cost(sector, value_column, cost_per_m2, currency, price_year, built_share)
     value, basis = _site_values(sites, exposure, value_column, area_column, cost)
+    return _table(exposure, curves, sector, cost, value, basis, depth_column)
+
+
+def _table(
+    exposure: pd.DataFrame,
+    curves: pd.DataFrame,
+    sector: str,
+    cost: dict[str, object],
+    value: np.ndarray,
+    basis: np.ndarray,
+    depth_column: str,
+) -> pd.DataFrame:
+    """Return the damage of every exposure row, its money basis and why a value is missing."""
     share = pd.to_numeric(exposure["exposed_share"], errors="coerce").to_numpy(dtype=float)
     depth = pd.to_numeric(exposure[depth_column], errors="coerce").to_numpy(dtype=float)
     factor = np.where(share == 0, 0.0, damage_factor(curves, sector, depth))
-    cur = cost["currency"].lower()
+    cur = str(cost["currency"]).lower()
     out = pd.DataFrame(
         {
             "site_id": exposure["site_id"].to_numpy(),
@@ -132,10 +145,7 @@ def flood_damage(
             f"asset_value_{cur}": value,
             "value_basis": basis,
             f"damage_{cur}": factor * share * value,
-            "currency": cost["currency"],
-            "price_year": cost["price_year"],
-            "cost_per_m2": cost["cost_per_m2"],
-            "built_share": cost["built_share"],
+            **cost,
         },
         index=exposure.index,
     )
