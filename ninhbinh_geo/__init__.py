@@ -27,6 +27,7 @@ _SUBMODULES = (
     "risk",
     "schema",
     "sealevel",
+    "sealevel_uncertainty",
     "staticmap",
     "styles",
     "webmap",

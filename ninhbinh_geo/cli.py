@@ -148,6 +148,24 @@ def _close_m(text: str) -> tuple[str | None, float]:
     return (name or None), value
 
 
+def _draws(text: str) -> int:
+    """Read a whole number of draws >= 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of draws >= 1")
+    return int(text)
+
+
+def _error_m(text: str) -> float:
+    """Read a vertical error in metres > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a vertical error in metres > 0")
+    return value
+
+
 def _add_risk(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("climate risk")
     g.add_argument(
@@ -173,6 +191,26 @@ def _add_risk(p: argparse.ArgumentParser) -> None:
         metavar="M",
         help="water depth in m above which a road is closed (default 0.3); CLASS=M for one "
         "road class (repeatable)",
+    )
+    g.add_argument(
+        "--datum-offset-m",
+        type=float,
+        metavar="M",
+        help="height of the national datum's zero (Hòn Dấu) in the --dem's vertical datum; about "
+        "0.86 for EGM2008 DEMs such as Copernicus GLO-30 and FABDEM (an assumption; default 0)",
+    )
+    g.add_argument(
+        "--slr-draws",
+        type=_draws,
+        metavar="N",
+        help="draws of the DEM's vertical error for a probability of inundation per cluster "
+        "and scenario, with --dem and --dem-error-m (seeded)",
+    )
+    g.add_argument(
+        "--dem-error-m",
+        type=_error_m,
+        metavar="M",
+        help="standard deviation of the --dem's vertical error in metres, for --slr-draws",
     )
 
 
@@ -385,6 +423,9 @@ _NEEDS = {
     "--slr-cm": ("--dem", "dem"),
     "--sea": ("--dem", "dem"),
     "--units": ("--hazard", "hazard"),
+    "--datum-offset-m": ("--dem", "dem"),
+    "--slr-draws": ("--dem-error-m", "dem_error_m"),
+    "--dem-error-m": ("--dem", "dem"),
 }
 
 
@@ -435,6 +476,9 @@ def _options(args: argparse.Namespace) -> object:
         damage_sector=args.damage_sector,
         flood_close_m=close.pop(None, 0.3),
         flood_close_m_by_class=close,
+        datum_offset_m=args.datum_offset_m or 0.0,
+        slr_draws=args.slr_draws or 0,
+        dem_error_m=args.dem_error_m,
     )
 
 

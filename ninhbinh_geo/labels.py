@@ -410,6 +410,25 @@ _RAW: dict[str, tuple[str, str]] = {
         "Đường bị đóng do ngập theo chu kỳ lặp",
         "Roads closed by floods, by return period",
     ),
+    "layer.sea_level_zones": (
+        "Ngập do nước biển dâng và vùng trũng không thông ra biển",
+        "Sea-level flooding and low land cut off from the sea",
+    ),
+    "inundation_class.flooded": ("Ngập (thông ra biển)", "Flooded (joined to the sea)"),
+    "inundation_class.low_unconnected": (
+        "Thấp hơn mực nước nhưng không thông ra biển",
+        "Below the water level but cut off from the sea",
+    ),
+    "col.inundation_class": ("Loại", "Class"),
+    "col.p_inundated": ("Xác suất bị ngập", "Probability of inundation"),
+    "col.datum_offset_m": (
+        "Chênh lệch hệ cao độ (m, mốc Hòn Dấu trong hệ của DEM)",
+        "Datum offset (m, Hòn Dấu zero in the DEM's datum)",
+    ),
+    "report.slr_probability": (
+        "Xác suất ngập do nước biển dâng theo sai số cao độ của DEM",
+        "Probability of sea-level inundation over the DEM's vertical error",
+    ),
     "warn.damage_assumptions": (
         "Thiệt hại tính bằng đường cong độ sâu – thiệt hại JRC (châu Á) và đơn giá xây dựng JRC "
         "của Việt Nam trên tỷ lệ diện tích xây dựng giả định (--damage-sector)",

@@ -76,6 +76,14 @@ class ReviewOptions:
         Water depth above which a road is closed (m), for the road links cut by floods.
     flood_close_m_by_class : mapping of str to float
         Thresholds for some road classes (values of the road layer's class column).
+    datum_offset_m : float
+        Height of the national datum's zero (Hòn Dấu) in the DEM's vertical datum (for
+        EGM2008 DEMs about 0.86 m, an assumption: ``sealevel.HON_DAU_OVER_EGM2008_M``).
+    slr_draws : int
+        Draws of the DEM's vertical error for a probability of inundation per site and
+        scenario (0: none); needs ``dem_error_m``.
+    dem_error_m : float, optional
+        Standard deviation of the DEM's vertical error, metres.
 
     Examples
     --------
@@ -106,6 +114,9 @@ class ReviewOptions:
     damage_sector: str = "industrial"
     flood_close_m: float = 0.3
     flood_close_m_by_class: Mapping[str, float] = field(default_factory=dict)
+    datum_offset_m: float = 0.0
+    slr_draws: int = 0
+    dem_error_m: float | None = None
 
     def __post_init__(self) -> None:
         formats = tuple(str(f).lower() for f in self.formats)
@@ -121,6 +132,10 @@ class ReviewOptions:
         if self.ead_method not in METHODS:
             raise ValueError(
                 f"Unknown expected-annual method {self.ead_method!r}; use one of {list(METHODS)}."
+            )
+        if self.slr_draws and not (self.dem_error_m and self.dem_error_m > 0):
+            raise ValueError(
+                "slr_draws needs dem_error_m, the DEM's vertical error in metres (--dem-error-m)."
             )
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "proximity_step",
     "risk_step",
     "road_access",
+    "sea_level_step",
     "zoning_step",
 ]
 
@@ -54,6 +55,7 @@ LAYER_ORDER = (
     "coastline",
     "roads",
     "hazard",
+    "sea_level_zones",
     "exposure",
     "flood_cut_roads",
     "satellite_links",
@@ -238,7 +240,10 @@ def _hazard_inputs(
         sea = _sea(state)
         for cm in options.slr_cm or (100,):
             depth_path = state.staging / "tables" / f"slr_{cm:g}cm_depth.tif"
-            sealevel.inundation_depth(options.dem, slr_cm=cm, sea=sea, out_path=depth_path)
+            sealevel.inundation_depth(
+                options.dem, slr_cm=cm, sea=sea, datum_offset_m=options.datum_offset_m,
+                out_path=depth_path,
+            )  # fmt: skip
             sea_level.append(depth_path)
     return floods, sea_level, illustrative
 
@@ -447,6 +452,53 @@ def flood_cut_step(state: ReviewState) -> ReviewState:
     )
 
 
+def sea_level_step(state: ReviewState) -> ReviewState:
+    """Map the land the raised sea floods and the low land it cannot reach, per scenario.
+
+    Runs only with a DEM. The layer ``sea_level_zones`` holds both classes (``flooded``,
+    ``low_unconnected``) with the datum offset used; with ``options.slr_draws`` the table
+    ``slr_probability`` and the clusters' ``p_inundated_slr<cm>`` give each cluster the share
+    of draws of the DEM's vertical error (``options.dem_error_m``) in which it floods.
+    """
+    options = state.options
+    if options.dem is None:
+        return state
+    import pandas as pd
+
+    from .. import sealevel
+
+    sea, scenarios = _sea(state), [float(cm) for cm in options.slr_cm or (100,)]
+    zones = []
+    for cm in scenarios:
+        depth = sealevel.inundation_depth(
+            options.dem, slr_cm=cm, sea=sea, datum_offset_m=options.datum_offset_m
+        )
+        if depth.depth_m.size <= MAX_DISPLAY_CELLS:
+            zones.append(sealevel.inundation_zones(depth))
+    layer = pd.concat(zones, ignore_index=True) if zones else None
+    if layer is not None:
+        layer = layer.assign(
+            source=f"ninhbinh_geo.sealevel on the DEM {Path(options.dem).name}",
+            source_date=time.strftime("%Y-%m-%d"),
+            licence="derived from the DEM (its licence applies)",
+        )
+    if not options.slr_draws:
+        return state.add(layers={"sea_level_zones": layer})
+    from .. import sealevel_uncertainty
+
+    prob = sealevel_uncertainty.inundation_probability(
+        options.dem, state.clusters, slr_cm=scenarios, error_m=options.dem_error_m,
+        draws=options.slr_draws, seed=0, sea=sea, datum_offset_m=options.datum_offset_m,
+    )  # fmt: skip
+    wide = prob.pivot(index="site_id", columns="slr_cm", values="p_inundated")
+    columns = {f"p_inundated_slr{cm:g}cm": state.clusters["site_id"].map(wide[cm]) for cm in wide}
+    return state.add(
+        clusters=state.clusters.assign(**columns),
+        layers={"sea_level_zones": layer},
+        tables={"slr_probability": prob},
+    )
+
+
 def _flood_maps(state: ReviewState) -> dict[float, Path]:
     """Return the flood rasters of the exposure step by return period (demo ones by default)."""
     from .. import exposure
@@ -523,5 +575,6 @@ STEPS: tuple[Step, ...] = (
     Step("flood and sea-level exposure", exposure_step),
     Step("flood damage and expected annual values", risk_step),
     Step("road links cut by floods", flood_cut_step),
+    Step("sea-level zones and their uncertainty", sea_level_step),
     Step("zoning-review rules", zoning_step),
 )

@@ -37,6 +37,7 @@ from .text import _esc
 #: Layers :func:`make_map` draws, bottom to top (the order of the layer control).
 LAYER_ORDER = (
     "hazard",
+    "sea_level_zones",
     "protected_areas",
     "exposure",
     "districts",
