@@ -677,6 +677,35 @@ for rp in closed.columns:
 segments = nb.network.flood_cut_segments(graph, cut, parks, closed, depths=depths)
 segments[["edge_id", "length_m", "closed_rp", "links_cut", "links_cut_alone"]].head().round(1)
 """),
+    md("""
+**Sea level with its uncertainty.** Three things the single bathtub line of section 3 hides:
+
+- the **low land the sea cannot reach** is a class of its own (`low_unconnected`): on the
+  synthetic DEM at +28 cm, the basin's 540 cells lie below the water but behind the ridge;
+- the **datum**: Copernicus GLO-30 and FABDEM heights are over EGM2008, whose zero lies about
+  **0.86 m** below the national Hòn Dấu zero at the Hòn Dấu gauge (an *assumption*:
+  `sealevel.HON_DAU_OVER_EGM2008_M`, from the VIGAC2014 model; decimetres off elsewhere in the
+  delta). `datum_offset_m` lifts the water level by it: as much as the 2100 scenarios do;
+- the **DEM's vertical error** (1–3 m in the delta): `sealevel_uncertainty.inundation_probability`
+  floods the DEM again under many seeded, spatially correlated error fields and gives each
+  site the share of draws in which it floods. With an error of 0.2 m (correlated over 300 m)
+  PLAIN (0.11–0.21 m, under a 0.28 m level) floods in about nine draws of ten; BASIN, dry in
+  the single bathtub at +28 cm, floods in about one draw in six, whenever the error lowers the
+  0.5 m channel under the water, and at +77 cm, flooded in the single bathtub, it stays dry in
+  a few draws. The probabilities, not the yes/no, are what a DEM this coarse supports.
+"""),
+    code("""
+at_28 = nb.sealevel.inundation_depth(dem_path, slr_cm=28)
+zones = nb.sealevel.inundation_zones(at_28)
+print(zones.groupby("inundation_class")["area_ha"].sum().round(2))
+lifted = nb.sealevel.inundation_depth(dem_path, slr_cm=28,
+                                      datum_offset_m=nb.sealevel.HON_DAU_OVER_EGM2008_M)
+print("flooded cells at +28 cm:", at_28.flooded_cells, "| with the EGM2008 offset:",
+      lifted.flooded_cells)
+odds = nb.sealevel_uncertainty.inundation_probability(
+    dem_path, polys, slr_cm=[28, 77], error_m=0.2, correlation_m=300, draws=200, seed=1)
+odds[["site_id", "slr_cm", "p_inundated", "inundated_without_error", "draws", "error_m"]]
+"""),
 ]
 
 
