@@ -290,3 +290,11 @@ def test_inputs_are_not_changed(case):
     before = dry.copy()
     network.flood_cut_distances(graph, dry, PARKS, closed)
     pd.testing.assert_frame_equal(dry, before)
+
+
+def test_one_return_period_gives_no_annual_probability(case):
+    graph, dry, _, closed, _ = case
+    out = network.flood_cut_distances(graph, dry, PARKS, closed[[1000.0]])
+    assert out["cut_rp1000"].iloc[0]
+    assert out["first_cut_rp"].iloc[0] == 1000.0
+    assert np.isnan(out["cut_annual_p"].iloc[0])

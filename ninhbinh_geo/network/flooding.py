@@ -227,8 +227,11 @@ def _annual(
     first = np.where(cut.any(axis=0), rps[np.argmax(cut, axis=0)], np.nan)
     out["first_cut_rp"] = np.where(reached, first, np.nan)
     indicator = np.where(reached[None, :], cut.astype(float), np.nan).T
-    out["cut_annual_p"] = integrate(
-        rps, indicator, method=method, rare_tail=rare_tail, protection_rp=protection
+    # as risk.expected_annual: a risk curve needs two return periods
+    out["cut_annual_p"] = (
+        integrate(rps, indicator, method=method, rare_tail=rare_tail, protection_rp=protection)
+        if len(rps) >= 2
+        else np.nan
     )
     out["cut_ead_method"] = method
     out["cut_rare_tail"] = rare_tail

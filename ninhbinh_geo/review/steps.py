@@ -325,24 +325,52 @@ def risk_step(state: ReviewState) -> ReviewState:
     and damage by ``options.ead_method`` with the method and tails in its columns and the
     other methods beside them (``ead_ha_<method>``); ``ead_methods`` their totals.
     """
-    import pandas as pd
-
     from .. import risk
 
     with_rp = _with_rp(state)
-    if with_rp["return_period"].nunique() < 2:
+    if with_rp.empty:
         return state
     options, lang = state.options, state.options.lang
     damage = risk.flood_damage(with_rp, state.clusters, sector=options.damage_sector)
     money = f"damage_{damage['currency'].iloc[0].lower()}"
+    by_rp = damage.pivot(index="site_id", columns="return_period", values=money)
+    columns = {f"{money}_rp{rp:g}": by_rp[rp] for rp in by_rp.columns}
+    tables = {"damage": damage, "damage_totals": _damage_totals(damage, money)}
+    if with_rp["return_period"].nunique() >= 2:  # else the exposure step says why not
+        ead, totals = _ead_tables(state, with_rp, damage, money)
+        tables = {"ead": ead, "ead_methods": totals, **tables}
+        per_site = ead.set_index("site_id")
+        columns.update({c: per_site[c] for c in ("ead_ha", f"ead_{money}", "ead_method")})
+    clusters = state.clusters.assign(
+        **{c: state.clusters["site_id"].map(v) for c, v in columns.items()},
+        risk_accuracy=_worst(with_rp["accuracy"]),
+    )
+    sector = damage[["sector", "curve_id", "currency", "price_year", "cost_per_m2", "built_share"]]
+    note = ", ".join(f"{k}={v}" for k, v in sector.iloc[0].items())
+    return state.add(
+        clusters=clusters,
+        tables=tables,
+        warnings=[f"{label('warn.damage_assumptions', lang)}: {note}"],
+    )
+
+
+def _ead_tables(
+    state: ReviewState, with_rp: pd.DataFrame, damage: pd.DataFrame, money: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the expected annual area and damage by each method, and their totals."""
+    import pandas as pd
+
+    from .. import risk
+
+    method = state.options.ead_method
     series = {"exposed_ha": "ead_ha", money: f"ead_{money}"}
     tables = {"exposed_ha": with_rp, money: damage}
     ead = None
     for value, name in series.items():
         kw = {"value": value, "rare_tail": "flat"}
-        chosen = risk.expected_annual(tables[value], method=options.ead_method, name=name, **kw)
+        chosen = risk.expected_annual(tables[value], method=method, name=name, **kw)
         for m in risk.METHODS:
-            if m != options.ead_method:
+            if m != method:
                 other = risk.expected_annual(tables[value], method=m, name=name, **kw)
                 chosen[f"{name}_{m}"] = other[name].to_numpy()
         ead = chosen if ead is None else ead.join(chosen[[c for c in chosen if name in c]])
@@ -350,31 +378,11 @@ def risk_step(state: ReviewState) -> ReviewState:
     ead.insert(1, "name_vi", ead["site_id"].map(names))
     values = [c for c in ead.columns if c.startswith(tuple(series.values()))]
     rest = [c for c in ead.columns if c not in values and c not in ("accuracy", "ead_reason")]
-    ead = ead[[*rest, *values, "accuracy", "ead_reason"]]
     totals = pd.concat(
-        [risk.compare_methods(tables[v], method=options.ead_method, value=v) for v in series],
+        [risk.compare_methods(tables[v], method=method, value=v) for v in series],
         ignore_index=True,
     )
-    by_rp = damage.pivot(index="site_id", columns="return_period", values=money)
-    wide = {f"{money}_rp{rp:g}": by_rp[rp] for rp in by_rp.columns}
-    clusters = state.clusters.assign(
-        **{c: state.clusters["site_id"].map(v) for c, v in wide.items()},
-        **{c: state.clusters["site_id"].map(ead.set_index("site_id")[c]) for c in series.values()},
-        ead_method=options.ead_method,
-        risk_accuracy=_worst(with_rp["accuracy"]),
-    )
-    sector = damage[["sector", "curve_id", "currency", "price_year", "cost_per_m2", "built_share"]]
-    note = ", ".join(f"{k}={v}" for k, v in sector.iloc[0].items())
-    return state.add(
-        clusters=clusters,
-        tables={
-            "ead": ead,
-            "ead_methods": totals,
-            "damage": damage,
-            "damage_totals": _damage_totals(damage, money),
-        },
-        warnings=[f"{label('warn.damage_assumptions', lang)}: {note}"],
-    )
+    return ead[[*rest, *values, "accuracy", "ead_reason"]], totals
 
 
 def _damage_totals(damage: pd.DataFrame, money: str) -> pd.DataFrame:
