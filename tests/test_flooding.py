@@ -82,7 +82,7 @@ def test_depth_along_every_edge(case):
     assert depths.loc[s1].tolist() == [0.0, 0.0, 0.0]
     assert closed.loc[s2].tolist() == [False, True, True]
     assert closed.sum().tolist() == [0, 1, 2]
-    np.testing.assert_array_equal(closed.attrs["close_m"], 0.3)
+    assert closed.attrs == {"close_m": 0.3, "close_m_by_class": {}}
 
 
 def test_flood_cut_distances_by_hand(case):

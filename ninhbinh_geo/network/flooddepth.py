@@ -316,8 +316,9 @@ def closed_edges(
     Returns
     -------
     pandas.DataFrame
-        Booleans, one row per edge and one column per return period; ``attrs["close_m"]``
-        holds the threshold of every edge (m).
+        Booleans, one row per edge and one column per return period (an edge without any
+        depth sampled, NaN, stays open); ``attrs`` holds ``close_m`` and
+        ``close_m_by_class``.
 
     Raises
     ------
@@ -349,7 +350,7 @@ def closed_edges(
     with np.errstate(invalid="ignore"):
         closed = depths.to_numpy(dtype=float) > threshold[:, None]
     out = pd.DataFrame(closed, index=depths.index, columns=depths.columns)
-    out.attrs["close_m"] = threshold
+    out.attrs.update(close_m=float(close_m), close_m_by_class=dict(close_m_by_class or {}))
     return out
 
 
