@@ -335,6 +335,8 @@ def risk_step(state: ReviewState) -> ReviewState:
     money = f"damage_{damage['currency'].iloc[0].lower()}"
     by_rp = damage.pivot(index="site_id", columns="return_period", values=money)
     columns = {f"{money}_rp{rp:g}": by_rp[rp] for rp in by_rp.columns}
+    # the price year is a label, not a quantity to format with thousands separators
+    damage = damage.assign(price_year=damage["price_year"].astype("string"))
     tables = {"damage": damage, "damage_totals": _damage_totals(damage, money)}
     if with_rp["return_period"].nunique() >= 2:  # else the exposure step says why not
         ead, totals = _ead_tables(state, with_rp, damage, money)
