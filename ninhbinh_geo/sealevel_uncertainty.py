@@ -118,24 +118,40 @@ def inundation_probability(
     sea_mask = _sea_cells(sea, elev, passable, transform, crs, structure)
     cells = _site_cells(project_checked(geoms, crs).geometry.values, elev.shape, transform)
     levels = [float(datum_offset_m) + float(base_level_m) + cm / 100.0 for cm in scenarios]
-
-    def flooded_sites(e: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(levels), len(cells)), dtype=bool)
-        for k, level in enumerate(levels):
-            below = passable & np.where(np.isnan(e), False, e < level)
-            flat = _connected_to_sea(below, sea_mask, structure).ravel()
-            out[k] = [bool(flat[idx].any()) for idx in cells]
-        return out
-
-    without = flooded_sites(elev)
+    flooded = _Bathtub(passable, sea_mask, structure, levels, cells)
+    without = flooded.sites(elev)
     rng = np.random.default_rng(seed)
     spacing = _spacing_in_cells(correlation_m, transform, crs)
     hits = np.zeros(without.shape)
     for _ in range(draws):
-        hits += flooded_sites(elev + error_m * _error_field(rng, elev.shape, spacing))
+        hits += flooded.sites(elev + error_m * _error_field(rng, elev.shape, spacing))
     return _table(ids, cells, scenarios, levels, hits / draws, without, draws=draws,
                   error_m=error_m, correlation_m=correlation_m, seed=seed,
                   datum_offset_m=datum_offset_m)  # fmt: skip
+
+
+class _Bathtub:
+    """The connected bathtub of ``sealevel`` on one DEM grid, for the sites' cells."""
+
+    def __init__(
+        self,
+        passable: np.ndarray,
+        sea_mask: np.ndarray,
+        structure: np.ndarray,
+        levels: list[float],
+        cells: list[np.ndarray],
+    ) -> None:
+        self.passable, self.sea_mask, self.structure = passable, sea_mask, structure
+        self.levels, self.cells = levels, cells
+
+    def sites(self, elev: np.ndarray) -> np.ndarray:
+        """Whether a cell of each site floods at each level: (levels, sites) booleans."""
+        out = np.zeros((len(self.levels), len(self.cells)), dtype=bool)
+        for k, level in enumerate(self.levels):
+            below = self.passable & np.where(np.isnan(elev), False, elev < level)
+            flat = _connected_to_sea(below, self.sea_mask, self.structure).ravel()
+            out[k] = [bool(flat[idx].any()) for idx in self.cells]
+        return out
 
 
 def _check(
