@@ -44,6 +44,16 @@ Distances and reachability of all pipelines are asserted equal (relative 1e-9, a
 1e-5 m), and the GEOS edge list is asserted equal to ours. The garbage collector is off while
 a stage is timed (as in ``timeit``). The load average of the machine is printed.
 
+Flood-cut road distances (issue 13), on the same grid: three ILLUSTRATIVE depth rasters (100 m
+cells, a smooth made-up depth field, deeper with the return period: 10, 100, 1000 years) are
+written to a temporary folder; ``flood_cut_ratio`` is the median time of the flood-cut
+computation (``network.edge_depths`` sampling every edge on the three rasters,
+``network.closed_edges`` at 0.3 m, ``network.flood_cut_distances`` on the output of the uncut
+``road_distances``: snapping once, one search per return period on the edges left open, the
+table) over the median time of one uncut computation (``network.road_distances`` of the same
+origins and parks), the two alternating in every round. Target: under 4.
+``flood_cut_ratio_with_dry`` counts the uncut computation in as well (dry + 3 return periods).
+
 Run: ``.venv/bin/python benchmarks/network.py [--quick]``. The last line printed is a JSON
 object.
 """
@@ -57,6 +67,7 @@ import json
 import os
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -389,6 +400,90 @@ def run_case(label, layer, origins, parks, *, repeat, tolerance_m):
     return result
 
 
+def flood_rasters(folder: Path, span: float, cell: float = 100.0) -> dict[float, Path]:
+    """Three ILLUSTRATIVE depth rasters over the grid, deeper with the return period."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    w = h = int(span / cell) + 40
+    yy, xx = np.mgrid[0:h, 0:w]
+    base = np.sin(xx / 37.0) * np.cos(yy / 23.0) + np.sin((xx + yy) / 61.0)
+    out = {}
+    for rp, offset in ((10.0, -1.2), (100.0, -0.9), (1000.0, -0.6)):
+        path = folder / f"illustrative_depth_rp{int(rp):05d}.tif"
+        profile = {
+            "driver": "GTiff", "width": w, "height": h, "count": 1, "dtype": "float32",
+            "crs": "EPSG:3405", "nodata": -9999.0,
+            "transform": from_origin(X0 - 20 * cell, Y0 + span + 20 * cell, cell, cell),
+        }  # fmt: skip
+        with rasterio.open(path, "w", **profile) as ds:
+            ds.write(np.clip(base + offset, 0, None).astype("float32"), 1)
+            ds.update_tags(accuracy="illustrative")
+        out[rp] = path
+    return out
+
+
+def flood_cut_case(layer, origins, parks, span, args):
+    """Flood-cut road distances over 3 return periods against one uncut computation."""
+    g = network.build_graph(layer, tolerance_m=1.0)
+    folder = Path(tempfile.mkdtemp(prefix="flood-cut-bench-"))
+    hazards = flood_rasters(folder, span)
+    state: dict[str, object] = {}
+
+    def depths():
+        return network.edge_depths(g, hazards)
+
+    def cut():
+        closed = network.closed_edges(g, depths())
+        return network.flood_cut_distances(g, state["uncut"], parks, closed)
+
+    stages = {
+        "uncut": lambda: network.road_distances(g, origins, parks, max_snap_m=1e12),
+        "flood_cut": cut,
+        "edge_depths": depths,
+    }
+    load_start = os.getloadavg()[0]
+    t, c = timed_rounds(stages, args.repeat, state)
+    load_end = os.getloadavg()[0]
+    out = state["flood_cut"]
+    # with no road closed the flood-cut search gives the uncut distances back
+    none_closed = network.closed_edges(g, state["edge_depths"] * 0)
+    again = network.flood_cut_distances(g, state["uncut"], parks, none_closed)
+    np.testing.assert_allclose(again["road_km_rp10"], state["uncut"]["road_km"], rtol=1e-12)
+    assert (
+        out["road_km_rp1000"].dropna() >= out["road_km_dry"][out["road_km_rp1000"].notna()]
+    ).all()
+    closed = network.closed_edges(g, state["edge_depths"])
+    for path in hazards.values():
+        path.unlink()
+    folder.rmdir()
+    result = {
+        "edges": g.n_edges,
+        "origins": len(origins),
+        "parks": len(parks),
+        "return_periods": [10, 100, 1000],
+        "closed_share": {f"{rp:g}": round(float(closed[rp].mean()), 4) for rp in closed.columns},
+        "cut_links": {
+            f"{rp:g}": int(out[f"cut_{network.rp_suffix(rp)}"].sum()) for rp in closed.columns
+        },
+        "uncut_seconds": round(t["uncut"], 4),
+        "flood_cut_seconds": round(t["flood_cut"], 4),
+        "edge_depths_seconds": round(t["edge_depths"], 4),
+        "flood_cut_ratio": round(t["flood_cut"] / t["uncut"], 2),
+        "flood_cut_ratio_with_dry": round((t["flood_cut"] + t["uncut"]) / t["uncut"], 2),
+        "flood_cut_cpu_ratio": round(c["flood_cut"] / c["uncut"], 2),
+        "load_average_start": round(load_start, 2),
+        "load_average_end": round(load_end, 2),
+    }
+    log(
+        f"[flood cut] uncut road_distances {t['uncut']:.4f} s; flood-cut distances over 3 "
+        f"return periods {t['flood_cut']:.4f} s (of which edge depths {t['edge_depths']:.4f} s)"
+        f" -> ratio {result['flood_cut_ratio']} (CPU {result['flood_cut_cpu_ratio']}); "
+        f"load {load_start:.2f}/{load_end:.2f}"
+    )
+    return result
+
+
 def province_case(args):
     if not ROADS.exists() or not PROVINCE.exists():
         log("[province] real roads or boundary missing: skipped")
@@ -444,12 +539,15 @@ def main(argv: list[str] | None = None) -> dict:
     parks = point_layer(rng.uniform([X0, Y0], [X0 + span, Y0 + span], (4, 2)), "P")
     grid = run_case("grid", layer, origins, parks, repeat=args.repeat, tolerance_m=1.0)
     assert grid["edges"] >= 100_000, grid["edges"]
+    flood = flood_cut_case(layer, origins, parks, span, args)
     province = province_case(args)
     if province is not None:
         assert province["seconds"] < 1.0, province
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     summary = {
         **grid,
+        "flood_cut_ratio": flood["flood_cut_ratio"],
+        "flood_cut": flood,
         "province": province,
         "quick": args.quick,
         "repeat": args.repeat,

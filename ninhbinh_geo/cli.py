@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from ._errors import NinhBinhGeoError, OutputError
+from ._riskcurve import METHODS as EAD_METHODS
 from .review.options import DEFAULT_FORMATS, MAP_FORMATS
 
 # Only the standard library and light modules of ours are imported here, and the checks below
@@ -131,6 +132,86 @@ def _positive_km(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"'{text}' is not a positive distance in km")
     return value
+
+
+def _close_m(text: str) -> tuple[str | None, float]:
+    """``0.3`` (every road) or ``CLASS=0.5`` (one road class): a depth in metres > 0."""
+    name, _, depth = text.rpartition("=")
+    try:
+        value = float(depth)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a water depth in metres > 0 (e.g. 0.3, or 'Đường chính=0.5')"
+        )
+    return (name or None), value
+
+
+def _draws(text: str) -> int:
+    """Read a whole number of draws >= 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of draws >= 1")
+    return int(text)
+
+
+def _error_m(text: str) -> float:
+    """Read a vertical error in metres > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a vertical error in metres > 0")
+    return value
+
+
+def _add_risk(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("climate risk")
+    g.add_argument(
+        "--ead-method",
+        choices=EAD_METHODS,
+        default="trapezoid",
+        help="how expected annual values are integrated over the return periods: trapezoid "
+        "(linear in probability), step (World Bank CCDR), loglinear (Delft-FIAT); the other "
+        "methods' totals are shown beside it (default: trapezoid)",
+    )
+    g.add_argument(
+        "--damage-sector",
+        default="industrial",
+        metavar="SECTOR",
+        help="depth-damage curve and construction cost (JRC, Asia): industrial, commercial, "
+        "residential (default: industrial, stated in the report)",
+    )
+    g.add_argument(
+        "--flood-close-m",
+        type=_close_m,
+        action="append",
+        default=[],
+        metavar="M",
+        help="water depth in m above which a road is closed (default 0.3); CLASS=M for one "
+        "road class (repeatable)",
+    )
+    g.add_argument(
+        "--datum-offset-m",
+        type=float,
+        metavar="M",
+        help="height of the national datum's zero (Hòn Dấu) in the --dem's vertical datum; about "
+        "0.86 for EGM2008 DEMs such as Copernicus GLO-30 and FABDEM (an assumption; default 0)",
+    )
+    g.add_argument(
+        "--slr-draws",
+        type=_draws,
+        metavar="N",
+        help="draws of the DEM's vertical error for a probability of inundation per cluster "
+        "and scenario, with --dem and --dem-error-m (seeded)",
+    )
+    g.add_argument(
+        "--dem-error-m",
+        type=_error_m,
+        metavar="M",
+        help="standard deviation of the --dem's vertical error in metres, for --slr-draws",
+    )
 
 
 def _add_inputs(p: argparse.ArgumentParser) -> None:
@@ -315,6 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_inputs(review)
+    _add_risk(review)
     _add_outputs(review, "review-out", maps=True)
 
     check = sub.add_parser("check", help="validate a cluster or park layer and report problems")
@@ -331,6 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
             name, help=text, epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
         )
         _add_inputs(p)
+        _add_risk(p)
         _add_outputs(p, "review-out")
     return parser
 
@@ -340,6 +423,9 @@ _NEEDS = {
     "--slr-cm": ("--dem", "dem"),
     "--sea": ("--dem", "dem"),
     "--units": ("--hazard", "hazard"),
+    "--datum-offset-m": ("--dem", "dem"),
+    "--slr-draws": ("--dem-error-m", "dem_error_m"),
+    "--dem-error-m": ("--dem", "dem"),
 }
 
 
@@ -370,6 +456,7 @@ def _options(args: argparse.Namespace) -> object:
     from .review import ReviewOptions
 
     formats = getattr(args, "formats", DEFAULT_FORMATS)
+    close = dict(args.flood_close_m)
     return ReviewOptions(
         clusters=args.clusters,
         parks=args.parks,
@@ -385,6 +472,13 @@ def _options(args: argparse.Namespace) -> object:
         cluster_column=args.color_by,
         max_km=args.max_km,
         formats=formats,
+        ead_method=args.ead_method,
+        damage_sector=args.damage_sector,
+        flood_close_m=close.pop(None, 0.3),
+        flood_close_m_by_class=close,
+        datum_offset_m=args.datum_offset_m or 0.0,
+        slr_draws=args.slr_draws or 0,
+        dem_error_m=args.dem_error_m,
     )
 
 

@@ -401,6 +401,120 @@ _RAW: dict[str, tuple[str, str]] = {
     "col.outcome": ("Kết quả của khu", "Site outcome"),
     "col.address_2025": ("Địa chỉ (2025)", "Address (2025)"),
     "map.legend": ("Chú giải", "Legend"),
+    # risk (issue 13)
+    "layer.flood_cut_roads": (
+        "Đoạn đường ngập làm đứt liên kết CCN – KCN",
+        "Flooded road segments cutting cluster–park links",
+    ),
+    "col.links_cut": ("Số liên kết bị cắt", "Links cut"),
+    "col.links_cut_alone": (
+        "Số liên kết bị cắt khi chỉ đóng đoạn này",
+        "Links cut by this segment alone",
+    ),
+    "col.closed_rp": (
+        "Chu kỳ lặp nhỏ nhất gây đóng đường (năm)",
+        "Most frequent return period closing it (years)",
+    ),
+    "col.damage_eur": ("Thiệt hại (EUR giá 2010)", "Damage (EUR, 2010 prices)"),
+    "col.ead_damage_eur": (
+        "Thiệt hại kỳ vọng hằng năm (EUR giá 2010/năm)",
+        "Expected annual damage (EUR, 2010 prices, per year)",
+    ),
+    "col.ead_method": ("Phương pháp tích phân theo chu kỳ lặp", "Integration over return periods"),
+    "col.rare_tail": ("Giả định ngoài chu kỳ lặp lớn nhất", "Assumption beyond the rarest map"),
+    "col.protection_rp": ("Tiêu chuẩn phòng lũ (năm)", "Flood protection standard (years)"),
+    "col.road_km_dry": ("Khoảng cách đường bộ khi không ngập (km)", "Road distance, no flood (km)"),
+    "col.first_cut_rp": (
+        "Chu kỳ lặp nhỏ nhất làm đứt liên kết (năm)",
+        "Most frequent return period cutting the link (years)",
+    ),
+    "col.cut_annual_p": (
+        "Xác suất liên kết bị cắt hằng năm",
+        "Annual probability of the link being cut",
+    ),
+    "ead_method.trapezoid": (
+        "hình thang (tuyến tính theo xác suất)",
+        "trapezoid (linear in probability)",
+    ),
+    "ead_method.step": (
+        "bậc thang (công cụ CCDR của Ngân hàng Thế giới)",
+        "step (World Bank CCDR tools)",
+    ),
+    "ead_method.loglinear": (
+        "tuyến tính theo log xác suất (Delft-FIAT)",
+        "log-linear in probability (Delft-FIAT)",
+    ),
+    "report.damage": (
+        "Thiệt hại do ngập theo CCN và chu kỳ lặp",
+        "Flood damage by cluster and return period",
+    ),
+    "report.damage_totals": (
+        "Tổng thiệt hại do ngập theo chu kỳ lặp",
+        "Total flood damage by return period",
+    ),
+    "report.ead_methods": (
+        "Giá trị kỳ vọng hằng năm theo từng phương pháp tích phân",
+        "Expected annual values by integration method",
+    ),
+    "report.flood_cut": (
+        "Liên kết đường bộ CCN – KCN bị ngập cắt",
+        "Cluster–park road links cut by floods",
+    ),
+    "report.flood_cut_summary": (
+        "Đường bị đóng do ngập theo chu kỳ lặp",
+        "Roads closed by floods, by return period",
+    ),
+    "layer.sea_level_zones": (
+        "Ngập do nước biển dâng và vùng trũng không thông ra biển",
+        "Sea-level flooding and low land cut off from the sea",
+    ),
+    "inundation_class.flooded": ("Ngập (thông ra biển)", "Flooded (joined to the sea)"),
+    "inundation_class.low_unconnected": (
+        "Thấp hơn mực nước nhưng không thông ra biển",
+        "Below the water level but cut off from the sea",
+    ),
+    "col.inundation_class": ("Loại", "Class"),
+    "col.p_inundated": ("Xác suất bị ngập", "Probability of inundation"),
+    "col.datum_offset_m": (
+        "Chênh lệch hệ cao độ (m, mốc Hòn Dấu trong hệ của DEM)",
+        "Datum offset (m, Hòn Dấu zero in the DEM's datum)",
+    ),
+    "report.slr_probability": (
+        "Xác suất ngập do nước biển dâng theo sai số cao độ của DEM",
+        "Probability of sea-level inundation over the DEM's vertical error",
+    ),
+    "col.sector": ("Ngành (đường cong thiệt hại)", "Sector (damage curve)"),
+    "col.curve_id": ("Đường cong", "Curve"),
+    "col.damage_factor": ("Hệ số thiệt hại", "Damage factor"),
+    "col.asset_value_eur": ("Giá trị tài sản (EUR giá 2010)", "Asset value (EUR, 2010 prices)"),
+    "col.value_basis": ("Cách tính giá trị", "Value basis"),
+    "col.currency": ("Tiền tệ", "Currency"),
+    "col.price_year": ("Năm giá", "Price year"),
+    "col.cost_per_m2": ("Đơn giá xây dựng (/m²)", "Construction cost (per m²)"),
+    "col.built_share": ("Tỷ lệ diện tích xây dựng (giả định)", "Built share (assumed)"),
+    "col.damage_reason": ("Lý do thiếu thiệt hại", "Why no damage"),
+    "col.return_periods": ("Các chu kỳ lặp (năm)", "Return periods (years)"),
+    "col.ead_reason": ("Lý do thiếu giá trị", "Why no value"),
+    "col.total": ("Tổng", "Total"),
+    "col.ratio_to_chosen": ("Tỷ lệ so với phương pháp chọn", "Ratio to the chosen method"),
+    "col.chosen": ("Phương pháp chọn", "Chosen"),
+    "col.sites_damaged": ("Số CCN bị thiệt hại", "Clusters damaged"),
+    "col.closed_edges": ("Số đoạn đường bị đóng", "Road segments closed"),
+    "col.closed_km": ("Chiều dài đường bị đóng (km)", "Length of road closed (km)"),
+    "col.links_measured": ("Số liên kết đo được khi không ngập", "Links measured without flood"),
+    "col.clusters_isolated": (
+        "Số CCN bị cô lập khỏi mọi KCN lớn",
+        "Clusters cut off from every hub",
+    ),
+    "col.close_m": ("Ngưỡng đóng đường (m nước)", "Road closed above (m of water)"),
+    "col.flood_hub_id": ("KCN lớn của liên kết", "Hub of the link"),
+    "col.flood_reason": ("Lý do không tính", "Why not measured"),
+    "warn.damage_assumptions": (
+        "Thiệt hại tính bằng đường cong độ sâu – thiệt hại JRC (châu Á) và đơn giá xây dựng JRC "
+        "của Việt Nam trên tỷ lệ diện tích xây dựng giả định (--damage-sector)",
+        "Damage uses the JRC depth–damage curve (Asia) and the JRC construction cost of Viet Nam "
+        "over an assumed built share of the area (--damage-sector)",
+    ),
 }
 
 # the report's own strings live in _labels_report; a key is defined in one place only

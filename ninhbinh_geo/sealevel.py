@@ -46,15 +46,19 @@ from affine import Affine
 from rasterio.crs import CRS
 from rasterio.io import DatasetReader, MemoryFile
 from scipy import ndimage
+from shapely.geometry import shape as shapely_shape
 
 from . import _atomic
 from ._errors import CRSError, DataCoverageError, InputFileError, OutputError, SchemaError
 from .crs import check_coordinates, project_checked
 
 __all__ = [
+    "HON_DAU_OVER_EGM2008_M",
+    "INUNDATION_CLASSES",
     "REFERENCE_FIGURES",
     "InundationRaster",
     "inundation_depth",
+    "inundation_zones",
     "read_dem",
     "slr_scenarios",
 ]
@@ -67,10 +71,20 @@ REFERENCE_FIGURES: dict[tuple[str, int], float] = {
     ("Red River Delta", 80): 8.4,
     ("Red River Delta", 100): 13.2,
 }
+#: Height of the national datum's zero (Hòn Dấu) over EGM2008, the datum of Copernicus GLO-30
+#: and FABDEM heights, in metres: an ASSUMPTION for ``datum_offset_m``. VIGAC2014 is EGM2008's
+#: quasi-geoid plus a constant 0.86 m that puts the Hòn Dấu tide gauge at zero (Ha Minh Hoa
+#: 2017, Vietnam Journal of Earth Sciences 39(2) 155-166, doi:10.15625/0866-7187/39/2/9702).
+#: It holds at the gauge; over the delta other comparisons differ by decimetres (a 0.50 m mean
+#: bias between a gravimetric quasi-geoid and GNSS/levelling, Vu, Bruinsma & Bonvalot 2019).
+HON_DAU_OVER_EGM2008_M = 0.86
 #: Elevation values below this are taken as an undeclared nodata (e.g. -32767), not ground.
 DEM_FLOOR_M = -500.0
 NODATA = -9999.0
 _SCENARIO_COLUMNS = ("scenario_id", "year", "slr_cm", "source")
+#: Classes of :meth:`InundationRaster.classes` and :func:`inundation_zones`: land above the
+#: water level, land flooded from the sea, land below the level the sea cannot reach.
+INUNDATION_CLASSES = {0: "dry", 1: "flooded", 2: "low_unconnected"}
 
 
 @dataclass(frozen=True)
@@ -91,6 +105,9 @@ class InundationRaster:
         Nodata value of ``depth_m``.
     path : pathlib.Path or None
         Where the GeoTIFF was written, if it was.
+    low_unconnected : numpy.ndarray or None
+        Land below the water level that stays dry because no path below the level joins it
+        to the sea (behind a ridge or a dyke crest the DEM resolves).
     """
 
     depth_m: np.ndarray
@@ -99,6 +116,15 @@ class InundationRaster:
     tags: dict[str, str] = field(default_factory=dict)
     nodata: float = NODATA
     path: Path | None = None
+    low_unconnected: np.ndarray | None = field(default=None, repr=False)
+
+    def classes(self) -> np.ndarray:
+        """Class of every cell (uint8): :data:`INUNDATION_CLASSES` codes, 255 sea or void."""
+        out = np.where(self.depth_m > 0, 1, 0).astype(np.uint8)
+        if self.low_unconnected is not None:
+            out[self.low_unconnected] = 2
+        out[self.depth_m == self.nodata] = 255
+        return out
 
     @property
     def flooded_cells(self) -> int:
@@ -331,13 +357,15 @@ def inundation_depth(
     sea: gpd.GeoDataFrame | gpd.GeoSeries | np.ndarray | None = None,
     out_path: str | os.PathLike | None = None,
     base_level_m: float = 0.0,
+    datum_offset_m: float = 0.0,
     connectivity: Literal[4, 8] = 4,
     voids: Literal["barrier", "fill"] = "barrier",
     band: int = 1,
 ) -> InundationRaster:
     """Depth of sea water on land after a sea-level rise, counting only cells connected to the sea.
 
-    Water level = ``base_level_m + slr_cm / 100`` in the DEM's vertical datum. A land cell is
+    Water level = ``datum_offset_m + base_level_m + slr_cm / 100`` in the DEM's vertical datum
+    (the national datum's zero lifted into it, a present level, the rise). A land cell is
     inundated when its elevation is below that level and it is joined to a sea cell through
     cells that are all below the level (:func:`scipy.ndimage.label` connected components,
     seeded from the sea). Depth = level − elevation.
@@ -360,6 +388,11 @@ def inundation_depth(
         Present sea level in the DEM's datum before the rise. Copernicus/FABDEM heights are
         over EGM2008; Viet Nam's Hòn Dấu datum and high tides differ from it by decimetres —
         set e.g. a mean-high-water level here to map a high-tide case.
+    datum_offset_m : float, default 0
+        Height of the national datum's zero (Hòn Dấu) in the DEM's vertical datum. For
+        Copernicus GLO-30 and FABDEM (EGM2008) the ASSUMPTION :data:`HON_DAU_OVER_EGM2008_M`
+        (0.86 m at the Hòn Dấu gauge; decimetres off elsewhere); 0 takes the DEM's heights as
+        national ones. It raises the water level by as much as the 2100 scenarios do.
     connectivity : {4, 8}, default 4
         4: water passes only between cells sharing an edge (a one-cell dyke stops it); 8: also
         diagonally.
@@ -375,7 +408,8 @@ def inundation_depth(
     -------
     InundationRaster
         Depth (m, float32), nodata on the sea and on voids left as barriers, 0 on dry land;
-        tagged ``accuracy=approximate``, ``slr_cm``, ``water_level_m``, ``method``.
+        tagged ``accuracy=approximate``, ``slr_cm``, ``water_level_m``, ``datum_offset_m``,
+        ``method``; ``low_unconnected``: the land below the level the sea cannot reach.
 
     Raises
     ------
@@ -408,24 +442,70 @@ def inundation_depth(
     z, transform, crs = read_dem(dem, band=band)
     elev, void, passable = _elevation(z, voids)
     sea_mask = _sea_cells(sea, elev, passable, transform, crs, structure)
-    level = float(base_level_m) + float(slr_cm) / 100.0
+    level = float(datum_offset_m) + float(base_level_m) + float(slr_cm) / 100.0
     below = passable & np.where(np.isnan(elev), False, elev < level)
     flooded = _connected_to_sea(below, sea_mask, structure)
     depth = _depth(elev, level, flooded, nodata=sea_mask | void if voids == "barrier" else sea_mask)
     n_void = int(void.sum())
     if n_void:
         _warn_voids(n_void, void.size, voids)
+    low = below & ~flooded & ~sea_mask
     tags = {
         **_tags(slr_cm, base_level_m, level, connectivity=connectivity, voids=voids),
+        "datum_offset_m": f"{float(datum_offset_m):g}",
         "void_cells": str(n_void),
-        "low_unconnected_cells": str(int((below & ~flooded & ~sea_mask).sum())),
+        "low_unconnected_cells": str(int(low.sum())),
         "sea": "given" if sea is not None else "cells <= 0 m touching the raster edge",
         "units": "m",
     }
-    result = InundationRaster(depth_m=depth, transform=transform, crs=crs, tags=tags)
+    result = InundationRaster(depth, transform, crs, tags=tags, low_unconnected=low)
     if out_path is not None:
         result = dataclasses.replace(result, path=result.write(out_path))
     return result
+
+
+def inundation_zones(raster: InundationRaster) -> gpd.GeoDataFrame:
+    """Trace the flooded land and the low land the sea cannot reach as polygons, for maps.
+
+    Parameters
+    ----------
+    raster : InundationRaster
+        From :func:`inundation_depth`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, one row per patch: ``inundation_class`` (``flooded`` or
+        ``low_unconnected``), ``slr_cm``, ``water_level_m``, ``datum_offset_m``, ``area_ha``
+        (EPSG:3405) and ``accuracy`` (the raster's).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rasterio.transform import from_origin
+    >>> r = InundationRaster(np.array([[-9999, 0.2, 0.0, 0.0]], dtype="float32"),
+    ...                      from_origin(600000, 2250000, 100, 100), CRS.from_epsg(3405),
+    ...                      tags={"slr_cm": "50", "accuracy": "approximate"},
+    ...                      low_unconnected=np.array([[False, False, False, True]]))
+    >>> inundation_zones(r)[["inundation_class", "area_ha"]].values.tolist()
+    [['flooded', 1.0], ['low_unconnected', 1.0]]
+    """
+    classes = raster.classes()
+    shapes = rasterio.features.shapes(
+        classes, mask=np.isin(classes, (1, 2)), transform=raster.transform, connectivity=4
+    )
+    rows = [(INUNDATION_CLASSES[int(v)], shapely_shape(g)) for g, v in shapes]
+    zones = gpd.GeoDataFrame(
+        {"inundation_class": [c for c, _ in rows]}, geometry=[g for _, g in rows], crs=raster.crs
+    )
+    zones = zones.sort_values("inundation_class", kind="stable").reset_index(drop=True)
+    tags = raster.tags
+    zones["slr_cm"] = float(tags.get("slr_cm", "nan"))
+    zones["water_level_m"] = float(tags.get("water_level_m", "nan"))
+    zones["datum_offset_m"] = float(tags.get("datum_offset_m", "0"))
+    zones["area_ha"] = project_checked(zones).area.to_numpy() / 10_000
+    zones["accuracy"] = tags.get("accuracy", "approximate")
+    return project_checked(zones, "EPSG:4326")
 
 
 def _depth(

@@ -180,7 +180,7 @@ def test_review_with_real_format_rasters_zone_and_english(tmp_path):
         out,
     )
     assert res.returncode == 0, res.stderr
-    assert "[1/10]" in res.stderr
+    assert "[1/13]" in res.stderr
     expo = gpd.read_file(out / "review.gpkg", layer="exposure")
     assert expo.crs.to_epsg() == 9209
     assert set(expo["hazard"]) == {"flood_rp00100", "flood_rp00010", "slr_100cm_depth"}
@@ -287,7 +287,7 @@ def test_bad_clusters_file_is_told_before_the_analyses_and_their_imports(tmp_pat
     assert "ccn.csv" in err
     assert "Traceback" not in err
     # the first progress line came at once, and nothing of the analyses or outputs was imported
-    assert err.startswith("[1/10] loading layers (0.0 s)")
-    assert "[2/10]" not in err
+    assert err.startswith("[1/13] loading layers (0.0 s)")
+    assert "[2/13]" not in err
     assert not {"matplotlib", "rasterio", "folium", "mapclassify", "exactextract"} & set(loaded)
     assert not (tmp_path / "out" / "review.gpkg").exists()

@@ -70,7 +70,7 @@ def test_review_refuses_before_the_analyses_and_leaves_nothing(
     rc = cli.main(["review", "--clusters", str(corpus[name]), *case.args, "--out", str(out)])
     err = capsys.readouterr().err
     assert rc == 3, err
-    assert "[2/10]" not in err  # no analysis ran
+    assert "[2/13]" not in err  # no analysis ran
     assert case.fix in err
     assert not out.exists()  # nothing left behind that was not there before
 

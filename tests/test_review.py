@@ -54,8 +54,8 @@ def test_every_output_is_written(reviewed):
     ):
         assert (out / "tables" / f"{table}.csv").exists(), table
     # progress was reported step by step and nothing of the staging folder is left
-    assert lines[0].startswith("[1/10]")
-    assert lines[-1].startswith("[10/10]")
+    assert lines[0].startswith("[1/13]")
+    assert lines[-1].startswith("[13/13]")
     assert not list(out.glob(".ninhbinh-geo-staging-*"))
 
 
@@ -199,10 +199,13 @@ def test_the_steps_are_one_list_and_run_in_its_order():
         steps.proximity_step,
         steps.network_step,
         steps.exposure_step,
+        steps.risk_step,
+        steps.flood_cut_step,
+        steps.sea_level_step,
         steps.zoning_step,
     ]
     # every step's progress line is printed between the loading and the outputs
-    assert len(review.OUTPUT_GROUPS) + len(steps.STEPS) + 1 == 10
+    assert len(review.OUTPUT_GROUPS) + len(steps.STEPS) + 1 == 13
 
 
 def test_a_new_step_is_one_function_and_one_line(tmp_path, monkeypatch):
@@ -218,7 +221,7 @@ def test_a_new_step_is_one_function_and_one_line(tmp_path, monkeypatch):
     lines = []
     result = review.run_review(tmp_path, only=("report",), progress=lines.append)
     assert any("satellites per park" in line for line in lines)
-    assert lines[-1].startswith("[8/8]")
+    assert lines[-1].startswith("[11/11]")
     table = pd.read_csv(tmp_path / "tables" / "satellites_per_park.csv")
     assert table["is_satellite"].sum() == result.layers["clusters"]["is_satellite"].sum()
 

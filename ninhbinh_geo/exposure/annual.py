@@ -1,7 +1,8 @@
 """Expected annual exposure: exposed area integrated over annual exceedance probability.
 
-One method here, the trapezoidal rule with a flat tail; other expected-annual methods and
-depth-damage curves (damage rather than area) belong in a ``risk`` room beside this one.
+One method here, the trapezoidal rule with a flat tail, integrated by the shared kernel
+:mod:`ninhbinh_geo._riskcurve`; :func:`ninhbinh_geo.risk.expected_annual` offers the other
+methods (step, log-linear), tails and a protection standard on the same kernel.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import SchemaError, first_ids
+from .._riskcurve import integrate
 from .rasters import _least_accurate
 
 __all__ = ["expected_annual_exposure"]
@@ -23,12 +25,15 @@ def expected_annual_exposure(table: pd.DataFrame) -> pd.DataFrame:
     result as much as the rasters do:
 
     - rarer than the rarest period (p below 1/T_max): exposure stays at that of T_max
-      (flat tail, an upper bound of the unknown tail);
+      (flat tail; exposure grows with rarity, so this is a lower bound of the unknown tail);
     - more frequent than the most frequent period (p above 1/T_min): no exposure (zero);
       nothing is assumed about floods more frequent than the shortest return period, and
       dyke protection is not modelled — a site behind a 1-in-100 dyke is still counted.
 
-    ``EAD = p_min * A(T_max) + sum_i (p_{i+1} - p_i) * (A_i + A_{i+1}) / 2``.
+    ``EAD = p_min * A(T_max) + sum_i (p_{i+1} - p_i) * (A_i + A_{i+1}) / 2``. This is
+    ``risk.expected_annual(table, method="trapezoid", rare_tail="flat", value="exposed_ha")``;
+    the step sum of the CCDR tools and Delft-FIAT's log-linear rule give less from the same
+    maps (see :func:`ninhbinh_geo.risk.expected_annual`).
 
     Parameters
     ----------
@@ -112,7 +117,7 @@ def _trapezoid_ead(grp: pd.DataFrame) -> dict[str, object]:
             f"{x:g}" for x in g["_rp"][np.isnan(a)]
         )
     else:
-        ead = float(p[0] * a[0] + np.sum(np.diff(p) * (a[1:] + a[:-1]) / 2.0))
+        ead = float(integrate(1.0 / p, a, method="trapezoid", rare_tail="flat"))
         reason = ""
     return {
         "ead_ha": ead,

@@ -16,10 +16,28 @@ Rooms, in the order the data flow through them:
   components, speeds;
 - ``snapping``: the spatial index of the edges and the snapping of sites and parks onto them;
 - ``distances``: :func:`road_distances`: check, snap, search from the parks, tabulate; why a
-  distance is missing (:data:`ROAD_REASONS`, keys of :mod:`ninhbinh_geo.labels`).
+  distance is missing (:data:`ROAD_REASONS`, keys of :mod:`ninhbinh_geo.labels`);
+- ``flooddepth``: flood depth along the edges and the roads it closes (:func:`edge_depths`,
+  :func:`closed_edges`);
+- ``flooding``: the distances on the roads left open (:func:`flood_cut_distances`) and the
+  closed segments that cut the links (:func:`flood_cut_segments`).
 """
 
 from .distances import ROAD_REASONS, road_distances
+from .flooddepth import DEFAULT_CLOSE_M, closed_edges, edge_depths, rp_suffix
+from .flooding import flood_cut_distances, flood_cut_segments
 from .graph import RAILWAY_CLASS, RoadGraph, build_graph
 
-__all__ = ["RAILWAY_CLASS", "ROAD_REASONS", "RoadGraph", "build_graph", "road_distances"]
+__all__ = [
+    "DEFAULT_CLOSE_M",
+    "RAILWAY_CLASS",
+    "ROAD_REASONS",
+    "RoadGraph",
+    "build_graph",
+    "closed_edges",
+    "edge_depths",
+    "flood_cut_distances",
+    "flood_cut_segments",
+    "road_distances",
+    "rp_suffix",
+]

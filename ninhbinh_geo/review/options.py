@@ -64,6 +64,26 @@ class ReviewOptions:
         roads, so the review allows 5 km where the library's default is 3 km.
     formats : sequence of {"png", "pdf"}
         Formats of the static maps (default both).
+    ead_method : {"trapezoid", "step", "loglinear"}
+        How expected annual exposure, damage and road-cut probability are integrated over
+        the return periods (``risk.expected_annual``); the other methods' totals are shown
+        beside it.
+    damage_sector : str
+        Depth–damage curve and construction cost of the flood damage (a sector of the JRC
+        curves for Asia). The review passes ``"industrial"`` unless asked otherwise, and says
+        so in its warnings.
+    flood_close_m : float
+        Water depth above which a road is closed (m), for the road links cut by floods.
+    flood_close_m_by_class : mapping of str to float
+        Thresholds for some road classes (values of the road layer's class column).
+    datum_offset_m : float
+        Height of the national datum's zero (Hòn Dấu) in the DEM's vertical datum (for
+        EGM2008 DEMs about 0.86 m, an assumption: ``sealevel.HON_DAU_OVER_EGM2008_M``).
+    slr_draws : int
+        Draws of the DEM's vertical error for a probability of inundation per site and
+        scenario (0: none); needs ``dem_error_m``.
+    dem_error_m : float, optional
+        Standard deviation of the DEM's vertical error, metres.
 
     Examples
     --------
@@ -90,6 +110,13 @@ class ReviewOptions:
     max_km: float | None = None
     max_snap_m: float = 5000.0
     formats: Sequence[str] = DEFAULT_FORMATS
+    ead_method: str = "trapezoid"
+    damage_sector: str = "industrial"
+    flood_close_m: float = 0.3
+    flood_close_m_by_class: Mapping[str, float] = field(default_factory=dict)
+    datum_offset_m: float = 0.0
+    slr_draws: int = 0
+    dem_error_m: float | None = None
 
     def __post_init__(self) -> None:
         formats = tuple(str(f).lower() for f in self.formats)
@@ -100,6 +127,16 @@ class ReviewOptions:
                 f"{list(MAP_FORMATS)}."
             )
         object.__setattr__(self, "formats", tuple(dict.fromkeys(formats)))
+        from .._riskcurve import METHODS  # no stack: the command line reads it too
+
+        if self.ead_method not in METHODS:
+            raise ValueError(
+                f"Unknown expected-annual method {self.ead_method!r}; use one of {list(METHODS)}."
+            )
+        if self.slr_draws and not (self.dem_error_m and self.dem_error_m > 0):
+            raise ValueError(
+                "slr_draws needs dem_error_m, the DEM's vertical error in metres (--dem-error-m)."
+            )
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ def default_legends(
     layers : dict of str to GeoDataFrame
         Layers by name. Known names: ``province``, ``former_provinces``, ``districts``,
         ``coastline``, ``roads``, ``protected_areas``, ``parks``, ``clusters``,
-        ``satellite_links``, ``hazard``, ``exposure``, ``zoning_findings``. Unknown names get
+        ``satellite_links``, ``hazard``, ``exposure``, ``zoning_findings``, ``flood_cut_roads``,
+        ``sea_level_zones``. Unknown names get
         no legend.
     cluster_column : str, default "area_ha"
         Column the clusters are coloured by: ``status`` gives a categorized legend, a numeric
@@ -110,7 +111,8 @@ def default_legends(
     ([20.0, 75.0], ['10–20', '20–75'])
     """
     out: dict[str, Legend] = {}
-    for builder in (_line_legends, _protected_legends, _site_legends, _derived_legends):
+    builders = (_line_legends, _protected_legends, _site_legends, _derived_legends, _risk_legends)
+    for builder in builders:
         out.update(builder(layers, cluster_column=cluster_column, scheme=scheme, k=k))
     return out
 
@@ -397,3 +399,40 @@ def outcome_legend(outcomes: pd.DataFrame) -> Legend:
         title_key="legend.zoning_outcome",
         geometry="point",
     )
+
+
+#: Sea-level zones by class (colour, label key suffix), in legend order.
+INUNDATION_COLORS = {"flooded": "#2171b5", "low_unconnected": "#fd8d3c"}
+
+
+def _risk_legends(
+    layers: Mapping[str, pd.DataFrame], *, scheme: str, k: int, **_: object
+) -> dict[str, Legend]:
+    """Road segments cut by floods (by links cut); sea-level zones (flooded, cut off)."""
+    out: dict[str, Legend] = {}
+    if "sea_level_zones" in layers:
+        out["sea_level_zones"] = categorized_legend(
+            "sea_level_zones",
+            "inundation_class",
+            {c: (color, c) for c, color in INUNDATION_COLORS.items()},
+            title_key="layer.sea_level_zones",
+            label_prefix="inundation_class",
+            illustrative=_is_illustrative(layers["sea_level_zones"]),
+        )
+    if "flood_cut_roads" not in layers:
+        return out
+    roads = layers["flood_cut_roads"]
+    return {
+        **out,
+        "flood_cut_roads": graduated_legend(
+            roads["links_cut"].astype(float),
+            layer="flood_cut_roads",
+            column="links_cut",
+            title_key="layer.flood_cut_roads",
+            scheme=scheme,
+            k=min(k, 4),
+            cmap="Reds",
+            geometry="line",
+            illustrative=_is_illustrative(roads),
+        ),
+    }

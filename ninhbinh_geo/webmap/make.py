@@ -45,12 +45,14 @@ from .text import _esc
 #: and halos drawn under the sites, the sites); panes keep areas < lines < points on the map.
 LAYER_ORDER = (
     "hazard",
+    "sea_level_zones",
     "protected_areas",
     "districts",
     "former_provinces",
     "province",
     "coastline",
     "roads",
+    "flood_cut_roads",
     "exposure",
     "zoning_findings",
     "satellite_links",

@@ -55,6 +55,8 @@ _POPUP_COLUMNS: dict[str, tuple[str, ...]] = {
         "projects",
     ),
     "satellite_links": ("site_id", "park_name", "rank", "straight_km", "straight_basis", "road_km"),
+    "flood_cut_roads": ("closed_rp", "links_cut", "links_cut_alone", "site_ids", "length_m"),
+    "sea_level_zones": ("inundation_class", "slr_cm", "water_level_m", "datum_offset_m", "area_ha"),
     "hazard": ("hazard", "return_period", "depth_class"),
     "exposure": (
         "hazard",
