@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .network import RoadGraph
     from .network.traveltime import _Places
 
-__all__ = ["CREDIT", "LIMITS", "YEARS", "labour_within", "population_cells"]
+__all__ = ["CREDIT", "LIMITS", "YEARS", "labour_within", "population_cells", "unreached_share"]
 
 #: The years of the shipped WorldPop rasters.
 YEARS = (2000, 2020)
@@ -289,3 +289,70 @@ def _labour_table(
         **kw,
     }
     return out
+
+
+def unreached_share(
+    graph: RoadGraph,
+    cells: gpd.GeoDataFrame | None = None,
+    *,
+    within: gpd.GeoDataFrame | None = None,
+    max_snap_m: float = 3000.0,
+) -> pd.DataFrame:
+    """Share of the people living farther than ``max_snap_m`` from every road of the graph.
+
+    Those people are counted in no catchment of :func:`labour_within`: with only national and
+    provincial roads, that is a large share.
+
+    Parameters
+    ----------
+    graph : RoadGraph
+        The road graph.
+    cells : geopandas.GeoDataFrame, optional
+        Population cells with ``people_<year>``; the shipped WorldPop cells by default.
+    within : geopandas.GeoDataFrame, optional
+        Count only cells whose centre lies in these polygons (e.g. the province).
+    max_snap_m : float, default 3000.0
+        The longest access leg.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year: ``year``, ``people``, ``people_unreached``, ``unreached_share``,
+        ``max_snap_m``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString, Point
+    >>> from ninhbinh_geo.network import build_graph
+    >>> g = build_graph(gpd.GeoDataFrame(
+    ...     geometry=[LineString([(600000, 2240000), (610000, 2240000)])], crs=3405))
+    >>> cells = gpd.GeoDataFrame({"people_2020": [30.0, 10.0]},
+    ...     geometry=[Point(605000, 2241000), Point(605000, 2250000)], crs=3405)
+    >>> unreached_share(g, cells)["unreached_share"].tolist()
+    [0.25]
+    """
+    import shapely
+
+    from .network.snapping import _snap
+
+    cells, years = _check_cells(population_cells() if cells is None else cells)
+    if within is not None:
+        area = shapely.union_all(within.to_crs(cells.crs).geometry.values)
+        cells = cells[shapely.contains_xy(area, cells.geometry.x, cells.geometry.y)]
+    pts = shapely.centroid(np.asarray(cells.geometry.to_crs(graph.crs).values, dtype=object))
+    far = _snap(graph, pts)[1] > max_snap_m
+    rows = []
+    for year, col in years.items():
+        people = cells[col].to_numpy(dtype=float)
+        total, lost = float(people.sum()), float(people[far].sum())
+        rows.append(
+            {
+                "year": year,
+                "people": total,
+                "people_unreached": lost,
+                "unreached_share": lost / total if total else 0.0,
+                "max_snap_m": float(max_snap_m),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -472,7 +472,13 @@ def default_legends(
     [10.0, 75.0]
     """
     out: dict[str, Legend] = {}
-    for builder in (_line_legends, _protected_legends, _site_legends, _derived_legends):
+    for builder in (
+        _line_legends,
+        _protected_legends,
+        _site_legends,
+        _derived_legends,
+        _access_legends,
+    ):
         out.update(builder(layers, cluster_column=cluster_column, scheme=scheme, k=k))
     return out
 
@@ -641,3 +647,48 @@ def _hazard_legend(hz: pd.DataFrame, *, k: int) -> Legend:
         cmap="Blues",
         illustrative=_is_illustrative(hz),
     )
+
+
+#: Colours of the service areas, shortest budget first (darkest: closest to the hub).
+SERVICE_AREA_CMAP = "Greens_r"
+
+
+def _access_legends(
+    layers: Mapping[str, pd.DataFrame], *, scheme: str, k: int, **_: object
+) -> dict[str, Legend]:
+    """Service areas by travel-time budget, candidate sites by suitability score (issue 14)."""
+    from matplotlib import colormaps
+
+    out: dict[str, Legend] = {}
+    if "service_areas" in layers and "minutes" in layers["service_areas"].columns:
+        budgets = sorted(pd.to_numeric(layers["service_areas"]["minutes"]).dropna().unique())
+        cm = colormaps[SERVICE_AREA_CMAP]
+        classes = tuple(
+            LegendClass(
+                _to_hex(cm(0.15 + 0.6 * i / max(len(budgets) - 1, 1))),
+                label("legend.within_min", "vi").format(m=f"{m:g}"),
+                label("legend.within_min", "en").format(m=f"{m:g}"),
+                value=float(m),
+            )
+            for i, m in enumerate(budgets)
+        )
+        out["service_areas"] = Legend(
+            layer="service_areas",
+            column="minutes",
+            kind="categorized",
+            classes=classes,
+            title_key="layer.service_areas",
+            illustrative=_is_illustrative(layers["service_areas"]),
+        )
+    if "candidate_sites" in layers:
+        out["candidate_sites"] = graduated_legend(
+            layers["candidate_sites"]["score"],
+            layer="candidate_sites",
+            column="score",
+            title_key="col.score",
+            scheme=scheme,
+            k=min(k, 4),
+            cmap="Purples",
+            illustrative=_is_illustrative(layers["candidate_sites"]),
+        )
+    return out

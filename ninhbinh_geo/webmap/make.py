@@ -37,6 +37,7 @@ from .text import _esc
 #: Layers :func:`make_map` draws, bottom to top (the order of the layer control).
 LAYER_ORDER = (
     "hazard",
+    "service_areas",
     "protected_areas",
     "exposure",
     "districts",
@@ -45,6 +46,7 @@ LAYER_ORDER = (
     "coastline",
     "roads",
     "satellite_links",
+    "candidate_sites",
     "parks",
     "clusters",
     "zoning_findings",
