@@ -80,8 +80,7 @@ def ref_bfca(cost, supply, demand, kind, **p):
         served = sum(demand[i] * w[i, j] / row[i] for i in cost.index if row[i] > 0)
         level[j] = supply[j] / served if served > 0 else 0.0
     return {
-        i: sum(level[j] * w[i, j] / col[j] for j in cost.columns if col[j] > 0)
-        for i in cost.index
+        i: sum(level[j] * w[i, j] / col[j] for j in cost.columns if col[j] > 0) for i in cost.index
     }
 
 
@@ -159,7 +158,7 @@ def test_three_step_fca_is_refused_with_its_reason():
 
 
 def test_missing_supply_has_no_silent_default():
-    with pytest.raises(SchemaError, match="supply.*s2.*no default"):
+    with pytest.raises(SchemaError, match=r"supply.*s2.*no default"):
         access.two_step_fca(COST, SUPPLY.drop("s2").reindex(COST.columns), DEMAND, max_min=30)
     with pytest.raises(SchemaError, match="no value for"):
         access.two_step_fca(COST, SUPPLY.drop("s3"), DEMAND, max_min=30)
@@ -172,7 +171,7 @@ def test_missing_supply_has_no_silent_default():
 def test_site_access_reads_the_chosen_supply_and_lists_what_it_leaves_out():
     clusters = pd.DataFrame({"site_id": list(COST.index), "area_ha": DEMAND.to_numpy()})
     hubs = pd.DataFrame({"site_id": list(COST.columns), "jobs": [300.0, NAN, 75.0]})
-    with pytest.raises(SchemaError, match="jobs.*S2|jobs.*s2"):
+    with pytest.raises(SchemaError, match=r"jobs.*s2"):
         access.site_access(clusters, hubs, COST, supply_column="jobs")
     out = access.site_access(clusters, hubs, COST, supply_column="jobs", missing="drop")
     assert out.attrs["left_out"] == {"hubs": ["s2"], "clusters": []}
@@ -208,7 +207,12 @@ def test_pysal_access_agrees(zones, max_min):
     long, demand, supply = _pysal_frames()
     fn = None if zones is None else weights.step_fn(zones)
     theirs = fca.two_stage_fca(
-        demand, supply, long, max_cost=max_min, demand_name="demand", supply_name="supply",
+        demand,
+        supply,
+        long,
+        max_cost=max_min,
+        demand_name="demand",
+        supply_name="supply",
         weight_fn=fn,
     )
     decay = access.step(max_min) if zones is None else access.zones(zones)
@@ -224,8 +228,15 @@ def test_pysal_gravity_potential_agrees():
 
     long, _, supply = _pysal_frames()
     theirs = fca.weighted_catchment(
-        supply, long, max_cost=None, cost_source="dest", cost_dest="origin", cost_cost="cost",
-        loc_index=True, loc_value="supply", weight_fn=weights.gravity(1, -1.5, min_dist=2),
+        supply,
+        long,
+        max_cost=None,
+        cost_source="dest",
+        cost_dest="origin",
+        cost_cost="cost",
+        loc_index=True,
+        loc_value="supply",
+        weight_fn=weights.gravity(1, -1.5, min_dist=2),
     )
     ours = access.gravity(COST, SUPPLY, decay=access.power(1.5, min_min=2))
     theirs = theirs.reindex(ours.index).fillna(0.0)

@@ -36,7 +36,9 @@ def world(tmp_path_factory):
         geometry=[Point(X0 + 1_000, ROAD_Y).buffer(300)],
         crs=3405,
     )
-    xs, ys = np.meshgrid(np.arange(X0 + 500, X0 + 20_000, 1000), np.arange(Y0 + 500, Y0 + 10_000, 1000))
+    xs, ys = np.meshgrid(
+        np.arange(X0 + 500, X0 + 20_000, 1000), np.arange(Y0 + 500, Y0 + 10_000, 1000)
+    )
     cells = gpd.GeoDataFrame(
         {"people_2020": np.full(xs.size, 1000.0), "accuracy": "approximate"},
         geometry=gpd.points_from_xy(xs.ravel(), ys.ravel()),
@@ -44,15 +46,25 @@ def world(tmp_path_factory):
     )
     protected = gpd.GeoDataFrame(
         {"designation": ["world_heritage", "biosphere_reserve"], "accuracy": ["approximate"] * 2},
-        geometry=[box(X0 + 8_000, Y0 + 7_000, X0 + 9_000, Y0 + 8_000), box(X0, Y0, X0 + 20_000, Y0 + 2_000)],
+        geometry=[
+            box(X0 + 8_000, Y0 + 7_000, X0 + 9_000, Y0 + 8_000),
+            box(X0, Y0, X0 + 20_000, Y0 + 2_000),
+        ],
         crs=3405,
     )
     hazard = tmp_path_factory.mktemp("hz") / "depth_rp00100.tif"
     depth = np.zeros((100, 200), dtype="float32")
     depth[:, 150:] = 1.2  # the east quarter floods 1.2 m deep
     with rasterio.open(
-        hazard, "w", driver="GTiff", width=200, height=100, count=1, dtype="float32",
-        crs="EPSG:3405", transform=from_origin(X0, Y0 + 10_000, 100, 100),
+        hazard,
+        "w",
+        driver="GTiff",
+        width=200,
+        height=100,
+        count=1,
+        dtype="float32",
+        crs="EPSG:3405",
+        transform=from_origin(X0, Y0 + 10_000, 100, 100),
     ) as ds:
         ds.write(depth, 1)
         ds.update_tags(accuracy="illustrative")
@@ -109,7 +121,8 @@ def test_constraints_exclude_what_they_say(world):
     assert not s.feasible[_at(s, X0 + 17_000, Y0 + 3_000)]
     table = s.summary().set_index("item")
     assert table.loc["flood", "share_of_province"] == pytest.approx(0.25, abs=0.01)
-    assert s.accuracy == "illustrative" and "flood hazard" in s.accuracy_basis
+    assert s.accuracy == "illustrative"
+    assert "flood hazard" in s.accuracy_basis
     clean = _surface(world, hazard=None, cell_m=250)
     assert clean.accuracy == "approximate"
 
@@ -151,7 +164,9 @@ def test_weights_move_the_ranking_and_stability_counts_it(world):
     assert road_only["road_m"].iloc[0] == pytest.approx(0.0)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(area=st.floats(10, 75), extra=st.floats(0, 3_000))
 def test_candidates_never_overlap_nor_touch_excluded_cells(world, area, extra):
     s = _surface(world, cell_m=250)

@@ -44,7 +44,8 @@ def test_speeds_stay_below_their_ceiling_and_are_cited():
     for c in speeds.SPEED_CLASSES.values():
         assert 0 < c.planning_kmh <= c.ceiling_kmh
         assert c.ceiling_basis.startswith("Art.")
-    assert speeds.OPEN_TWO_WAY_CAR_KMH == 80 and speeds.TOWN_TWO_WAY_KMH == 50
+    assert speeds.OPEN_TWO_WAY_CAR_KMH == 80
+    assert speeds.TOWN_TWO_WAY_KMH == 50
     table = speeds.speed_table()
     assert (table["speed_kmh"] <= table["ceiling_kmh"]).all()
     assert table["source"].eq("Circular 31/2019/TT-BGTVT").all()
@@ -66,12 +67,14 @@ def test_speed_errors_name_the_fix(tee):
     with pytest.raises(SchemaError, match="legal ceiling"):
         traveltime.with_speeds(g, roads, speeds_kmh={"Quốc Gia": 90})
     odd = roads.assign(level=["Quốc Gia", "Đường làng"])
-    with pytest.raises(SchemaError, match="no speed for classes.*Đường làng"):
+    with pytest.raises(SchemaError, match=r"no speed for classes.*Đường làng"):
         traveltime.with_speeds(g, odd)
     with pytest.raises(SchemaError, match="positive"):
         traveltime.with_speeds(g, roads, speeds_kmh={"Quốc Gia": 0})
     with pytest.raises(SchemaError, match="with_speeds"):
-        traveltime.travel_minutes(build_graph(roads), _site(["a"], [(X0, Y0)]), _site(["b"], [(X0, Y0)]))
+        traveltime.travel_minutes(
+            build_graph(roads), _site(["a"], [(X0, Y0)]), _site(["b"], [(X0, Y0)])
+        )
 
 
 def test_travel_minutes_by_hand(tee):
@@ -116,17 +119,17 @@ def test_both_search_strategies_match_networkx():
     few = np.vstack([t for _, t in traveltime._times(g, src, dst, batch=2)])  # sources mode
     many = np.vstack([t for _, t in traveltime._times(g, src, dst, batch=30)])  # nodes mode
     np.testing.assert_allclose(few, many, rtol=1e-12)
-    G = nx.Graph()
+    nxg = nx.Graph()
     u, v = g.edge_nodes[:, 0], g.edge_nodes[:, 1]
     for a, b, w in zip(u, v, g.edge_time_s, strict=True):
-        G.add_edge(int(a), int(b), weight=float(w))
+        nxg.add_edge(int(a), int(b), weight=float(w))
     su, sv, s_u, s_v = traveltime._ends(g, src)
     du, dv, d_u, d_v = traveltime._ends(g, dst)
     for i in range(len(src)):
-        G.add_edge("s", int(su[i]), weight=float(s_u[i]))
-        G.add_edge("s", int(sv[i]), weight=float(s_v[i]))
-        d = nx.single_source_dijkstra_path_length(G, "s")
-        G.remove_node("s")
+        nxg.add_edge("s", int(su[i]), weight=float(s_u[i]))
+        nxg.add_edge("s", int(sv[i]), weight=float(s_v[i]))
+        d = nx.single_source_dijkstra_path_length(nxg, "s")
+        nxg.remove_node("s")
         for j in range(len(dst)):
             ref = min(d[int(du[j])] + d_u[j], d[int(dv[j])] + d_v[j])
             if src.edge[i] == dst.edge[j]:
@@ -155,7 +158,7 @@ def test_service_area_cuts_the_partly_reached_road(tee):
     geom = sa.to_crs(3405).geometry.iloc[0]
     # 9 min: 5 km of national road (6 min) then 3 min on the provincial road = 2 km north,
     # and 7.5 km along the national road; plus the hub's own disc of 3 km (9 min at 20 km/h)
-    minx, miny, maxx, maxy = geom.bounds
+    _minx, _miny, maxx, maxy = geom.bounds
     assert maxx - X0 == pytest.approx(7_500 + 50, abs=1)
     assert maxy - Y0 == pytest.approx(3_000, abs=1)
     assert geom.contains(Point(X0 + 5_000, Y0 + 1_990))
@@ -178,7 +181,8 @@ def test_service_area_reach_off_the_road_shrinks_with_the_time_left(tee):
     assert geom[6.0].contains(Point(X0 + 2_000, Y0 + 1_250))
     assert not geom[6.0].contains(Point(X0 + 2_000, Y0 + 1_400))
     # c1: leg 3 min + 2.4 min + nothing: 5.4 min; c2: 3 + 8.4 = 11.4 min
-    assert sa.loc[6.0, "clusters_within"] == 1 and sa.loc[6.0, "cluster_ids"] == "c1"
+    assert sa.loc[6.0, "clusters_within"] == 1
+    assert sa.loc[6.0, "cluster_ids"] == "c1"
     assert sa.loc[12.0, "clusters_within"] == 2
     assert sa.loc[12.0, "area_km2"] > sa.loc[6.0, "area_km2"]
 
@@ -187,7 +191,8 @@ def test_service_area_of_a_hub_off_every_road(tee):
     _, g = tee
     hub = _site(["KCN-Z"], [(X0, Y0 + 50_000)])
     sa = service_areas.service_areas(g, hub, minutes=[30])
-    assert sa["reason"].iloc[0] == "road_reason.park_far" and sa.geometry.iloc[0].is_empty
+    assert sa["reason"].iloc[0] == "road_reason.park_far"
+    assert sa.geometry.iloc[0].is_empty
     with pytest.raises(SchemaError, match="minutes"):
         service_areas.service_areas(g, hub, minutes=[0])
 
@@ -200,5 +205,6 @@ def test_service_areas_on_the_embedded_data_grow_with_the_budget():
     reached = wide[45.0] > 0
     assert (wide.loc[reached, 15.0] < wide.loc[reached, 30.0]).all()
     assert (wide.loc[reached, 30.0] < wide.loc[reached, 45.0]).all()
-    assert sa.crs.to_epsg() == 4326 and list(sa["minutes"].iloc[[0, -1]]) == [45.0, 15.0]
+    assert sa.crs.to_epsg() == 4326
+    assert list(sa["minutes"].iloc[[0, -1]]) == [45.0, 15.0]
     assert pd.Series(sa["clusters_within"]).ge(0).all()
