@@ -52,6 +52,25 @@ def _amounts(
     return values[~bad], list(ids[bad.to_numpy()])
 
 
+def _aligned_cost(
+    cost_min: pd.DataFrame, clusters: pd.DataFrame, parks: pd.DataFrame
+) -> pd.DataFrame:
+    """Return the checked cost matrix, its labels those of the clusters and the parks."""
+    cost = _check_cost(cost_min)
+    for what, labels, ids in (
+        ("rows", cost.index, _ids(clusters)),
+        ("columns", cost.columns, _ids(parks)),
+    ):
+        if not pd.Index(labels.astype(str)).equals(ids):
+            raise SchemaError(
+                f"cost_min {what} must be the site_id of the "
+                f"{'clusters' if what == 'rows' else 'parks'} in their order; measure them "
+                f"with network.traveltime.travel_minutes(graph, clusters, parks)."
+            )
+    cost.index, cost.columns = cost.index.astype(str), cost.columns.astype(str)
+    return cost
+
+
 def site_access(
     clusters: pd.DataFrame,
     parks: pd.DataFrame,
@@ -115,30 +134,22 @@ def site_access(
     """
     if missing not in _MISSING:
         raise SchemaError(f"missing must be one of {_MISSING}, not {missing!r}.")
-    cost = _check_cost(cost_min)
+    cost = _aligned_cost(cost_min, clusters, parks)
     supply, no_supply = _amounts(parks, supply_column, "parks", "supply", missing)
     demand, no_demand = _amounts(clusters, demand_column, "clusters", "demand", missing)
-    for what, labels, ids in (
-        ("rows", cost.index, _ids(clusters)),
-        ("columns", cost.columns, _ids(parks)),
-    ):
-        if not pd.Index(labels.astype(str)).equals(ids):
-            raise SchemaError(
-                f"cost_min {what} must be the site_id of the "
-                f"{'clusters' if what == 'rows' else 'parks'} in their order; measure them "
-                f"with network.traveltime.travel_minutes(graph, clusters, parks)."
-            )
-    cost.index, cost.columns = cost.index.astype(str), cost.columns.astype(str)
     sub = cost.loc[demand.index, supply.index].to_numpy()
     s, d = supply.to_numpy(), demand.to_numpy()
-    e2 = e2sfca_decay or zones()
-    grav = gravity_decay or power(1.0, min_min=1.0)
-    catch = step(max_min)
+    decays = {
+        "gravity": gravity_decay or power(1.0, min_min=1.0),
+        "2sfca": step(max_min),
+        "e2sfca": e2sfca_decay or zones(),
+        "bfca": step(max_min),
+    }
     values = {
-        "access_gravity": grav(sub) @ s,
-        "access_2sfca": _fca(catch(sub), s, d),
-        "access_e2sfca": _fca(e2(sub), s, d),
-        "access_bfca": _bfca(catch(sub), s, d),
+        "access_gravity": decays["gravity"](sub) @ s,
+        "access_2sfca": _fca(decays["2sfca"](sub), s, d),
+        "access_e2sfca": _fca(decays["e2sfca"](sub), s, d),
+        "access_bfca": _bfca(decays["bfca"](sub), s, d),
     }
     out = clusters.copy()
     pos = pd.Index(_ids(clusters)).get_indexer(demand.index)
@@ -152,12 +163,7 @@ def site_access(
         **clusters.attrs,
         "supply_column": supply_column,
         "demand_column": demand_column or "count",
-        "decays": {
-            "gravity": grav.describe(),
-            "2sfca": catch.describe(),
-            "e2sfca": e2.describe(),
-            "bfca": catch.describe(),
-        },
+        "decays": {k: v.describe() for k, v in decays.items()},
         "left_out": {"hubs": no_supply, "clusters": no_demand},
     }
     return out

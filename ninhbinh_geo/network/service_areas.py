@@ -151,10 +151,32 @@ def _clusters_in(
     return minutes, _ids(clusters)
 
 
-def _check_minutes(minutes: Sequence[float]) -> tuple[float, ...]:
+def _with_clusters(
+    out: gpd.GeoDataFrame, to_cluster: np.ndarray | None, cluster_ids: np.ndarray
+) -> gpd.GeoDataFrame:
+    """Add the area and the clusters within each budget (by their travel time)."""
+    out["area_km2"] = out.geometry.area / 1e6
+    if to_cluster is None:
+        out["clusters_within"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["cluster_ids"] = pd.array([pd.NA] * len(out), dtype="string")
+        return out
+    inside = to_cluster[out["_hub"].to_numpy()] <= out["minutes"].to_numpy()[:, None] + 1e-9
+    out["clusters_within"] = inside.sum(axis=1)
+    out["cluster_ids"] = ["; ".join(cluster_ids[row]) for row in inside]
+    return out
+
+
+def _check_minutes(
+    minutes: Sequence[float], buffer_m: float | None, step_m: float
+) -> tuple[float, ...]:
+    """Check the budgets, the buffer and the step; return the budgets, largest first."""
     values = tuple(float(m) for m in minutes)
     if not values or not all(m > 0 for m in values):
         raise SchemaError(f"minutes must be positive travel times, not {list(minutes)!r}.")
+    if buffer_m is not None and not buffer_m > 0:
+        raise SchemaError(f"buffer_m must be > 0 metres (or None), not {buffer_m!r}.")
+    if not step_m > 0:
+        raise SchemaError(f"step_m must be > 0 metres, not {step_m!r}.")
     return tuple(sorted(set(values), reverse=True))
 
 
@@ -233,11 +255,7 @@ def service_areas(
     """
     graph = _check_timed(graph)
     _check_access(access_speed_kmh, max_snap_m)
-    budgets = _check_minutes(minutes)
-    if buffer_m is not None and not buffer_m > 0:
-        raise SchemaError(f"buffer_m must be > 0 metres (or None), not {buffer_m!r}.")
-    if not step_m > 0:
-        raise SchemaError(f"step_m must be > 0 metres, not {step_m!r}.")
+    budgets = _check_minutes(minutes, buffer_m, step_m)
     hubs_gdf = hub_parks(_check_sites(parks, "parks"), major_only=major_only)
     if clusters is not None:
         _check_sites(clusters, "clusters")
@@ -245,15 +263,9 @@ def service_areas(
     hubs = _places(graph, _site_points(hubs_gdf, "parks", graph.crs), **kw)
     rows = _area_rows(graph, hubs, hubs_gdf, budgets, kw, buffer_m, step_m)
     to_cluster, cluster_ids = _clusters_in(graph, hubs, clusters, kw)
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=graph.crs)
-    out["area_km2"] = out.geometry.area / 1e6
-    if to_cluster is None:
-        out["clusters_within"] = pd.array([pd.NA] * len(out), dtype="Int64")
-        out["cluster_ids"] = pd.array([pd.NA] * len(out), dtype="string")
-    else:
-        inside = to_cluster[out["_hub"].to_numpy()] <= out["minutes"].to_numpy()[:, None] + 1e-9
-        out["clusters_within"] = inside.sum(axis=1)
-        out["cluster_ids"] = ["; ".join(cluster_ids[row]) for row in inside]
+    out = _with_clusters(
+        gpd.GeoDataFrame(rows, geometry="geometry", crs=graph.crs), to_cluster, cluster_ids
+    )
     out = out.drop(columns="_hub").to_crs("EPSG:4326")
     order = out.sort_values(["minutes", "park_id"], ascending=[False, True], kind="stable").index
     return out.loc[order].reset_index(drop=True)

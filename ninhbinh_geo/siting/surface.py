@@ -343,33 +343,26 @@ def suitability(
     province : geopandas.GeoDataFrame
         The province outline(s); the grid covers it, cells outside are excluded.
     cells : geopandas.GeoDataFrame, optional
-        Population cells with ``people_<year>`` (the latest year is used); by default
-        ``population.population_cells()`` (WorldPop 2000, 2020).
-    protected : geopandas.GeoDataFrame, optional
-        Protected and heritage areas (``datasets.load_protected_areas()``), with
-        ``designation``; those of ``designations`` exclude, with ``protected_buffer_m``.
-    sites : geopandas.GeoDataFrame, optional
-        Existing clusters and parks (footprints); excluded with ``site_buffer_m``.
+        Population cells with ``people_<year>`` (the latest year counts); by default
+        ``population.population_cells()`` (WorldPop).
+    protected, sites : geopandas.GeoDataFrame, optional
+        Protected areas with ``designation`` (those of ``designations`` exclude, with
+        ``protected_buffer_m``); existing clusters and parks (with ``site_buffer_m``).
     hazard : path, optional
-        A flood-depth raster (metres) at the chosen return period; cells deeper than
-        ``flood_threshold_m`` are excluded (the deepest value within a cell counts).
+        Flood depth (m) at the chosen return period; cells deeper than ``flood_threshold_m``
+        (the deepest value within a cell) are excluded.
     cell_m : float, default 100
         Cell size, metres.
     weights : mapping, optional
-        Weights of ``travel_time``, ``labour``, ``road`` (:data:`DEFAULT_WEIGHTS`:
-        0.4, 0.4, 0.2), normalised to sum 1.
+        Weights of ``travel_time``, ``labour``, ``road`` (:data:`DEFAULT_WEIGHTS`).
     minutes : float, default 30
         Budget of the labour factor.
-    protected_buffer_m, site_buffer_m : float, default 1000
-        Buffers of the protected areas and of the existing sites (planning assumptions).
+    protected_buffer_m, site_buffer_m, flood_threshold_m : float
+        1000 m, 1000 m and 0.5 m by default: planning assumptions.
     designations : sequence of str
         Designations that exclude (:data:`PROTECTED_DESIGNATIONS`).
-    flood_threshold_m : float, default 0.5
-        Depth above which a cell is excluded (a planning assumption).
-    access_speed_kmh : float, optional
-        Speed of the access legs (default 20 km/h).
-    max_snap_m : float, default 5000
-        Longest access leg; farther cells reach no hub and no one.
+    access_speed_kmh, max_snap_m : float
+        Speed (default 20 km/h) and longest (5000 m) access leg; farther cells reach nothing.
     road_accuracy : str, default "approximate"
         Accuracy class of the road layer the graph was built from.
 
@@ -394,49 +387,13 @@ def suitability(
     >>> s.grid.shape, round(float(s.weights["labour"]), 2), s.accuracy
     ((95, 115), 0.4, 'approximate')
     """
-    from ..crs import project_checked
-    from ..network.speeds import ACCESS_SPEED_KMH
-    from ..network.traveltime import _check_access, _check_timed
-    from ..population import _check_cells, population_cells
-    from ..schema import hub_parks
-
-    graph = _check_timed(graph)
-    speed = ACCESS_SPEED_KMH if access_speed_kmh is None else access_speed_kmh
-    _check_access(speed, max_snap_m)
-    _check_numbers(
-        protected_buffer_m=protected_buffer_m,
-        site_buffer_m=site_buffer_m,
-        flood_threshold_m=flood_threshold_m,
-        minutes=minutes,
+    limits = {"protected_buffer_m": protected_buffer_m, "site_buffer_m": site_buffer_m}
+    limits |= {"flood_threshold_m": flood_threshold_m, "designations": tuple(designations)}
+    graph, hubs, cells, grid, inside, p = _prepared(
+        graph, parks, province, cells, cell_m, minutes, access_speed_kmh, max_snap_m, **limits
     )
-    if not cell_m > 0 or not minutes > 0:
-        raise SchemaError(f"cell_m and minutes must be > 0, not {cell_m!r}, {minutes!r}.")
-    province = _check_layer(province, "province")
-    protected = _check_layer(protected, "protected")
-    sites = _check_layer(sites, "sites")
-    hubs = hub_parks(_check_layer(parks, "parks"), major_only=True)
-    cells, _ = _check_cells(population_cells() if cells is None else cells)
+    protected, sites = _check_layer(protected, "protected"), _check_layer(sites, "sites")
     w = _check_weights(weights or DEFAULT_WEIGHTS)
-    crs = graph.crs.to_string()
-    outline = project_checked(province, crs)
-    # a margin of outside cells: a site's disc is never cut by the grid's edge
-    x0, y0, x1, y1 = outline.total_bounds
-    grid = Grid.covering((x0 - 2000, y0 - 2000, x1 + 2000, y1 + 2000), float(cell_m), crs)
-    if grid.shape[0] * grid.shape[1] > _MAX_CELLS:
-        raise SchemaError(
-            f"cell_m={cell_m:g} m gives a grid of {grid.shape[0]} × {grid.shape[1]} cells; "
-            f"choose a larger cell_m (at most {_MAX_CELLS:,} cells)."
-        )
-    inside = grid.burn(np.asarray(outline.geometry.values, dtype=object))
-    p = {
-        "designations": tuple(designations),
-        "protected_buffer_m": float(protected_buffer_m),
-        "site_buffer_m": float(site_buffer_m),
-        "flood_threshold_m": float(flood_threshold_m),
-        "access_speed_kmh": float(speed),
-        "max_snap_m": float(max_snap_m),
-        "minutes": float(minutes),
-    }
     excluded, rules, hazard_accuracy = _constraints(grid, protected, sites, hazard, p)
     raw, factors = _factors(grid, graph, hubs, cells, inside, p)
     accuracy, basis = _accuracy(
@@ -451,3 +408,50 @@ def suitability(
     )
     params = {**p, **rules, "cell_m": float(cell_m), "hazard": str(hazard or "")}
     return Surface(grid, inside, excluded, raw, factors, w, accuracy, basis, params)
+
+
+def _prepared(
+    graph: object,
+    parks: object,
+    province: object,
+    cells: object,
+    cell_m: float,
+    minutes: float,
+    access_speed_kmh: float | None,
+    max_snap_m: float,
+    **p: object,
+) -> tuple:
+    """Check the inputs of :func:`suitability`; return them with the grid and the parameters."""
+    from ..crs import project_checked
+    from ..network.speeds import ACCESS_SPEED_KMH
+    from ..network.traveltime import _check_access, _check_timed
+    from ..population import _check_cells, population_cells
+    from ..schema import hub_parks
+
+    graph = _check_timed(graph)
+    speed = ACCESS_SPEED_KMH if access_speed_kmh is None else access_speed_kmh
+    _check_access(speed, max_snap_m)
+    _check_numbers(**{k: v for k, v in p.items() if k != "designations"}, minutes=minutes)
+    if not cell_m > 0 or not minutes > 0:
+        raise SchemaError(f"cell_m and minutes must be > 0, not {cell_m!r}, {minutes!r}.")
+    province = _check_layer(province, "province")
+    hubs = hub_parks(_check_layer(parks, "parks"), major_only=True)
+    cells, _ = _check_cells(population_cells() if cells is None else cells)
+    crs = graph.crs.to_string()
+    outline = project_checked(province, crs)
+    # a margin of outside cells: a site's disc is never cut by the grid's edge
+    x0, y0, x1, y1 = outline.total_bounds
+    grid = Grid.covering((x0 - 2000, y0 - 2000, x1 + 2000, y1 + 2000), float(cell_m), crs)
+    if grid.shape[0] * grid.shape[1] > _MAX_CELLS:
+        raise SchemaError(
+            f"cell_m={cell_m:g} m gives a grid of {grid.shape[0]} × {grid.shape[1]} cells; "
+            f"choose a larger cell_m (at most {_MAX_CELLS:,} cells)."
+        )
+    inside = grid.burn(np.asarray(outline.geometry.values, dtype=object))
+    params = {
+        **{k: (v if k == "designations" else float(v)) for k, v in p.items()},
+        "access_speed_kmh": float(speed),
+        "max_snap_m": float(max_snap_m),
+        "minutes": float(minutes),
+    }
+    return graph, hubs, cells, grid, inside, params
