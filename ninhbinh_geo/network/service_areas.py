@@ -40,7 +40,7 @@ __all__ = ["DEFAULT_MINUTES", "service_areas"]
 #: Travel-time budgets of the service areas, minutes.
 DEFAULT_MINUTES = (15.0, 30.0, 45.0)
 #: Farthest apart two sample points along a reached road (the pieces are straight chords).
-_STEP_M = 250.0
+_STEP_M = 500.0
 
 
 def _hub_search(graph: RoadGraph, hubs: _Places, limit_s: float) -> np.ndarray:
@@ -213,7 +213,7 @@ def service_areas(
         A fixed buffer around the reached roads instead of the land reached in the time left.
     major_only : bool, default True
         Use only parks with ``major`` True.
-    step_m : float, default 250.0
+    step_m : float, default 500.0
         Longest straight piece between two sample points along a road.
 
     Returns

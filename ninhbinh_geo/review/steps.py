@@ -332,21 +332,23 @@ def traveltime_step(state: ReviewState) -> ReviewState:
 
 def labour_step(state: ReviewState) -> ReviewState:
     """Count the people (WorldPop 2000, 2020) within reach of every hub and cluster by road."""
+    import pandas as pd
+
     from .. import population, schema
 
     kw = _access_kw(state)
-    cells = population.population_cells()
-    hubs = population.labour_within(
+    hubs = schema.hub_parks(state.parks)
+    # hubs and clusters in one call: the population cells are snapped onto the roads once
+    both = population.labour_within(
         state.graph,
-        schema.hub_parks(state.parks),
-        minutes=state.options.service_minutes,
-        cells=cells,
+        pd.concat([hubs, state.clusters], ignore_index=True),
+        minutes=sorted({30.0, *state.options.service_minutes}),
         **kw,
     )
-    clusters = population.labour_within(state.graph, state.clusters, minutes=30, cells=cells, **kw)
+    hubs, clusters = both.iloc[: len(hubs)], both.iloc[len(hubs) :].set_index(state.clusters.index)
     added = [c for c in clusters.columns if c.startswith("people_30min")]
     reach = population.unreached_share(
-        state.graph, cells, within=state.layers["province"], max_snap_m=kw["max_snap_m"]
+        state.graph, within=state.layers["province"], max_snap_m=kw["max_snap_m"]
     )
     share = reach.set_index("year")["unreached_share"].get(2020)
     lang = state.options.lang
