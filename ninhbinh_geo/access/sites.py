@@ -113,8 +113,10 @@ def site_access(
     pandas.DataFrame
         A copy of ``clusters`` with ``access_gravity`` (Hansen: supply within reach weighted
         by decay), ``access_2sfca``, ``access_e2sfca``, ``access_bfca`` (supply per unit of
-        demand) and ``hubs_within_<max_min>min``; ``attrs``: ``supply_column``,
-        ``demand_column``, ``decays``, ``left_out`` ({"hubs": [...], "clusters": [...]}).
+        demand) and ``hubs_within_<max_min>min``; NaN for a cluster left out, or with no
+        travel time to any hub (its access is unmeasured, not zero: ``attrs["unmeasured"]``).
+        ``attrs`` also: ``supply_column``, ``demand_column``, ``decays``, ``left_out``
+        ({"hubs": [...], "clusters": [...]}).
 
     Raises
     ------
@@ -153,10 +155,12 @@ def site_access(
     }
     out = clusters.copy()
     pos = pd.Index(_ids(clusters)).get_indexer(demand.index)
+    # a cluster with no travel time to any hub (beyond the roads): unmeasured, not zero
+    unmeasured = ~np.isfinite(cost.to_numpy()).any(axis=1)
     for col, vals in values.items():
         full = np.full(len(out), np.nan)
         full[pos] = vals
-        out[col] = full
+        out[col] = np.where(unmeasured, np.nan, full)
     within = (cost.loc[:, supply.index].to_numpy() <= max_min).sum(axis=1)
     out[f"hubs_within_{max_min:g}min"] = within
     out.attrs = {
@@ -165,5 +169,6 @@ def site_access(
         "demand_column": demand_column or "count",
         "decays": {k: v.describe() for k, v in decays.items()},
         "left_out": {"hubs": no_supply, "clusters": no_demand},
+        "unmeasured": list(_ids(clusters)[unmeasured]),
     }
     return out

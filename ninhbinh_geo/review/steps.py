@@ -399,6 +399,10 @@ def access_step(state: ReviewState) -> ReviewState:
             {"index": "demand", "decay": "clusters' area_ha"},
             {"index": "hubs left out (no supply)", "decay": "; ".join(left["hubs"])},
             {"index": "clusters left out (no demand)", "decay": "; ".join(left["clusters"])},
+            {
+                "index": "clusters without a travel time",
+                "decay": "; ".join(out.attrs["unmeasured"]),
+            },
         ]
     )
     warnings = []
