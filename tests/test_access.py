@@ -241,3 +241,16 @@ def test_pysal_gravity_potential_agrees():
     ours = access.gravity(COST, SUPPLY, decay=access.power(1.5, min_min=2))
     theirs = theirs.reindex(ours.index).fillna(0.0)
     np.testing.assert_allclose(ours.to_numpy(), theirs.to_numpy(), rtol=1e-9)
+
+
+def test_a_cluster_without_any_travel_time_is_unmeasured_not_zero():
+    cost = COST.copy()
+    cost.loc["d4"] = NAN  # beyond the roads: no time to any hub
+    clusters = pd.DataFrame({"site_id": list(cost.index), "area_ha": DEMAND.to_numpy()})
+    hubs = pd.DataFrame({"site_id": list(cost.columns), "jobs": SUPPLY.to_numpy()})
+    out = access.site_access(clusters, hubs, cost, supply_column="jobs")
+    assert out.attrs["unmeasured"] == ["d4"]
+    assert out.loc[3, ["access_2sfca", "access_bfca", "access_gravity"]].isna().all()
+    assert out.loc[2, "access_2sfca"] > 0
+    # the plain index on the same matrix gives 0: no supply within reach
+    assert access.two_step_fca(cost, SUPPLY, DEMAND, max_min=30)["d4"] == 0.0
