@@ -389,6 +389,8 @@ _RAW: dict[str, tuple[str, str]] = {
         "layer (national and provincial roads only) and is counted in no catchment",
     ),
     "legend.within_min": ("trong {m} phút", "within {m} min"),
+    "legend.over_min": ("trên {m} phút", "over {m} min"),
+    "legend.min_range": ("{lo}–{hi} phút", "{lo}–{hi} min"),
     "report.population_credit": (
         "Dân số: WorldPop (www.worldpop.org), CC BY 4.0",
         "Population: WorldPop (www.worldpop.org), CC BY 4.0",

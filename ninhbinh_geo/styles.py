@@ -656,7 +656,7 @@ SERVICE_AREA_CMAP = "Greens_r"
 def _access_legends(
     layers: Mapping[str, pd.DataFrame], *, scheme: str, k: int, **_: object
 ) -> dict[str, Legend]:
-    """Service areas by travel-time budget, candidate sites by suitability score (issue 14)."""
+    """Service areas by budget, clusters by travel time, candidates by score (issue 14)."""
     from matplotlib import colormaps
 
     out: dict[str, Legend] = {}
@@ -680,6 +680,11 @@ def _access_legends(
             title_key="layer.service_areas",
             illustrative=_is_illustrative(layers["service_areas"]),
         )
+    clusters = layers.get("clusters")
+    if clusters is not None and "travel_min" in clusters.columns:
+        # the map of the satellite network by travel time: the clusters by the service areas'
+        # budgets (15, 30, 45 minutes) and beyond
+        out["traveltime"] = _travel_time_legend(clusters)
     if "candidate_sites" in layers:
         out["candidate_sites"] = graduated_legend(
             layers["candidate_sites"]["score"],
@@ -692,3 +697,41 @@ def _access_legends(
             illustrative=_is_illustrative(layers["candidate_sites"]),
         )
     return out
+
+
+#: Class bounds of the clusters' travel time to the nearest hub, minutes.
+TRAVEL_TIME_BOUNDS = (15.0, 30.0, 45.0)
+
+
+def _travel_time_legend(clusters: pd.DataFrame) -> Legend:
+    """Clusters by minutes to the nearest hub: within 15, 30, 45 minutes and beyond."""
+    from matplotlib import colormaps
+
+    cm = colormaps["RdYlGn_r"]
+    values = pd.to_numeric(clusters["travel_min"], errors="coerce")
+    top = max(float(values.max()) if values.notna().any() else 0.0, TRAVEL_TIME_BOUNDS[-1] + 1)
+    bounds = (0.0, *TRAVEL_TIME_BOUNDS, top)
+    classes = []
+    for i in range(len(bounds) - 1):
+        lo, hi = bounds[i], bounds[i + 1]
+        key = "legend.within_min" if i == 0 else "legend.min_range"
+        key = "legend.over_min" if i == len(TRAVEL_TIME_BOUNDS) else key
+        args = {"m": f"{hi:g}" if i == 0 else f"{lo:g}", "lo": f"{lo:g}", "hi": f"{hi:g}"}
+        classes.append(
+            LegendClass(
+                _to_hex(cm(0.1 + 0.8 * i / len(TRAVEL_TIME_BOUNDS))),
+                label(key, "vi").format(**args),
+                label(key, "en").format(**args),
+                lower=lo,
+                upper=hi,
+            )
+        )
+    return Legend(
+        layer="clusters",
+        column="travel_min",
+        kind="graduated",
+        classes=tuple(classes),
+        title_key="col.travel_min",
+        scheme="manual",
+        illustrative=_is_illustrative(clusters),
+    )

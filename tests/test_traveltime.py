@@ -208,3 +208,34 @@ def test_service_areas_on_the_embedded_data_grow_with_the_budget():
     assert sa.crs.to_epsg() == 4326
     assert list(sa["minutes"].iloc[[0, -1]]) == [45.0, 15.0]
     assert pd.Series(sa["clusters_within"]).ge(0).all()
+
+
+def test_legends_of_the_service_areas_and_of_the_clusters_by_travel_time():
+    from ninhbinh_geo import styles
+
+    sa = gpd.GeoDataFrame(
+        {"minutes": [45.0, 30.0, 15.0], "accuracy": "approximate"},
+        geometry=[Point(X0, Y0).buffer(r) for r in (3000, 2000, 1000)],
+        crs=3405,
+    )
+    cl = gpd.GeoDataFrame(
+        {"travel_min": [5.0, 20.0, 44.0, 70.0, np.nan], "accuracy": "approximate"},
+        geometry=[Point(X0, Y0).buffer(100)] * 5,
+        crs=3405,
+    )
+    lg = styles.default_legends({"service_areas": sa, "clusters": cl}, cluster_column="travel_min")
+    areas = lg["service_areas"]
+    assert [c.value for c in areas.classes] == [15.0, 30.0, 45.0]
+    assert areas.classes[0].label_en == "within 15 min"
+    assert len({c.color for c in areas.classes}) == 3
+    tt = lg["traveltime"]
+    assert tt.breaks[:3] == [15.0, 30.0, 45.0]
+    assert [c.label_en for c in tt.classes] == [
+        "within 15 min",
+        "15–30 min",
+        "30–45 min",
+        "over 45 min",
+    ]
+    colors = [tt.color_for(v) for v in cl["travel_min"]]
+    assert len(set(colors[:4])) == 4
+    assert colors[4] == styles.NODATA_COLOR
