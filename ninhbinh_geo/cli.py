@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -364,6 +365,64 @@ def _add_outputs(p: argparse.ArgumentParser, default_out: str, *, maps: bool = F
     g.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
+def _speed(text: str) -> tuple[str, float]:
+    name, _, value = text.rpartition("=")
+    try:
+        kmh = float(value)
+    except ValueError:
+        kmh = math.nan
+    if not name.strip() or not (math.isfinite(kmh) and kmh > 0):
+        raise argparse.ArgumentTypeError(f"'{text}': give CLASS=KMH, e.g. 'Quốc Gia=45'")
+    return unicodedata.normalize("NFC", name.strip()), kmh
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive number")
+    return value
+
+
+def _add_access(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("travel time, access and siting (issue 14)")
+    g.add_argument(
+        "--speed",
+        type=_speed,
+        action="append",
+        default=[],
+        metavar="CLASS=KMH",
+        help="speed of a road class, overriding the planning speed (repeatable), e.g. "
+        "'Quốc Gia=45'; defaults: national 50, provincial 40, district 30 km/h",
+    )
+    g.add_argument(
+        "--access-speed",
+        type=_positive,
+        default=20.0,
+        metavar="KMH",
+        help="speed off the road layer, site to road (default: 20 km/h)",
+    )
+    g.add_argument(
+        "--access-supply",
+        choices=("jobs", "leasable_ha", "area_ha"),
+        default="area_ha",
+        help="hub supply of the access indices (default: area_ha; hubs without it are "
+        "left out and listed)",
+    )
+    g.add_argument(
+        "--no-siting", action="store_true", help="skip the candidate sites of new clusters"
+    )
+    g.add_argument(
+        "--siting-cell-m",
+        type=_positive,
+        default=250.0,
+        metavar="M",
+        help="cell size of the siting surface (default: 250 m)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of ``ninhbinh-geo``.
 
@@ -398,6 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inputs(review)
     _add_risk(review)
     _add_outputs(review, "review-out", maps=True)
+    _add_access(review)
 
     check = sub.add_parser("check", help="validate a cluster or park layer and report problems")
     check.add_argument("file", type=Path, help="the layer to check")
@@ -415,6 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_inputs(p)
         _add_risk(p)
         _add_outputs(p, "review-out")
+        _add_access(p)
     return parser
 
 
@@ -479,6 +540,11 @@ def _options(args: argparse.Namespace) -> object:
         datum_offset_m=args.datum_offset_m or 0.0,
         slr_draws=args.slr_draws or 0,
         dem_error_m=args.dem_error_m,
+        speeds_kmh=dict(args.speed) or None,
+        access_speed_kmh=args.access_speed,
+        access_supply=args.access_supply,
+        siting=not args.no_siting,
+        siting_cell_m=args.siting_cell_m,
     )
 
 

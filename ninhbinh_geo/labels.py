@@ -515,6 +515,62 @@ _RAW: dict[str, tuple[str, str]] = {
         "Damage uses the JRC depth–damage curve (Asia) and the JRC construction cost of Viet Nam "
         "over an assumed built share of the area (--damage-sector)",
     ),
+    # access and siting (issue 14)
+    "layer.service_areas": (
+        "Vùng phục vụ theo thời gian di chuyển từ KCN hạt nhân",
+        "Service areas by travel time from the hubs",
+    ),
+    "layer.candidate_sites": ("Địa điểm ứng viên cho CCN mới", "Candidate sites for new clusters"),
+    "col.minutes": ("Thời gian di chuyển (phút)", "Travel time (min)"),
+    "col.travel_min": (
+        "Thời gian đến KCN hạt nhân gần nhất (phút)",
+        "Travel time to the nearest hub (min)",
+    ),
+    "col.travel_park": ("KCN hạt nhân gần nhất theo thời gian", "Nearest hub by travel time"),
+    "col.area_km2": ("Diện tích (km²)", "Area (km²)"),
+    "col.clusters_within": ("Số CCN trong vùng", "Clusters within"),
+    "col.score": ("Điểm phù hợp (0–1)", "Suitability score (0–1)"),
+    "col.stay_share": (
+        "Tỷ lệ giữ hạng khi trọng số ±20 %",
+        "Share of ±20 % weight scenarios kept",
+    ),
+    "col.people_30min_2000": ("Dân số trong 30 phút (2000)", "People within 30 min (2000)"),
+    "col.people_30min_2020": ("Dân số trong 30 phút (2020)", "People within 30 min (2020)"),
+    "col.people_30min_change": ("Thay đổi 2000–2020", "Change 2000–2020"),
+    "col.people_30min_change_pct": ("Thay đổi 2000–2020 (%)", "Change 2000–2020 (%)"),
+    "col.access_gravity": ("Chỉ số hấp dẫn (gravity)", "Gravity index"),
+    "col.access_2sfca": ("Chỉ số 2SFCA", "2SFCA index"),
+    "col.access_e2sfca": ("Chỉ số E2SFCA", "Enhanced 2SFCA index"),
+    "col.access_bfca": ("Chỉ số FCA cân bằng", "Balanced FCA index"),
+    "col.speed_kmh": ("Tốc độ (km/h)", "Speed (km/h)"),
+    "col.ceiling_kmh": ("Tốc độ tối đa theo luật (km/h)", "Legal ceiling (km/h)"),
+    "title.traveltime": (
+        "Mạng lưới vệ tinh theo thời gian di chuyển",
+        "The satellite network by travel time",
+    ),
+    "warn.illustrative_candidates": (
+        "Các địa điểm ứng viên cho CCN mới là MINH HỌA: chúng dựa trên lớp ngập minh họa "
+        "và ranh giới CCN/KCN minh họa; chỉ dùng để thử quy trình",
+        "The candidate sites for new clusters are ILLUSTRATIVE: they rest on the illustrative "
+        "flood layer and illustrative site outlines; use them only to try the method",
+    ),
+    "warn.access_left_out": (
+        "Chỉ số tiếp cận: bỏ qua các KCN hạt nhân không có số liệu cung ({ids})",
+        "Access indices: hubs without a supply figure are left out ({ids})",
+    ),
+    "warn.population_unreached": (
+        "{share} dân số năm 2020 của tỉnh sống xa hơn {km} km so với lớp đường (chỉ có quốc lộ "
+        "và tỉnh lộ) nên không được tính vào dân số trong tầm với",
+        "{share} of the province's 2020 population lives farther than {km} km from the road "
+        "layer (national and provincial roads only) and is counted in no catchment",
+    ),
+    "legend.within_min": ("trong {m} phút", "within {m} min"),
+    "legend.over_min": ("trên {m} phút", "over {m} min"),
+    "legend.min_range": ("{lo}–{hi} phút", "{lo}–{hi} min"),
+    "report.population_credit": (
+        "Dân số: WorldPop (www.worldpop.org), CC BY 4.0",
+        "Population: WorldPop (www.worldpop.org), CC BY 4.0",
+    ),
 }
 
 # the report's own strings live in _labels_report; a key is defined in one place only

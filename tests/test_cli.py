@@ -15,6 +15,10 @@ from rasterio.transform import from_origin
 from shapely.geometry import shape
 
 from ninhbinh_geo import cli, datasets
+from ninhbinh_geo.review import OUTPUT_GROUPS, steps
+
+# progress lines of a whole review: loading, the steps, the output groups
+_TOTAL = 1 + len(steps.STEPS) + len(OUTPUT_GROUPS)
 
 # The console script the user runs; `python -m ninhbinh_geo.cli` where it is not installed.
 _SCRIPT = Path(sys.executable).with_name("ninhbinh-geo")
@@ -180,7 +184,7 @@ def test_review_with_real_format_rasters_zone_and_english(tmp_path):
         out,
     )
     assert res.returncode == 0, res.stderr
-    assert "[1/13]" in res.stderr
+    assert f"[1/{_TOTAL}]" in res.stderr
     expo = gpd.read_file(out / "review.gpkg", layer="exposure")
     assert expo.crs.to_epsg() == 9209
     assert set(expo["hazard"]) == {"flood_rp00100", "flood_rp00010", "slr_100cm_depth"}
@@ -287,7 +291,7 @@ def test_bad_clusters_file_is_told_before_the_analyses_and_their_imports(tmp_pat
     assert "ccn.csv" in err
     assert "Traceback" not in err
     # the first progress line came at once, and nothing of the analyses or outputs was imported
-    assert err.startswith("[1/13] loading layers (0.0 s)")
-    assert "[2/13]" not in err
+    assert err.startswith(f"[1/{_TOTAL}] loading layers (0.0 s)")
+    assert f"[2/{_TOTAL}]" not in err
     assert not {"matplotlib", "rasterio", "folium", "mapclassify", "exactextract"} & set(loaded)
     assert not (tmp_path / "out" / "review.gpkg").exists()

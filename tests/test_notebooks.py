@@ -23,6 +23,7 @@ NAMES = (
     "01_quickstart.ipynb",
     "02_flood_and_sea_level.ipynb",
     "03_zoning_review_for_qgis.ipynb",
+    "04_satellite_network_access.ipynb",
 )
 CELL_TIMEOUT_S = 120
 # Sent as the first cell: a kernel from another Python would test another installation.
@@ -202,3 +203,13 @@ def test_zoning_review_for_qgis_runs(tmp_path):
     for name in ("review.gpkg", "review.qgz", "map.html", "report.html", "report.md"):
         assert re.search(rf"^{re.escape(name)}  \(", text, re.MULTILINE), name
     print(f"03_zoning_review_for_qgis: {seconds:.1f} s")
+
+
+@pytest.mark.slow
+def test_satellite_network_notebook_runs(tmp_path):
+    out, seconds = _execute("04_satellite_network_access.ipynb", tmp_path)
+    text = _all_text(out)
+    assert "WorldPop" in text
+    assert "3SFCA (Wan, Zou & Sternberg 2012) is not offered" in text
+    assert "illustrative" in text
+    assert seconds < 120

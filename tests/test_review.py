@@ -54,8 +54,11 @@ def test_every_output_is_written(reviewed):
     ):
         assert (out / "tables" / f"{table}.csv").exists(), table
     # progress was reported step by step and nothing of the staging folder is left
-    assert lines[0].startswith("[1/13]")
-    assert lines[-1].startswith("[13/13]")
+    from ninhbinh_geo.review import steps
+
+    total = 1 + len(steps.STEPS) + len(review.OUTPUT_GROUPS)
+    assert lines[0].startswith(f"[1/{total}]")
+    assert lines[-1].startswith(f"[{total}/{total}]")
     assert not list(out.glob(".ninhbinh-geo-staging-*"))
 
 
@@ -203,9 +206,13 @@ def test_the_steps_are_one_list_and_run_in_its_order():
         steps.flood_cut_step,
         steps.sea_level_step,
         steps.zoning_step,
+        steps.traveltime_step,
+        steps.labour_step,
+        steps.access_step,
+        steps.siting_step,
     ]
     # every step's progress line is printed between the loading and the outputs
-    assert len(review.OUTPUT_GROUPS) + len(steps.STEPS) + 1 == 13
+    assert len(review.OUTPUT_GROUPS) + len(steps.STEPS) + 1 == 17
 
 
 def test_a_new_step_is_one_function_and_one_line(tmp_path, monkeypatch):
@@ -221,7 +228,7 @@ def test_a_new_step_is_one_function_and_one_line(tmp_path, monkeypatch):
     lines = []
     result = review.run_review(tmp_path, only=("report",), progress=lines.append)
     assert any("satellites per park" in line for line in lines)
-    assert lines[-1].startswith("[11/11]")
+    assert lines[-1].startswith(f"[{len(steps.STEPS) + 2}/{len(steps.STEPS) + 2}]")
     table = pd.read_csv(tmp_path / "tables" / "satellites_per_park.csv")
     assert table["is_satellite"].sum() == result.layers["clusters"]["is_satellite"].sum()
 

@@ -8,6 +8,7 @@ nearest edge of every point, the distance to it and the position along it, and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -124,6 +125,12 @@ def _outline_is_real(sites: pd.DataFrame) -> np.ndarray:
     return values.isin(ACCURACY_CLASSES[:-1]).to_numpy()
 
 
+@functools.lru_cache(maxsize=8)
+def _from_lonlat(crs: pyproj.CRS) -> pyproj.Transformer:
+    """Return the transformer from lon/lat to ``crs``, made once (one takes about 0.1 s)."""
+    return pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+
 def _site_points(sites: gpd.GeoDataFrame, layer: str, crs: pyproj.CRS) -> np.ndarray:
     """Return the points of sites in ``crs``, as ``proximity`` takes them.
 
@@ -141,7 +148,7 @@ def _site_points(sites: gpd.GeoDataFrame, layer: str, crs: pyproj.CRS) -> np.nda
         lonlat = sites[["lon", "lat"]].to_numpy(dtype=float)
         use = np.isfinite(lonlat).all(axis=1) & ~(_outline_is_real(sites) & ~nogeom)
         if use.any():
-            tr = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+            tr = _from_lonlat(crs)
             x, y = tr.transform(lonlat[use, 0], lonlat[use, 1])
             pts[use] = shapely.points(np.c_[x, y])
     still = shapely.is_missing(pts)

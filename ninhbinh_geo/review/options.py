@@ -84,6 +84,20 @@ class ReviewOptions:
         scenario (0: none); needs ``dem_error_m``.
     dem_error_m : float, optional
         Standard deviation of the DEM's vertical error, metres.
+    speeds_kmh : mapping of str to float, optional
+        Speeds by road class overriding the planning speeds (``network.speeds``).
+    access_speed_kmh : float
+        Speed of the access legs off the road layer (default 20 km/h).
+    service_minutes : sequence of float
+        Travel-time budgets of the service areas (default 15, 30, 45 minutes).
+    access_supply : str
+        The hubs' column used as supply by the access indices (``jobs``, ``leasable_ha`` or
+        ``area_ha``); hubs without a value are left out and listed.
+    siting : bool
+        Whether to look for candidate sites of new clusters (``--no-siting`` skips it).
+    siting_cell_m : float
+        Cell size of the suitability surface in the review (250 m keeps the review fast;
+        ``siting.suitability`` takes 100 m in about a second).
 
     Examples
     --------
@@ -117,6 +131,12 @@ class ReviewOptions:
     datum_offset_m: float = 0.0
     slr_draws: int = 0
     dem_error_m: float | None = None
+    speeds_kmh: Mapping[str, float] | None = None
+    access_speed_kmh: float = 20.0
+    service_minutes: Sequence[float] = (15.0, 30.0, 45.0)
+    access_supply: str = "area_ha"
+    siting: bool = True
+    siting_cell_m: float = 250.0
 
     def __post_init__(self) -> None:
         formats = tuple(str(f).lower() for f in self.formats)

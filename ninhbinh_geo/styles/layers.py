@@ -10,8 +10,17 @@ import pandas as pd
 
 from .._errors import SchemaError
 from ..labels import label
+from .access import _access_legends
 from .graduated import _sampled_colors, bound_text, graduated_legend
-from .legend import Legend, LegendClass, _select, _to_hex, categorized_legend, single_legend
+from .legend import (
+    Legend,
+    LegendClass,
+    _is_illustrative,
+    _select,
+    _to_hex,
+    categorized_legend,
+    single_legend,
+)
 from .outcomes import (
     OUTCOME_COLORS,
     RESULT_COLORS,
@@ -74,7 +83,7 @@ def default_legends(
         Layers by name. Known names: ``province``, ``former_provinces``, ``districts``,
         ``coastline``, ``roads``, ``protected_areas``, ``parks``, ``clusters``,
         ``satellite_links``, ``hazard``, ``exposure``, ``zoning_findings``, ``flood_cut_roads``,
-        ``sea_level_zones``. Unknown names get
+        ``sea_level_zones``, ``service_areas``, ``candidate_sites``. Unknown names get
         no legend.
     cluster_column : str, default "area_ha"
         Column the clusters are coloured by: ``status`` gives a categorized legend, a numeric
@@ -111,15 +120,17 @@ def default_legends(
     ([20.0, 75.0], ['10–20', '20–75'])
     """
     out: dict[str, Legend] = {}
-    builders = (_line_legends, _protected_legends, _site_legends, _derived_legends, _risk_legends)
+    builders = (
+        _line_legends,
+        _protected_legends,
+        _site_legends,
+        _derived_legends,
+        _risk_legends,
+        _access_legends,
+    )
     for builder in builders:
         out.update(builder(layers, cluster_column=cluster_column, scheme=scheme, k=k))
     return out
-
-
-def _is_illustrative(gdf: pd.DataFrame) -> bool:
-    cols = [c for c in ("accuracy", "footprint_accuracy") if c in gdf.columns]
-    return any(bool((gdf[c] == "illustrative").any()) for c in cols)
 
 
 def _line_legends(layers: Mapping[str, pd.DataFrame], **_: object) -> dict[str, Legend]:

@@ -28,6 +28,12 @@ __all__ = [
 NODATA_COLOR = "#bdbdbd"
 
 
+def _is_illustrative(gdf: pd.DataFrame) -> bool:
+    """Whether any row of the layer is illustrative (its legend then says so)."""
+    cols = [c for c in ("accuracy", "footprint_accuracy") if c in gdf.columns]
+    return any(bool((gdf[c] == "illustrative").any()) for c in cols)
+
+
 def _to_hex(color: object) -> str:
     # matplotlib is imported when a colour is made, never by ``import ninhbinh_geo.styles``.
     from matplotlib.colors import to_hex

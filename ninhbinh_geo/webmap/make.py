@@ -46,6 +46,7 @@ from .text import _esc
 LAYER_ORDER = (
     "hazard",
     "sea_level_zones",
+    "service_areas",
     "protected_areas",
     "districts",
     "former_provinces",
@@ -56,6 +57,7 @@ LAYER_ORDER = (
     "exposure",
     "zoning_findings",
     "satellite_links",
+    "candidate_sites",
     "parks",
     "clusters",
 )

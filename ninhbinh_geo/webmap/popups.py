@@ -39,6 +39,9 @@ _POPUP_COLUMNS: dict[str, tuple[str, ...]] = {
         "road_km",
         "detour_ratio",
         "expansion_ha",
+        "travel_min",
+        "people_30min_2020",
+        "access_2sfca",
     ),
     "parks": (
         "site_id",
@@ -68,6 +71,18 @@ _POPUP_COLUMNS: dict[str, tuple[str, ...]] = {
         "ead_ha",
     ),
     "zoning_findings": ("rule_id", "result", "measured", "threshold", "unit", "legal_source"),
+    # access and siting (issue 14)
+    "service_areas": ("park_name", "minutes", "area_km2", "clusters_within", "buffer_basis"),
+    "candidate_sites": (
+        "candidate_id",
+        "score",
+        "stay_share",
+        "travel_min",
+        "people_30min",
+        "road_m",
+        "area_ha",
+        "accuracy_basis",
+    ),
 }
 _ACCURACY_COLUMNS = ("accuracy", "location_accuracy", "footprint_accuracy")
 _TOOLTIP_MAX_CHARS = 80
