@@ -49,8 +49,34 @@ LAYER_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".kml", ".csv", ".xlsx")
 RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".img", ".nc", ".asc", ".hgt")
 
 
-def _existing_file(suffixes: Sequence[str], what: str) -> Callable[[str], Path]:
-    def parse(text: str) -> Path:
+#: URL schemes of a PostGIS table (``--clusters postgresql://…?table=NAME``).
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def _database_url(text: str, *, table: bool) -> str:
+    """Check a PostGIS URL without connecting: the scheme, and ``table=`` where one is read."""
+    import urllib.parse
+
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(text).query))
+    if table and not query.get("table"):
+        raise argparse.ArgumentTypeError(
+            f"'{text}': name the table to read, e.g. postgresql://user@host/db?table=ccn"
+        )
+    return text
+
+
+def _to_postgis(text: str) -> str:
+    if not text.lower().startswith(DATABASE_SCHEMES):
+        raise argparse.ArgumentTypeError(
+            f"'{text}': give a database URL, e.g. postgresql://user@host/db?schema=ninhbinh_review"
+        )
+    return _database_url(text, table=False)
+
+
+def _existing_file(suffixes: Sequence[str], what: str) -> Callable[[str], Path | str]:
+    def parse(text: str) -> Path | str:
+        if what == "layer" and text.lower().startswith(DATABASE_SCHEMES):
+            return _database_url(text, table=True)
         path = Path(text)
         if path.suffix.lower() not in suffixes:
             raise argparse.ArgumentTypeError(
@@ -110,7 +136,7 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
         type=layer_file,
         metavar="FILE",
         help="your cluster (CCN) layer: GeoPackage, GeoJSON, Shapefile, KML, CSV/XLSX "
-        "with lon/lat columns",
+        "with lon/lat columns, or a PostGIS table postgresql://user@host/db?table=NAME",
     )
     g.add_argument("--parks", type=layer_file, metavar="FILE", help="your park (KCN) layer")
     g.add_argument(
@@ -189,6 +215,14 @@ def _add_outputs(p: argparse.ArgumentParser, default_out: str, *, maps: bool = F
             help="static map formats, comma-separated: png, pdf (default: png,pdf)",
         )
     g.add_argument("--quiet", action="store_true", help="no progress lines")
+    g.add_argument(
+        "--to-postgis",
+        type=_to_postgis,
+        metavar="URL",
+        help="also write the layers and their QGIS styles into a PostGIS schema, replacing "
+        "it in one transaction: postgresql://user@host/db?schema=NAME "
+        "(default schema ninhbinh_review; needs ninhbinh-geo[postgis])",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -226,7 +260,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_outputs(review, "review-out", maps=True)
 
     check = sub.add_parser("check", help="validate a cluster or park layer and report problems")
-    check.add_argument("file", type=Path, help="the layer to check")
+    check.add_argument(
+        "file",
+        type=lambda t: (
+            _database_url(t, table=True) if t.lower().startswith(DATABASE_SCHEMES) else Path(t)
+        ),
+        help="the layer to check (a file, or a PostGIS table postgresql://…?table=NAME)",
+    )
     check.add_argument("--layer", help="layer name inside a GeoPackage")
     check.add_argument("--kind", choices=("CCN", "KCN"), help="what the layer holds")
 
@@ -258,6 +298,7 @@ def _options(args: argparse.Namespace) -> object:
         cluster_column=args.color_by,
         max_km=args.max_km,
         formats=formats,
+        to_postgis=getattr(args, "to_postgis", None),
     )
 
 
@@ -268,13 +309,15 @@ def _progress(message: str) -> None:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         from . import io
+        from .io import postgis
 
+        url = postgis.is_postgis_url(args.file)
         gdf = io.read_inventory(
             args.file,
-            layer=args.layer,
+            layer=postgis.parse_postgis_url(args.file).qualified() if url else args.layer,
             kind=args.kind,
             allow_points=True,
-            **io.file_provenance(args.file),
+            **(postgis.postgis_provenance(args.file) if url else io.file_provenance(args.file)),
         )
         report = gdf.attrs.get("harmonise_report") or []
         for line in report:

@@ -308,24 +308,41 @@ def _layout_report(project: QgsProject, pdf: str) -> dict:
 
 def _postgis_report(request: dict) -> dict:
     """Each table of a PostGIS schema opened through QGIS's postgres provider."""
-    from qgis.core import QgsDataSourceUri
+    from qgis.core import QgsDataSourceUri, QgsProviderRegistry
 
+    base = QgsDataSourceUri()
+    base.setConnection(
+        request["host"], request.get("port", "5432"), request["dbname"], request["user"], ""
+    )
+    # The table's geometry column, type, SRID and key as QGIS's connection API lists them, put
+    # into the URI as QGIS's browser does when a planner adds the table.
+    connection = (
+        QgsProviderRegistry.instance()
+        .providerMetadata("postgres")
+        .createConnection(base.uri(False), {})
+    )
+    listed = {t.tableName(): t for t in connection.tables(request["schema"])}
     out = {}
     for table in request["tables"]:
-        uri = QgsDataSourceUri()
-        uri.setConnection(
-            request["host"], request.get("port", "5432"), request["dbname"], request["user"], ""
+        info = listed[table]
+        geometry = info.geometryColumnTypes()[0]
+        uri = QgsDataSourceUri(base.uri(False))
+        uri.setDataSource(
+            request["schema"], table, info.geometryColumn(), "", info.primaryKeyColumns()[0]
         )
-        uri.setDataSource(request["schema"], table, "geom", "", "fid")
+        uri.setWkbType(geometry.wkbType)
+        uri.setSrid(str(request["srid"]))  # the table's SRID, as geometry_columns gives it
         layer = QgsVectorLayer(uri.uri(False), table, "postgres")
-        entry = {"valid": layer.isValid()}
+        entry = {"valid": layer.isValid(), "uri": uri.uri(False)}
         if layer.isValid():
             entry["crs"] = layer.crs().authid()
+            entry["crs_description"] = layer.crs().description()
             entry["feature_count"] = layer.featureCount()
             entry.update(_renderer_report(layer))
             entry["feature_colors"] = _colors_of(layer)
-            listed = layer.listStylesInDatabase()
-            entry["database_styles"] = list(listed[2])
+            listed_styles = layer.listStylesInDatabase()
+            entry["database_styles"] = list(listed_styles[2])
+            entry["related_styles"] = listed_styles[0]
         out[table] = entry
     return out
 

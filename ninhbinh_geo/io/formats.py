@@ -15,6 +15,7 @@ import geopandas as gpd
 import pyproj
 
 from .._errors import CRSError, InputFileError
+from . import postgis as _postgis
 from .kml import _expand_kml_descriptions
 from .points import _points_from_table
 from .tables import TABLE_SUFFIXES, _read_table
@@ -87,6 +88,8 @@ def read_layer(
     >>> gdf.crs.to_epsg(), gdf.geometry.iloc[0].x, gdf["Tên CCN"].iloc[0]
     (4326, 105.88, 'CCN Gia Vân')
     """
+    if _postgis.is_postgis_url(path):  # a table of a PostGIS database (io/postgis.py)
+        return _postgis.read_postgis_layer(path, layer=layer, crs=crs)
     path = _existing(Path(path))
     suffix = _supported_suffix(path)
     fmt = SUPPORTED_FORMATS[suffix]

@@ -19,11 +19,20 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["load_inputs"]
 
 
-def _load_sites(path: Path | None, kind: str) -> gpd.GeoDataFrame:
+def _load_sites(path: Path | str | None, kind: str) -> gpd.GeoDataFrame:
     from .. import datasets, io
 
     if path is None:
         return datasets.load_clusters() if kind == "CCN" else datasets.load_parks()
+    from ..io import postgis
+
+    if postgis.is_postgis_url(path):
+        # a planner's table in the office database, checked like a file
+        table = postgis.parse_postgis_url(str(path)).qualified()
+        sites = io.read_inventory(
+            path, layer=table, kind=kind, allow_points=True, **postgis.postgis_provenance(path)
+        )
+        return io.nominal_footprints(sites)
     # Provenance the user's file does not carry is taken from the file itself, so a planner's
     # layer works without extra options; rows given as points get illustrative footprints.
     sites = io.read_inventory(path, kind=kind, allow_points=True, **io.file_provenance(path))

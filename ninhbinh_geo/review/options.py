@@ -34,7 +34,8 @@ class ReviewOptions:
     Attributes
     ----------
     clusters, parks, roads : path, optional
-        The user's own layers; the embedded data when ``None``.
+        The user's own layers; the embedded data when ``None``. ``clusters`` and ``parks`` may
+        also be ``postgresql://…?table=NAME`` URLs of PostGIS tables.
     hazards : sequence of path
         Flood-depth rasters (one per return period); the illustrative demo hazard when empty.
     dem : path, optional
@@ -55,6 +56,9 @@ class ReviewOptions:
         roads, so the review allows 5 km where the library's default is 3 km.
     formats : sequence of {"png", "pdf"}
         Formats of the static maps (default both).
+    to_postgis : str, optional
+        A ``postgresql://…[?schema=NAME]`` URL: the review's layers and QGIS styles are also
+        written into that PostGIS schema (output group ``postgis``).
 
     Examples
     --------
@@ -66,8 +70,8 @@ class ReviewOptions:
     ValueError: Unknown static map formats ['svg']; use some of ['png', 'pdf'].
     """
 
-    clusters: Path | None = None
-    parks: Path | None = None
+    clusters: Path | str | None = None
+    parks: Path | str | None = None
     roads: Path | None = None
     hazards: Sequence[Path] = ()
     dem: Path | None = None
@@ -78,6 +82,7 @@ class ReviewOptions:
     max_km: float | None = None
     max_snap_m: float = 5000.0
     formats: Sequence[str] = DEFAULT_FORMATS
+    to_postgis: str | None = None
 
     def __post_init__(self) -> None:
         formats = tuple(str(f).lower() for f in self.formats)

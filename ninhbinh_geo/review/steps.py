@@ -131,9 +131,7 @@ def network_step(state: ReviewState) -> ReviewState:
     )
 
 
-def road_access(
-    clusters: pd.DataFrame, links: pd.DataFrame, *, max_snap_m: float
-) -> pd.DataFrame:
+def road_access(clusters: pd.DataFrame, links: pd.DataFrame, *, max_snap_m: float) -> pd.DataFrame:
     """Count the road distances measured and, for the others, why not.
 
     One row per (layer, outcome): the clusters' ``road_km_to_nearest`` (else ``road_km``)
