@@ -1,9 +1,9 @@
 """The ``ninhbinh-geo`` command.
 
 Sub-commands: ``review`` (everything), ``check`` (validate a user's layer), ``map`` (only the web
-map) and ``export`` (only the styled GeoPackage and QGIS project). Exit codes: 0 success, 2 bad
-command line, 3 bad input data, 4 outputs cannot be written, 1 an unexpected error (a bug:
-please report it with the traceback shown).
+map), ``export`` (only the styled GeoPackage and QGIS project) and ``diff`` (what changed between
+two reviews). Exit codes: 0 success, 2 bad command line, 3 bad input data, 4 outputs cannot be
+written, 1 an unexpected error (a bug: please report it with the traceback shown).
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ examples:
   ninhbinh-geo review --clusters my_clusters.gpkg --hazard rp100.tif --hazard rp10.tif \\
       --dem fabdem.tif --slr-cm 28 --slr-cm 77 --zone EPSG:9209 --lang en --out out --force
   ninhbinh-geo check my_clusters.xlsx
+  ninhbinh-geo review --to-postgis "postgresql://gis@db/office?schema=ninhbinh_review"
+  ninhbinh-geo diff review-2024 review-2025 --out changes
 """
 
 
@@ -270,6 +272,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--layer", help="layer name inside a GeoPackage")
     check.add_argument("--kind", choices=("CCN", "KCN"), help="what the layer holds")
 
+    diff = sub.add_parser(
+        "diff",
+        help="what changed since an earlier review: outcomes per site and rule, with the cause",
+        description="Compare two review output folders: per site, the zoning outcomes that "
+        "changed and why (input value, rule threshold, rule definition or wording, effective "
+        "date), and the rules that changed.",
+    )
+    diff.add_argument("old", type=Path, help="output folder of the earlier review")
+    diff.add_argument("new", type=Path, help="output folder of the later review")
+    diff.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="also write tables/diff.csv, tables/diff_rules.csv and diff.gpkg into DIR",
+    )
+    diff.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default vi)")
+
     for name, text in (
         ("map", "write only the interactive web map"),
         ("export", "write only the styled GeoPackage and QGIS project"),
@@ -323,6 +342,16 @@ def _run(args: argparse.Namespace) -> int:
         for line in report:
             print(f"changed: {line}")
         print(f"OK: {len(gdf)} sites in '{args.file}' pass validation.")
+        return 0
+    if args.command == "diff":
+        from . import diff
+
+        result = diff.compare_reviews(args.old, args.new)
+        for line in diff.summary_lines(result, args.lang):
+            print(line)
+        if args.out is not None:
+            for path in diff.write_diff(result, args.out):
+                print(path)
         return 0
     # The review imports the analyses and outputs (folium, matplotlib, the raster stack) step by
     # step, after its first progress line and after reading the user's files.
