@@ -284,31 +284,23 @@ def add_print_layout(
     map_uid = _uuid(seed, "map")
     extent = fit_extent(bounds, _MAP_BOX[2], _MAP_BOX[3]) if bounds else (0.0, 0.0, 1.0, 1.0)
     _map_item(layout, map_uid, extent, theme)
-    _label(
-        layout,
-        (_MARGIN_MM, 6.0, PAGE_MM[0] - 2 * _MARGIN_MM, 11.0),
-        _uuid(seed, "title"),
-        title,
-        size_pt=20,
-        bold=True,
-    )
-    _label(
-        layout,
-        (_MARGIN_MM, 17.0, PAGE_MM[0] - 2 * _MARGIN_MM, 7.0),
-        _uuid(seed, "subtitle"),
-        theme,
-        size_pt=12,
-    )
+    _legend_item(layout, _uuid(seed, "legend"), map_uid, lang)
+    _scale_bar(layout, _uuid(seed, "scalebar"), map_uid, extent)
+    _north_arrow(layout, _uuid(seed, "north"), map_uid)
+    _texts(layout, seed, title=title, theme=theme, sources=sources, lang=lang)
+
+
+def _legend_item(layout: ET.Element, uid: str, map_uid: str, lang: str) -> None:
     legend = _item(
         layout,
         _LEGEND,
         (_PANEL_X, _MAP_BOX[1], _PANEL_W, 150.0),
-        _uuid(seed, "legend"),
+        uid,
         2,
         map_uuid=map_uid,
         title=label("layout.legend", lang),
         resizeToContents="1",
-        legendFilterByMap="1",
+        legendFilterByMap="1",  # only the layers (and classes) the map shows
         columnCount="1",
         symbolWidth="6",
         symbolHeight="3.5",
@@ -317,13 +309,16 @@ def add_print_layout(
         background="true",
     )
     _legend_styles(legend)
-    _scale_bar(layout, _uuid(seed, "scalebar"), map_uid, extent)
+
+
+def _north_arrow(layout: ET.Element, uid: str, map_uid: str) -> None:
+    """QGIS's own north arrow (an SVG picture turned with the map's grid north)."""
     x, y, w, _ = _MAP_BOX
     _item(
         layout,
         _PICTURE,
         (x + w - 18, y + 4, 14, 18),
-        _uuid(seed, "north"),
+        uid,
         4,
         file=_NORTH_ARROW_SVG,
         mode="0",
@@ -339,15 +334,26 @@ def add_print_layout(
         svgBorderColor="30,30,30,255",
         svgBorderWidth="0.2",
     )
-    made = label("layout.made_with", lang).format(
-        tool="ninhbinh_geo", version=__version__, date=_dt.date.today().isoformat()
+
+
+def _texts(
+    layout: ET.Element, seed: str, *, title: str, theme: str, sources: Sequence[str], lang: str
+) -> None:
+    """Title and theme at the top; sources, tool, version and date under the legend."""
+    width = PAGE_MM[0] - 2 * _MARGIN_MM
+    _label(
+        layout, (_MARGIN_MM, 6.0, width, 11.0), _uuid(seed, "title"), title, size_pt=20, bold=True
     )
+    _label(layout, (_MARGIN_MM, 17.0, width, 7.0), _uuid(seed, "subtitle"), theme, size_pt=12)
     _label(
         layout,
         (_PANEL_X, 247.0, _PANEL_W, 30.0),
         _uuid(seed, "sources"),
         _sources_text(list(sources), lang),
         size_pt=7,
+    )
+    made = label("layout.made_with", lang).format(
+        tool="ninhbinh_geo", version=__version__, date=_dt.date.today().isoformat()
     )
     _label(
         layout,
