@@ -13,10 +13,13 @@ __all__ = [
     "DataCoverageError",
     "EncodingError",
     "InputFileError",
+    "LocationError",
     "NinhBinhGeoError",
+    "NumberFormatError",
     "OutputError",
     "RulesError",
     "SchemaError",
+    "VocabularyError",
     "first_ids",
 ]
 
@@ -39,6 +42,18 @@ class InputFileError(NinhBinhGeoError, OSError):
 
 class EncodingError(SchemaError):
     """Text is in a legacy Vietnamese encoding (TCVN3/ABC) or otherwise not valid Unicode."""
+
+
+class NumberFormatError(SchemaError):
+    """Numbers in a column cannot be read, or cannot all be read the same way (1.035 or 1,035)."""
+
+
+class VocabularyError(SchemaError):
+    """A value (a status phrase) is not in the package's table of known phrases."""
+
+
+class LocationError(SchemaError):
+    """Sites lie outside the province, or their coordinates cannot be read."""
 
 
 class DataCoverageError(NinhBinhGeoError, ValueError):

@@ -119,6 +119,38 @@ def _formats(text: str) -> tuple[str, ...]:
     return formats
 
 
+def _hazard(text: str) -> Path | tuple[float, Path]:
+    """``RASTER`` or ``T=RASTER`` (the return period T in years given explicitly)."""
+    period, sep, name = text.partition("=")
+    if sep and not Path(text).is_file():
+        try:
+            years = float(period.strip())
+        except ValueError:
+            years = math.nan
+        if not (math.isfinite(years) and years > 0):
+            raise argparse.ArgumentTypeError(
+                f"'{text}': write the return period in years before '=', e.g. 100=depth.tif"
+            )
+        return years, _existing_file(RASTER_SUFFIXES, "raster")(name.strip())
+    return _existing_file(RASTER_SUFFIXES, "raster")(text)
+
+
+def _status(text: str) -> tuple[str, str]:
+    phrase, sep, status = text.rpartition("=")
+    if not sep or not phrase.strip() or status.strip() not in _STATUSES:
+        raise argparse.ArgumentTypeError(
+            f"'{text}': write PHRASE=STATUS, e.g. \"hoàn thành hạ tầng=established\"; the status "
+            f"is one of {', '.join(_STATUSES)}"
+        )
+    return phrase.strip(), status.strip()
+
+
+#: The statuses of the site layer (``schema.STATUS_VALUES``; a test keeps both in step).
+_STATUSES = ("planned", "established", "operating", "suspended", "ceased")
+#: Encodings ``--encoding`` takes (``io.codepages.ENCODING_ALIASES`` reads more spellings).
+_ENCODINGS = ("utf-8", "tcvn3", "vni", "cp1258")
+
+
 def _positive_km(text: str) -> float:
     try:
         value = float(text)
@@ -149,13 +181,20 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--hazard",
-        type=raster_file,
+        type=_hazard,
         action="append",
         default=[],
-        metavar="RASTER",
-        help="flood-depth GeoTIFF in metres, one per return period (repeatable); "
-        "names like *rp00100*.tif or *1in100*.tif give the return period; "
-        "default: the ILLUSTRATIVE demo hazard",
+        metavar="[T=]RASTER",
+        help="flood-depth GeoTIFF, one per return period (repeatable); the return period is "
+        "read from names like *rp100*, *T100*, *1in100*, *100yr*, *chu_ky_100_nam*, "
+        "*tan_suat_1%%*, or given as T=RASTER (e.g. 100=depth.tif); one raster is enough "
+        "(no expected-annual figure then); default: the ILLUSTRATIVE demo hazard",
+    )
+    g.add_argument(
+        "--units",
+        choices=("m", "cm"),
+        help="unit of the --hazard depths when neither the raster's metadata nor its name "
+        "says it (default: metres)",
     )
     g.add_argument(
         "--dem",
@@ -170,6 +209,58 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="N",
         help="sea-level rise scenario in cm, with --dem (repeatable; default 100)",
+    )
+    g.add_argument(
+        "--sea",
+        type=layer_file,
+        metavar="FILE",
+        help="polygons of the sea for --dem (default: the sea side of the shipped coastline; "
+        "land below sea level stays land)",
+    )
+    _add_reading(p)
+
+
+def _add_reading(p: argparse.ArgumentParser, *, title: str | None = None) -> None:
+    """Options for reading the user's layers (the fixes the error messages name)."""
+    g = p.add_argument_group(
+        title or "reading your layers (--clusters, --parks): the fixes error messages name"
+    )
+    if title is None:
+        g.add_argument("--layer", help="layer of a GeoPackage or other multi-layer file")
+    g.add_argument("--sheet", help="sheet of an XLSX workbook (default: the one with sites)")
+    g.add_argument(
+        "--crs",
+        metavar="EPSG",
+        help="CRS of coordinates in metres, e.g. EPSG:9209 (VN-2000 TM-3 105°30'), EPSG:5897 "
+        "(105°00'), EPSG:3405 (UTM 48N); degrees need none",
+    )
+    g.add_argument(
+        "--lonlat",
+        metavar="SPEC",
+        help="'LON,LAT' column names (longitude first), one column holding both, or 'auto' "
+        "(in every row the value near 106 is the longitude)",
+    )
+    g.add_argument("--encoding", choices=_ENCODINGS, help="text encoding, when not found")
+    g.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="leave values that cannot be read empty, with their reason in <column>_reason",
+    )
+    g.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="keep sites outside the province, flagged (outside_province)",
+    )
+    g.add_argument(
+        "--status",
+        type=_status,
+        action="append",
+        default=[],
+        metavar="PHRASE=STATUS",
+        help='what a status phrase of your file means, e.g. "hoàn thành=operating" (repeatable)',
+    )
+    g.add_argument(
+        "--repair", action="store_true", help="close open rings and mend invalid polygons"
     )
 
 
@@ -271,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--layer", help="layer name inside a GeoPackage")
     check.add_argument("--kind", choices=("CCN", "KCN"), help="what the layer holds")
+    _add_reading(check, title="reading the layer: the fixes error messages name")
 
     diff = sub.add_parser(
         "diff",
@@ -301,6 +393,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Options that only mean something with another one: {option: (the other, its dest)}.
+_NEEDS = {
+    "--slr-cm": ("--dem", "dem"),
+    "--sea": ("--dem", "dem"),
+    "--units": ("--hazard", "hazard"),
+}
+
+
+def _check_needs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse, as a command-line error (exit 2), an option given without the one it needs."""
+    for option, (other, dest) in _NEEDS.items():
+        value = getattr(args, option.lstrip("-").replace("-", "_"), None)
+        if value not in (None, [], ()) and not getattr(args, dest, None):
+            parser.error(f"{option} needs {other}: it has no effect without it")
+
+
+def _read_options(args: argparse.Namespace) -> dict[str, object]:
+    """Collect the keyword arguments of ``io.read_inventory`` the reading options stand for."""
+    out: dict[str, object] = {
+        name: getattr(args, name)
+        for name in ("layer", "sheet", "crs", "lonlat", "encoding")
+        if getattr(args, name, None) is not None
+    }
+    for flag in ("allow_missing", "allow_outside", "repair"):
+        if getattr(args, flag, False):
+            out[flag] = True
+    if getattr(args, "status", None):
+        out["status_words"] = dict(args.status)
+    return out
+
+
 def _options(args: argparse.Namespace) -> object:
     from .review import ReviewOptions
 
@@ -312,6 +435,9 @@ def _options(args: argparse.Namespace) -> object:
         hazards=tuple(args.hazard),
         dem=args.dem,
         slr_cm=tuple(args.slr_cm),
+        sea=args.sea,
+        units=args.units,
+        read=_read_options(args),
         zone=args.zone,
         lang=args.lang,
         cluster_column=args.color_by,
@@ -331,12 +457,15 @@ def _run(args: argparse.Namespace) -> int:
         from .io import postgis
 
         url = postgis.is_postgis_url(args.file)
+        read = _read_options(args)
+        if url:  # a PostGIS table: the URL names it
+            read["layer"] = postgis.parse_postgis_url(args.file).qualified()
         gdf = io.read_inventory(
             args.file,
-            layer=postgis.parse_postgis_url(args.file).qualified() if url else args.layer,
             kind=args.kind,
             allow_points=True,
             **(postgis.postgis_provenance(args.file) if url else io.file_provenance(args.file)),
+            **read,
         )
         report = gdf.attrs.get("harmonise_report") or []
         for line in report:
@@ -394,7 +523,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["--version"])  # doctest: +SKIP
     ninhbinh-geo 0.1.0
     """
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _check_needs(parser, args)
     try:
         return _run(args)
     except OutputError as exc:

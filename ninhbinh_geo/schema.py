@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 KIND_VALUES = ("CCN", "KCN")
-STATUS_VALUES = ("planned", "established", "operating")
+STATUS_VALUES = ("planned", "established", "operating", "suspended", "ceased")
 FORMER_PROVINCES = ("Hà Nam", "Nam Định", "Ninh Bình")
 #: Provenance every row must carry; ``source_url`` is optional.
 REQUIRED_PROVENANCE = ("source", "source_date", "licence", "accuracy")

@@ -459,9 +459,15 @@ def _sea_cells(
     sea_mask = _sea_mask(sea, np.ma.masked_array(elev, mask=~passable), transform, crs, structure)
     sea_mask &= passable
     if not sea_mask.any():
+        where = (
+            "the sea given covers none of its cells"
+            if sea is not None
+            else "no cell at or below 0 m touches the raster edge"
+        )
         raise DataCoverageError(
-            "The DEM has no sea cell: no cell at or below 0 m touches the raster edge. Pass "
-            "sea= (a polygon layer of the sea, or a boolean mask on the DEM grid)."
+            f"The DEM has no sea cell: {where}. Pass the sea: sea= (a polygon layer of the sea, "
+            f"or a boolean mask on the DEM grid); from the command line, --sea FILE (polygons "
+            f"of the sea), with a DEM that reaches the sea."
         )
     return sea_mask
 

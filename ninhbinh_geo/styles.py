@@ -428,7 +428,14 @@ RESULT_COLORS = {
     "pass": "#1a9641",
     "not_applicable": "#969696",
 }
-STATUS_COLORS = {"operating": "#2b83ba", "established": "#abdda4", "planned": "#fdae61"}
+STATUS_COLORS = {
+    "operating": "#2b83ba",
+    "established": "#abdda4",
+    "planned": "#fdae61",
+    # sites that stopped, for a time or for good (io.STATUS_PHRASES)
+    "suspended": "#bababa",
+    "ceased": "#636363",
+}
 MAJOR_COLORS = {True: "#7b3294", False: "#c2a5cf"}
 
 

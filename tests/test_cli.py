@@ -10,7 +10,9 @@ import numpy as np
 import pyogrio
 import pytest
 import rasterio
+import rasterio.features
 from rasterio.transform import from_origin
+from shapely.geometry import shape
 
 from ninhbinh_geo import cli, datasets
 
@@ -140,6 +142,12 @@ def test_review_with_real_format_rasters_zone_and_english(tmp_path):
     dist_km = ((nrows - rows) + (ncols - cols)) * cell / 1000 / np.sqrt(2)
     dem = np.where(dist_km < 8, -2.0, (dist_km - 8) / 2.0)
     _write(tmp_path / "dem.tif", dem, west, north, cell)
+    # its sea (the -2 m cells) is not the real one of the shipped coastline: name it with --sea
+    cells = rasterio.features.shapes(
+        (dem < 0).astype("uint8"), mask=dem < 0, transform=from_origin(west, north, cell, cell)
+    )
+    sea = gpd.GeoDataFrame(geometry=[shape(g) for g, _ in cells], crs=3405)
+    sea.to_file(tmp_path / "sea.geojson", driver="GeoJSON")
     depth = np.where(cols < ncols // 2, 0.8, 0.0)  # west half flooded 0.8 m
     _write(
         tmp_path / "flood_rp00100.tif",
@@ -162,6 +170,8 @@ def test_review_with_real_format_rasters_zone_and_english(tmp_path):
         tmp_path / "dem.tif",
         "--slr-cm",
         100,
+        "--sea",
+        tmp_path / "sea.geojson",
         "--zone",
         "EPSG:9209",
         "--lang",

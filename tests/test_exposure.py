@@ -313,11 +313,15 @@ def test_all_nodata(tmp_path):
 
 def test_centimetres_detected_and_units_option(tmp_path):
     cm = np.where(DEPTHS == NODATA, NODATA, DEPTHS * 100).astype("float32")
-    path = write_raster(tmp_path / "cm.tif", cm)
+    path = write_raster(tmp_path / "depth.tif", cm)
     with pytest.raises(SchemaError, match="units='cm'"):
         exposure.raster_exposure(sites_3405(HALF), [path])
     out = exposure.raster_exposure(sites_3405(HALF), [path], units="cm")
     assert out.iloc[0]["exposed_ha"] == pytest.approx(450 / 1e4, rel=1e-6)
+    assert out.iloc[0]["max_depth_m"] == pytest.approx(3.0, rel=1e-6)
+    # a unit word in the file name says it too
+    named = write_raster(tmp_path / "depth_cm.tif", cm)
+    out = exposure.raster_exposure(sites_3405(HALF), [named])
     assert out.iloc[0]["max_depth_m"] == pytest.approx(3.0, rel=1e-6)
 
 

@@ -21,6 +21,7 @@ from ninhbinh_geo._errors import EncodingError
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TENXA_KML = SHARED / "data" / "inventory" / "raw" / "tnmt-nb_tenxa.kml"
 TENXA_CSV = SHARED / "data" / "inventory" / "ninhbinh_old_commune_points_tnmt-nb.csv"
+RANHGIOI_KML = SHARED / "data" / "inventory" / "raw" / "tnmt-nb_ranhgioi_xa.kml"
 
 
 def test_tcvn3_names_decoded():
@@ -33,8 +34,8 @@ def test_tcvn3_names_decoded():
     # "Gia Phó" alone could be Unicode; in a TCVN3 column it is "Gia Phú" (ó = byte 0xF3 = ú)
     assert out["name_vi"].tolist() == ["CCN Gia Trấn", "CCN Gia Phú", "CCN Khánh Cường"]
     report = out.attrs["harmonise_report"]
-    assert "headings decoded from TCVN3: {'Tªn CCN': 'Tên CCN'}" in report
-    assert any(line.startswith("Tên CCN: decoded 3 values from TCVN3") for line in report)
+    assert "headings decoded from TCVN3 (ABC): {'Tªn CCN': 'Tên CCN'}" in report
+    assert any(line.startswith("Tên CCN: decoded 3 values from TCVN3 (ABC)") for line in report)
 
 
 def test_tcvn3_ambiguous_is_refused():
@@ -46,10 +47,12 @@ def test_tcvn3_ambiguous_is_refused():
     with pytest.raises(EncodingError) as err:
         io.harmonise(raw, layer="mixed")
     msg = str(err.value)
-    assert "Layer 'mixed', column 'name': mixed text encodings" in msg
-    assert "1 values look like legacy TCVN3" in msg
-    assert "'CCN Gia Phó', rows 'row 2'" in msg
+    assert "Layer 'mixed', column 'name': cannot tell the text encoding of 1 values" in msg
+    assert "(rows 'row 2'): 'CCN Gia Phó' reads as" in msg
+    assert "TCVN3 (ABC) 'CCN Gia Phú'" in msg
+    assert "The column mixes encodings: {'tcvn3': 1, 'unicode': 1}" in msg
     assert "ambiguous" in msg
+    assert "--encoding tcvn3" in msg
 
 
 def test_unicode_text_is_not_decoded():
@@ -91,7 +94,9 @@ def test_kml_description_table_becomes_columns(tmp_path):
     )
     pyogrio.write_dataframe(gdf, path, driver="KML")
     raw = io.read_layer(path)
-    assert raw["TEN"].tolist() == ["Gia Ph\xadêng", "Kh¸nh Phó"]
+    # read_layer decodes: the popup table's fields are columns, in Unicode
+    assert raw["TEN"].tolist() == ["Gia Phường", "Khánh Phú"]
+    assert raw.attrs["encoding"] == "TCVN3 (ABC)"
     out = io.harmonise(raw, layer="arcgis", kind="CCN")
     assert out["name_vi"].tolist() == ["CCN Gia Phường", "CCN Khánh Phú"]
     assert out["district_old"].tolist() == ["Huyện Gia Viễn", "Yên Khánh"]
@@ -120,9 +125,22 @@ def test_real_tcvn3_kml_decodes_to_commune_names():
     assert out.loc[0, "district_old"] == "Huyện Gia Viễn"
     # placemark names: the source lost the byte 0xAD ("ư") in 17 names ("Gia Ph ¬ng");
     # the others decode exactly (spacing normalised)
-    intact = raw["Name"] == ref["commune_raw_tcvn3"]
+    intact = raw["Name"] == ref["commune_raw_tcvn3"].map(io.decode_tcvn3)
     expected = ref["commune"].str.split().str.join(" ")
     assert intact.sum() >= 120
     assert out.loc[intact, "name_vi"].tolist() == expected[intact].tolist()
     assert out.loc[2, "name_vi"] == "Gia Trấn"
     assert out["lon"].round(6).tolist() == ref["lon"].round(6).tolist()
+
+
+@pytest.mark.skipif(
+    not RANHGIOI_KML.exists(),
+    reason=f"shared data not found at {SHARED} (the real KML is not shipped with the repo)",
+)
+def test_real_arcgis_kml_with_an_undeclared_prefix_is_read():
+    # ArcGIS writes xsi:schemaLocation without declaring xsi: strict XML parsers refuse it.
+    gdf = io.read_layer(RANHGIOI_KML)
+    assert len(gdf) == 294
+    assert set(gdf.geom_type) == {"LineString"}
+    assert gdf.crs.to_epsg() == 4326
+    assert gdf.attrs["row_labels"][0] == "feature 1 (35)"

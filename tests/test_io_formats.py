@@ -35,7 +35,7 @@ def test_unsupported_format(tmp_path):
     assert "format '.dxf' is not supported" in msg
     for fmt in ("GeoPackage (.gpkg)", "GeoJSON (.geojson)", "Shapefile (.shp)", "KML (.kml)"):
         assert fmt in msg
-    assert "CSV with lon/lat columns (.csv)" in msg
+    assert "CSV with coordinate columns (.csv)" in msg
 
 
 def _gpkg(tmp_path: Path) -> Path:
@@ -65,7 +65,7 @@ def test_empty_layer(tmp_path):
         io.read_layer(_gpkg(tmp_path), layer="empty_layer")
     csv = tmp_path / "empty.csv"
     csv.write_text("name,lon,lat\n")
-    with pytest.raises(InputFileError, match=r"'empty\.csv' has no rows below its header"):
+    with pytest.raises(InputFileError, match=r"'empty\.csv' has no rows below its headings"):
         io.read_layer(csv)
 
 
@@ -79,7 +79,7 @@ def test_no_crs_shapefile(tmp_path):
         io.read_layer(path)
     read = io.read_layer(path, crs="EPSG:3405")
     assert read.crs.to_epsg() == 3405
-    with pytest.raises(CRSError, match=r"declares EPSG:3405 but crs=EPSG:5897"):
+    with pytest.raises(CRSError, match=r"declares EPSG:3405 but --crs EPSG:5897 was passed"):
         io.read_layer(_write_gpkg_3405(tmp_path), crs=5897)
 
 
@@ -93,7 +93,7 @@ def _write_gpkg_3405(tmp_path: Path) -> Path:
 def test_csv_in_metres_without_crs(tmp_path):
     path = tmp_path / "vn2000.csv"
     path.write_text("Tên CCN,x,y\nCCN A,589000.5,2239000.25\n", encoding="utf-8")
-    with pytest.raises(CRSError, match=r"which are metres, not degrees, and the file has no CRS"):
+    with pytest.raises(CRSError, match=r"hold metres .* and the file has no CRS.*--crs EPSG:5897"):
         io.read_layer(path)
     gdf = io.read_layer(path, crs="EPSG:5897")
     assert gdf.crs.to_epsg() == 5897
@@ -103,7 +103,7 @@ def test_csv_in_metres_without_crs(tmp_path):
 def test_csv_without_coordinate_columns(tmp_path):
     path = tmp_path / "nocoords.csv"
     path.write_text("Tên CCN,Huyện\nCCN A,Gia Viễn\n", encoding="utf-8")
-    with pytest.raises(InputFileError, match=r"no longitude and latitude column found.*lon="):
+    with pytest.raises(InputFileError, match=r"no longitude and latitude column found.*--lonlat"):
         io.read_layer(path)
 
 
@@ -117,12 +117,12 @@ def test_corrupt_geopackage_is_wrapped(tmp_path):
 def test_rows_without_coordinates_are_kept(tmp_path):
     path = tmp_path / "partial.csv"
     path.write_text("name,lon,lat\nCCN A,105.9,20.2\nCCN B,,\n", encoding="utf-8")
-    with pytest.warns(UserWarning, match=r"rows 1 have no coordinates; they are kept") as record:
+    with pytest.warns(UserWarning, match=r"'row 3 \(CCN B\)' have no coordinates; they are kept") as record:
         gdf = io.read_layer(path)
     assert record[0].filename == __file__  # the warning points at the caller of read_layer
     assert len(gdf) == 2
     assert gdf.geometry.iloc[1] is None
-    assert gdf.attrs["rows_without_coordinates"] == ["1"]
+    assert gdf.attrs["rows_without_coordinates"] == ["row 3 (CCN B)"]
 
 
 def test_explicit_lon_lat_columns_and_sheet(tmp_path):

@@ -14,7 +14,7 @@ import pytest
 from shapely.geometry import box
 
 from ninhbinh_geo import io, schema
-from ninhbinh_geo._errors import InputFileError, SchemaError
+from ninhbinh_geo._errors import InputFileError, NumberFormatError, SchemaError, VocabularyError
 
 PROVENANCE = {
     "source": "test fixture (illustrative)",
@@ -150,7 +150,7 @@ def test_read_inventory_validates(tmp_path):
         "CCN A,Gia Viễn,12,hoàn thành,105.9,20.3\n",
         encoding="utf-8",
     )
-    with pytest.raises(SchemaError, match=r"column 'status': value\(s\) \['hoàn thành'\]"):
+    with pytest.raises(VocabularyError, match=r"column 'Tình trạng' \(status\): 1 phrases are not in the table of status phrases: \['hoàn thành'\] \(rows 'row 2 \(CCN A, CCN-NB-A\)'\)"):
         io.read_inventory(path, allow_points=True, **PROVENANCE)
     ok = tmp_path / "ok.csv"
     ok.write_text(
@@ -178,15 +178,19 @@ def test_read_inventory_checks_its_arguments_before_reading(tmp_path):
         io.read_inventory(missing, kind="CCN")
 
 
-def test_read_inventory_warns_at_its_caller(tmp_path):
+def test_read_inventory_never_leaves_a_silent_nan(tmp_path):
     path = tmp_path / "partial.csv"
     path.write_text(
         "Tên CCN,Huyện,Tình trạng,Diện tích (ha),lon,lat\n"
-        "CCN A,Gia Viễn,Quy hoạch,đang cập nhật,105.9,20.3\n",
+        "CCN A,Gia Viễn,Quy hoạch,đang cập nhật,105.9,20.3\n"
+        "CCN B,Gia Viễn,Quy hoạch,năm mươi,105.91,20.3\n",
         encoding="utf-8",
     )
-    with pytest.warns(UserWarning, match=r"column 'area_ha': values that are no number") as record:
-        out = io.read_inventory(path, allow_points=True, **PROVENANCE)
-    assert record[0].filename == __file__
-    assert np.isnan(out["area_ha"].iloc[0])
-    assert any("no number and became NaN" in line for line in out.attrs["harmonise_report"])
+    with pytest.raises(NumberFormatError, match=r"'năm mươi' \(row 3 \(CCN B, CCN-NB-B\)\) is no number"):
+        io.read_inventory(path, allow_points=True, **PROVENANCE)
+    out = io.read_inventory(path, allow_points=True, allow_missing=True, **PROVENANCE)
+    assert out["area_ha"].isna().all()
+    assert out["area_ha_reason"].tolist() == [
+        "not known: written 'đang cập nhật'",
+        "not read: 'năm mươi' (row 3 (CCN B, CCN-NB-B)) is no number",
+    ]

@@ -145,7 +145,7 @@ def test_quickstart_runs(tmp_path):
     assert "CCN-HN-VIDUHAI: area_ha = 30.00000" in text
     assert "CCN-ND-VIDUBA: area_ha = 48.25000" in text
     # the bad inputs print the package's errors, naming the value, the row and the column
-    assert re.search(r"SchemaError: .*'status'.*'sắp làm'.*CCN-HN-VIDUHAI", text)
+    assert re.search(r"(Schema|Vocabulary)Error: .*status.*'sắp làm'.*CCN-HN-VIDUHAI", text)
     assert re.search(r"InputFileError: .*no latitude column", text)
     # satellites counted and the web map displayed with Leaflet inlined (it draws offline)
     sat = _number(r"satellite clusters \(<= 15 km from a major park\): (\d+) of", text)

@@ -59,7 +59,7 @@ def test_valid_layer_is_copied_in_4326_with_index_and_types():
 
 
 def test_constants():
-    assert schema.STATUS_VALUES == ("planned", "established", "operating")
+    assert schema.STATUS_VALUES == ("planned", "established", "operating", "suspended", "ceased")
     assert schema.KIND_VALUES == ("CCN", "KCN")
     assert {"site_id", "geometry", "source", "licence", "accuracy"} <= set(schema.REQUIRED_COLUMNS)
     assert "source_url" not in schema.REQUIRED_COLUMNS

@@ -31,6 +31,7 @@ from .overlay import FULL_COVERAGE, raster_exposure
 from .periods import parse_return_period
 from .rasters import (
     CM_SUSPECT_DEPTH_M,
+    IMPLAUSIBLE_MEAN_DEPTH_M,
     UNDECLARED_NODATA_BELOW_M,
     HazardInput,
     illustrative_hazard_paths,
@@ -42,6 +43,7 @@ __all__ = [
     "DEFAULT_BREAKS_M",
     "FOOTPRINTS_PER_BATCH",
     "FULL_COVERAGE",
+    "IMPLAUSIBLE_MEAN_DEPTH_M",
     "MAX_CELLS_IN_MEMORY",
     "MAX_ZONE_CELLS",
     "RASTER_SEQUENTIAL_FROM",

@@ -1,15 +1,18 @@
 """Hazard rasters: naming them, opening and checking them, their units and accuracy tags.
 
-The unit of the depths is decided in :func:`_raster_units` (the ``units`` option, else the
-band's declared unit); other ways of reading it (unit words in file names) are added there.
+The unit of the depths is decided in :func:`_raster_units`: the ``units`` option (``--units``),
+else the band's declared unit, else a unit word in the file name (``depth_cm.tif``,
+``ngap (cm).tif``), else metres.
 
-Also the plausibility of the depths read (centimetres passed as metres, undeclared nodata) and
-the packaged ILLUSTRATIVE proxy rasters (:func:`illustrative_hazard_paths`).
+Also the plausibility of the depths read (centimetres read as metres, undeclared nodata, the
+colours of a map picture instead of depths) and the packaged ILLUSTRATIVE proxy rasters
+(:func:`illustrative_hazard_paths`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,18 +20,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import rasterio
+from rasterio.enums import ColorInterp
 
 from .._errors import CRSError, InputFileError, SchemaError, first_ids
 from .._provenance import ACCURACY_CLASSES
 from .periods import _strip_suffix, parse_return_period
 
-__all__ = ["CM_SUSPECT_DEPTH_M", "UNDECLARED_NODATA_BELOW_M", "illustrative_hazard_paths"]
+__all__ = [
+    "CM_SUSPECT_DEPTH_M",
+    "IMPLAUSIBLE_MEAN_DEPTH_M",
+    "UNDECLARED_NODATA_BELOW_M",
+    "illustrative_hazard_paths",
+]
 
 #: No river or coastal flood of the Red River Delta comes near 50 m of water: a raster whose
 #: values over the sites exceed this is almost certainly in centimetres.
 CM_SUSPECT_DEPTH_M = 50.0
 #: Depths below this are not water but an undeclared nodata value such as -9999 or -32768.
 UNDECLARED_NODATA_BELOW_M = -1.0
+#: A mean depth above this over the flooded parts of all the sites is no flood of the delta
+#: (the deepest floods of the province, Nho Quan and Gia Viễn in 2017, stood 2-3 m deep in the
+#: lowest fields): depths in centimetres read as metres give 10-100 m.
+IMPLAUSIBLE_MEAN_DEPTH_M = 5.0
+_CM_WORDS = {"cm", "centimet", "centimeter", "centimetre", "centimeters", "centimetres"}
 
 HazardInput = str | os.PathLike | rasterio.io.DatasetReader
 
@@ -106,11 +120,30 @@ def _check_raster(ds: rasterio.io.DatasetReader, label: str, band: int) -> None:
         raise InputFileError(
             f"Hazard raster '{label}' has {ds.count} band(s); band={band} does not exist."
         )
+    _refuse_colours(ds, label)
     t = ds.transform
     if t.b != 0 or t.d != 0:
         raise InputFileError(
             f"Hazard raster '{label}' has a rotated grid, which exactextract cannot read. Warp "
             f"it north-up first: `gdalwarp in.tif out.tif`."
+        )
+
+
+def _refuse_colours(ds: rasterio.io.DatasetReader, label: str) -> None:
+    """Refuse a picture of a flood map (colour bands or a palette) offered as depths."""
+    interp = set(ds.colorinterp)
+    rgb = {ColorInterp.red, ColorInterp.green, ColorInterp.blue}
+    colours = (
+        (ds.count >= 3 and all(dt == "uint8" for dt in ds.dtypes))
+        or rgb <= interp
+        or ColorInterp.palette in interp
+    )
+    if colours:
+        what = "a colour palette" if ColorInterp.palette in interp else f"{ds.count} colour bands"
+        raise SchemaError(
+            f"Hazard raster '{label}' holds {what} of 0-255, not water depths: it is a picture of "
+            f"a flood map. Use the depth raster the map was drawn from (one band of depths in "
+            f"metres or centimetres, e.g. from the flood model or Aqueduct/Fathom)."
         )
 
 
@@ -133,26 +166,41 @@ def _least_accurate(frame: pd.DataFrame) -> str:
 
 
 def _raster_units(ds: rasterio.io.DatasetReader, band: int, units: str | None) -> str:
+    """Decide the unit of the depths: ``units``, else the band's declared unit, else the name."""
     if units is not None:
         if units not in ("m", "cm"):
-            raise SchemaError(f"units must be 'm' or 'cm', not {units!r}.")
+            raise SchemaError(f"units must be 'm' or 'cm' (--units m|cm), not {units!r}.")
         return units
     declared = (ds.units[band - 1] or ds.tags(band).get("units", "")).strip().lower()
-    return "cm" if declared in ("cm", "centimetre", "centimeter", "centimetres") else "m"
+    if declared:
+        return "cm" if declared in _CM_WORDS else "m"
+    words = set(re.split(r"[^a-z0-9]+", _strip_suffix(Path(ds.name).name).lower()))
+    return "cm" if words & _CM_WORDS else "m"
 
 
-def _check_depth_range(vmin: float, vmax: float, label: str, unit_name: str) -> None:
+def _check_depth_range(
+    vmin: float, vmax: float, label: str, unit_name: str, mean: float = np.nan
+) -> None:
     """Refuse depths that are centimetres read as metres, or an undeclared nodata value.
 
-    ``vmin`` and ``vmax`` are the extreme valid depths over the sites (NaN when none).
+    ``vmin`` and ``vmax`` are the extreme valid depths over the sites (NaN when none), ``mean``
+    the mean depth over their flooded parts.
     """
+    read = "metres" if unit_name == "m" else "metres after dividing by 100"
     if vmax > CM_SUSPECT_DEPTH_M:
         raise SchemaError(
-            f"Hazard raster '{label}' has depths up to {vmax:g} over the sites, read as "
-            f"{'metres' if unit_name == 'm' else 'metres after dividing by 100'}. Depths "
-            f"above {CM_SUSPECT_DEPTH_M:g} m do not occur here: the raster is probably in "
-            f"centimetres — pass units='cm' — or holds an undeclared nodata value (pass "
-            f"nodata=<value>)."
+            f"Hazard raster '{label}' has depths up to {vmax:g} over the sites, read as {read}. "
+            f"Depths above {CM_SUSPECT_DEPTH_M:g} m do not occur here: the raster is probably "
+            f"in centimetres — pass --units cm (Python: units='cm') — or holds an undeclared "
+            f"nodata value (pass nodata=<value>)."
+        )
+    if unit_name == "m" and mean > IMPLAUSIBLE_MEAN_DEPTH_M:
+        raise SchemaError(
+            f"Hazard raster '{label}' gives a mean depth of {mean:.1f} m over the flooded parts "
+            f"of the sites, read as metres (neither its metadata nor its name gives a unit). "
+            f"Floods here are not that deep (mean above {IMPLAUSIBLE_MEAN_DEPTH_M:g} m): the "
+            f"raster is probably in centimetres. Pass --units cm (Python: units='cm'), or tag "
+            f"the band's unit (`gdal_edit.py -units cm`)."
         )
     if vmin < UNDECLARED_NODATA_BELOW_M:
         raise SchemaError(

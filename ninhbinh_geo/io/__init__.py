@@ -1,25 +1,36 @@
 """Reading a planner's own files and turning differently shaped inventories into the site layer.
 
-:func:`read_layer` reads GeoPackage, GeoJSON, Shapefile, KML (through pyogrio), and CSV or XLSX
-tables with longitude/latitude columns. :func:`harmonise` maps Vietnamese or English headings,
-name prefixes, units, decimal commas, status words and legacy TCVN3 (ABC) text onto the columns
-of the site layer (``DEVELOPERS.md``). :func:`read_inventory` chains both with
-:func:`ninhbinh_geo.schema.validate_sites`.
+:func:`read_layer` reads GeoPackage, GeoJSON and Shapefile (through pyogrio), KML (every
+placemark of nested folders), and CSV or XLSX tables with coordinate columns, as planners'
+offices write them. :func:`harmonise` maps Vietnamese or English headings, name prefixes,
+numbers with their units and qualifiers, status phrases (:data:`STATUS_PHRASES`) and the former
+province and district onto the columns of the site layer (``DEVELOPERS.md``), and tests every
+site against the province. :func:`read_inventory` chains both with
+:func:`ninhbinh_geo.schema.validate_sites`. Every refusal names the rows as the planner sees
+them and a fix that works from the command line.
 
-Legacy encodings: only TCVN3 (ABC) is recognised. Files in VNI or Windows-1258 are not
-converted; save them as Unicode (UTF-8) first.
+Legacy encodings TCVN3 (ABC), VNI and Windows-1258 and UTF-8 (with or without BOM) are found
+per file and per column and decoded to Unicode NFC; when the text cannot tell, the candidates
+are named and ``encoding=`` settles it.
 
 Rooms, in the order a file goes through them:
 
 - ``formats``: :func:`read_layer` and :data:`SUPPORTED_FORMATS`, choosing the reader by extension;
-- ``tables``: CSV (UTF-8 or Latin-1, ``,``/``;``/tab) and XLSX sheets, values kept as written;
-- ``points``: point geometries from the longitude/latitude columns of a table;
-- ``vector``: GeoPackage, GeoJSON, Shapefile, KML through pyogrio; layers and the file's CRS;
-- ``kml``: the attribute tables of KML placemark descriptions as columns;
-- ``encodings``: legacy TCVN3 text detected per column and decoded; folding for matching;
+- ``tables``: the cells of a CSV (bytes kept, separator found) or of a workbook's sheets;
+- ``codepages``: the legacy code pages TCVN3, VNI and Windows-1258, decoded to Unicode;
+- ``spelling``: folding for matching, and Vietnamese syllables that tell right text from wrong;
+- ``encodings``: the encoding of each file and column found and decoded;
+- ``layout``: headings below titles, units rows, merged cells, totals, sub-headings, the sheet;
+- ``coordinates``: decimal degrees, DMS, "lat, lon" pairs, VN-2000 metres and their CRS;
+- ``points``: point geometries from the coordinate columns of a table;
+- ``vector``: GeoPackage, GeoJSON, Shapefile through pyogrio; broken files named; the CRS;
+- ``kml``: every placemark of a KML's nested folders, ExtendedData and popup tables;
 - ``columns``: Vietnamese and English headings mapped onto the contract's columns;
-- ``numbers``: decimal commas, thousands separators, m² to ha;
-- ``vocabulary``: kinds, name prefixes, status words, provinces, districts, yes/no, site ids;
+- ``numbers``: one number read: separators, units and qualifiers in the cell;
+- ``quantities``: number columns read one way each, areas to hectares, no silent NaN;
+- ``vocabulary``: kinds, name prefixes, provinces, districts, yes/no, site ids;
+- ``statuses``: the table of status phrases (:data:`STATUS_PHRASES`);
+- ``location``: the province test and the former province and district from the coordinates;
 - ``conform``: provenance from arguments, ``source_attributes``, :data:`HARMONISED_COLUMNS`;
 - ``harmonisation``: :func:`harmonise`, the stages above in order, one coordinate check;
 - ``inventory``: :func:`read_inventory` (read, harmonise, validate) and :func:`file_provenance`;
@@ -28,19 +39,25 @@ Rooms, in the order a file goes through them:
 
 from __future__ import annotations
 
+from .codepages import TCVN3_TO_UNICODE, decode_cp1258, decode_tcvn3, decode_vni
 from .conform import HARMONISED_COLUMNS
-from .encodings import TCVN3_TO_UNICODE, decode_tcvn3
 from .footprints import NOMINAL_AREA_HA, nominal_footprints
 from .formats import SUPPORTED_FORMATS, read_layer
 from .harmonisation import harmonise
 from .inventory import file_provenance, read_inventory
+from .location import PROVINCE_TOLERANCE_M
+from .statuses import STATUS_PHRASES
 
 __all__ = [
     "HARMONISED_COLUMNS",
     "NOMINAL_AREA_HA",
+    "PROVINCE_TOLERANCE_M",
+    "STATUS_PHRASES",
     "SUPPORTED_FORMATS",
     "TCVN3_TO_UNICODE",
+    "decode_cp1258",
     "decode_tcvn3",
+    "decode_vni",
     "file_provenance",
     "harmonise",
     "nominal_footprints",

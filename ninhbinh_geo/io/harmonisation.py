@@ -1,12 +1,16 @@
 """Harmonising: an inventory of any common shape turned into the columns of the site layer.
 
 :func:`harmonise` is the door: it checks its arguments, then runs the stages in order, each in
-the room named after it, each adding lines to ``attrs["harmonise_report"]``:
-:mod:`~ninhbinh_geo.io.encodings` (TCVN3 text), :mod:`~ninhbinh_geo.io.columns` (headings),
-:mod:`~ninhbinh_geo.io.numbers` (separators, m²), :mod:`~ninhbinh_geo.io.vocabulary` (names,
-kinds, status words, provinces, yes/no, site ids), :mod:`~ninhbinh_geo.io.conform`
-(provenance, ``source_attributes``, columns and dtypes), and the location, where the layer's
-coordinates are checked, once.
+the room named after it, each adding lines to ``attrs["harmonise_report"]`` (after the lines of
+``attrs["read_report"]`` from :func:`~ninhbinh_geo.io.read_layer`):
+:mod:`~ninhbinh_geo.io.encodings` (legacy text), :mod:`~ninhbinh_geo.io.columns` (headings),
+the location (the layer's coordinates checked, once), :mod:`~ninhbinh_geo.io.vocabulary`
+(names, kinds, provinces, site ids) with :mod:`~ninhbinh_geo.io.location` (former province and
+district from the coordinates) — first, so that every later message names the site's id —
+then :mod:`~ninhbinh_geo.io.quantities` (numbers, units, qualifiers),
+:mod:`~ninhbinh_geo.io.statuses` (status phrases), the province test
+(:mod:`~ninhbinh_geo.io.location`) and :mod:`~ninhbinh_geo.io.conform` (provenance,
+``source_attributes``, columns and dtypes).
 """
 
 from __future__ import annotations
@@ -20,19 +24,18 @@ from .. import schema as _schema
 from .._errors import SchemaError
 from .._provenance import ACCURACY_CLASSES
 from .columns import _select_columns
-from .conform import (
-    _FLOAT_OUT,
-    _conform,
-    _fill_provenance,
-    _given_provenance,
-    _keep_unmapped,
-)
+from .conform import _conform, _fill_provenance, _given_provenance, _keep_unmapped
 from .encodings import _decode_text
-from .numbers import _area_in_hectares, _parse_number_columns
-from .vocabulary import _flags, _former_provinces, _names_and_kinds, _site_ids, _status_words
-
-# Columns parsed as numbers (area_m2 becomes area_ha).
-_NUMBER_COLUMNS = tuple(sorted(_FLOAT_OUT | set(_schema.FLOAT_COLUMNS) | {"area_m2"}))
+from .location import _fill_places, _flag_outside
+from .quantities import _area_in_hectares, _parse_number_columns
+from .statuses import _status_words
+from .vocabulary import (
+    _flags,
+    _former_provinces,
+    _names_and_kinds,
+    _province_argument,
+    _site_ids,
+)
 
 
 def harmonise(
@@ -46,32 +49,23 @@ def harmonise(
     accuracy: str | None = None,
     source_url: str | None = None,
     former_province: str | None = None,
+    allow_missing: bool = False,
+    allow_outside: bool = False,
+    status_words: dict[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Turn an inventory of any common shape into the columns of the site layer.
 
-    What it does, in order, each step reported in ``attrs["harmonise_report"]``:
-
-    1. legacy TCVN3 (ABC) text in headings and text columns is converted to Unicode NFC
-       (detected by its byte-range characters, e.g. ``"Gia TrÊn"`` -> ``"Gia Trấn"``); a column
-       mixing encodings so that some values cannot be decided raises :class:`EncodingError`;
-    2. headings in Vietnamese or English (``"Tên CCN"``, ``"Diện tích (m2)"``, ``"Tỷ lệ lấp
-       đầy (%)"``, ``"Tình trạng"``, ``"Huyện"``, ``"Xã"``, ``"name"``, ``"occupancy"``…,
-       case and accents ignored) are renamed to the contract's columns;
-    3. numbers with decimal commas (``"12,5"``) and thousands separators (``"1.035,5"``) are
-       parsed; areas in m² are converted to hectares; a text that is no number becomes NaN
-       and is reported with its rows (and a warning);
-    4. name prefixes (CCN, Cụm CN, Cụm công nghiệp, KCN, Khu công nghiệp) become ``"CCN …"``
-       / ``"KCN …"`` and set ``kind``; status words are mapped (đang hoạt động -> operating,
-       đã thành lập -> established, quy hoạch -> planned…); the former province is taken from
-       a province column, else ``former_province=``, else the former district;
-    5. ``site_id`` is generated when absent: ``<kind>-<HN|ND|NB>-<NAME>`` from the accent-free
-       name without prefix (Roman numerals as digits: ``KCN-HN-DONGVAN1``), the same for the
-       same site in any file;
-    6. provenance columns are filled from the arguments where empty.
-
+    The stages (module docstring) each add lines to ``attrs["harmonise_report"]``: legacy text
+    decoded; Vietnamese or English headings renamed (``"Tên CCN"``, ``"Diện tích (m2)"``,
+    ``"Tình trạng"``…, case and accents ignored); numbers read one way per column with their
+    units (areas to ha) and qualifiers (``<column>_qualifier``); names, kinds and status phrases
+    (:data:`STATUS_PHRASES`) mapped; the former province taken from its column, the district,
+    the coordinates or ``former_province=``; every site tested against the province
+    (:data:`PROVINCE_TOLERANCE_M`); ``site_id`` made when absent (``KCN-HN-DONGVAN1``);
+    provenance filled from the arguments. Nothing is guessed: what cannot be read for sure is
+    refused (or, with ``allow_missing``, left NaN with its reason in ``<column>_reason``).
     Unmapped source columns are not dropped: they are kept, per row, as JSON text in
-    ``source_attributes``. Values that do not map (an unknown status word) are kept for
-    :func:`ninhbinh_geo.schema.validate_sites` to report.
+    ``source_attributes``.
 
     Parameters
     ----------
@@ -86,7 +80,15 @@ def harmonise(
     accuracy : {"surveyed", "digitized", "approximate", "illustrative"}, optional
         Accuracy class of the geometry, for rows that lack it.
     former_province : {"Hà Nam", "Nam Định", "Ninh Bình"}, optional
-        For rows whose province is neither given nor known from their district.
+        For rows whose province is neither given nor known from their district or location.
+    allow_missing : bool, default False
+        Leave values that cannot be read empty (NaN, with their reason in
+        ``<column>_reason``) instead of refusing them.
+    allow_outside : bool, default False
+        Keep sites outside the province, flagged in ``outside_province`` and
+        ``province_distance_km``, instead of refusing them.
+    status_words : dict, optional
+        More status phrases, e.g. ``{"hoàn thành hạ tầng": "established"}``.
 
     Returns
     -------
@@ -98,11 +100,11 @@ def harmonise(
 
     Raises
     ------
-    EncodingError
-        When the encoding of a text column is ambiguous.
+    EncodingError, NumberFormatError, VocabularyError, LocationError
+        Text whose encoding cannot be told; numbers that cannot be read (all one way); a
+        status phrase not in the table; sites outside the province (without allow_outside).
     SchemaError
-        When ``kind``, ``accuracy`` or ``former_province`` is not an allowed value, or no
-        column holds names.
+        A ``kind``, ``accuracy`` or ``former_province`` not allowed; no column of names.
     CRSError
         When the layer has no CRS or implausible coordinates.
 
@@ -124,7 +126,16 @@ def harmonise(
     _check_arguments(kind=kind, accuracy=accuracy, former_province=former_province)
     provenance = _given_provenance(source, source_date, licence, accuracy, source_url)
     return _harmonise(
-        gdf, layer=layer, kind=kind, former_province=former_province, provenance=provenance
+        gdf,
+        layer=layer,
+        kind=kind,
+        former_province=former_province,
+        provenance=provenance,
+        options={
+            "allow_missing": allow_missing,
+            "allow_outside": allow_outside,
+            "status_words": status_words,
+        },
     )
 
 
@@ -158,45 +169,85 @@ def _harmonise(
     kind: str | None,
     provenance: dict[str, str | None],
     former_province: str | None,
+    options: dict[str, object],
 ) -> gpd.GeoDataFrame:
     """Run the stages of :func:`harmonise` on a GeoDataFrame whose arguments were checked.
 
     ``provenance`` holds the ``source``, ``source_date``, ``licence``, ``accuracy`` and
-    ``source_url`` arguments. The coordinates are checked here, once, in :func:`_locate`.
+    ``source_url`` arguments; ``options`` ``allow_missing``, ``allow_outside`` and
+    ``status_words``. The coordinates are checked here, once, in :func:`_locate`.
     """
-    report: list[str] = []
-    ids = pd.Series([f"row {i!r}" for i in gdf.index], index=gdf.index)
-    src = _decode_text(gdf.copy(), layer, ids, report)
+    report: list[str] = list(gdf.attrs.get("read_report", []))
+    ids = _row_ids(gdf)
+    src = _decode_text(gdf.copy(), layer, pd.Series(ids, index=gdf.index), report)
     out, mapping, unmapped = _select_columns(src, layer, report)
-    out = _parse_number_columns(out, _NUMBER_COLUMNS, layer, ids, report)
-    out, area_basis_note = _area_in_hectares(out, mapping, report)
+    headings = {target: str(heading) for heading, target in mapping.items()}
+    geometry = _locate(src, layer)
+    # Names, provinces and ids first, so that every message below names the site's id too.
     out = _names_and_kinds(out, kind, report)
-    out = _status_words(out, report)
-    out = _former_provinces(out, former_province, report)
-    out = _flags(out)
+    out = _former_provinces(out, report)
+    out = _fill_places(out, geometry, report)
+    out = _province_argument(out, former_province, report)
     out = _site_ids(out, report)
+    ids = _with_site_ids(ids, out["site_id"])
+    out, bases = _parse_number_columns(
+        out, headings, layer=layer, ids=ids, allow_missing=bool(options["allow_missing"]),
+        report=report,
+    )  # fmt: skip
+    out = _area_in_hectares(out, bases, report)
+    out = _status_words(
+        out, layer=layer, heading=headings.get("status", "status"), ids=ids,
+        status_words=options["status_words"], report=report,  # type: ignore[arg-type]
+    )  # fmt: skip
+    out = _flag_outside(
+        out, geometry, layer=layer, ids=pd.Series(ids, index=out.index),
+        allow_outside=bool(options["allow_outside"]), report=report,
+    )  # fmt: skip
+    out = _flags(out)
     out = _fill_provenance(out, provenance, report)
-    if area_basis_note and "area_basis" not in out.columns:
-        out["area_basis"] = area_basis_note
     out = _keep_unmapped(out, src, unmapped, report)
-    result = _conform(_locate(out, src, layer))
+    result = _conform(_with_geometry(out, geometry))
     result.attrs = {**gdf.attrs, "harmonise_report": report}
     return result
 
 
-def _locate(out: pd.DataFrame, src: gpd.GeoDataFrame, layer: str) -> gpd.GeoDataFrame:
-    """Put the geometry of ``src`` under ``out``, check it, and return it in EPSG:4326.
+def _with_site_ids(ids: list[str], site_ids: pd.Series) -> list[str]:
+    """Add each row's site id to its label: ``"row 7 (Cụm CN Gia Vân, CCN-NB-GIAVAN)"``."""
+    out = []
+    for label, sid in zip(ids, site_ids, strict=True):
+        if not isinstance(sid, str) or not sid or sid in label:
+            out.append(label)
+        elif label.endswith(")"):
+            out.append(f"{label[:-1]}, {sid})")
+        else:
+            out.append(f"{label} ({sid})")
+    return out
 
-    The one coordinate check of the harmoniser: a layer without CRS is refused; the rows with a
-    geometry must fit the CRS they claim. Empty ``lon``/``lat`` are filled from representative
-    points of the geometries (NaN for rows without one).
+
+def _row_ids(gdf: gpd.GeoDataFrame) -> list[str]:
+    """Name each row as the planner finds it: ``read_layer``'s labels, else the index label."""
+    labels = gdf.attrs.get("row_labels")
+    if isinstance(labels, list) and len(labels) == len(gdf):
+        return [str(v) for v in labels]
+    return [f"row {i!r}" for i in gdf.index]
+
+
+def _locate(src: gpd.GeoDataFrame, layer: str) -> gpd.GeoSeries:
+    """Check the layer's coordinates, once, and return its geometry in EPSG:4326.
+
+    A layer without CRS is refused even when no row has a geometry; the rows with a geometry
+    must fit the CRS they claim.
     """
-    result = gpd.GeoDataFrame(out, geometry=src.geometry.values, crs=src.crs, index=src.index)
-    result = result.rename_geometry("geometry") if result.geometry.name != "geometry" else result
+    geometry = src.geometry
+    located = ~(geometry.isna() | geometry.is_empty)
+    _crs.check_coordinates(gpd.GeoDataFrame(geometry=geometry[located]), layer)
+    return geometry.to_crs(_crs.STORAGE_CRS)
+
+
+def _with_geometry(out: pd.DataFrame, geometry: gpd.GeoSeries) -> gpd.GeoDataFrame:
+    """Put the geometry under ``out``; fill empty ``lon``/``lat`` from representative points."""
+    result = gpd.GeoDataFrame(out, geometry=geometry.values, crs=geometry.crs, index=out.index)
     located = ~(result.geometry.isna() | result.geometry.is_empty)
-    # A layer without CRS fails here even when no row has a geometry.
-    _crs.check_coordinates(result[located], layer)
-    result = _crs.project_checked(result, _crs.STORAGE_CRS)
     points = result.geometry.where(located).representative_point() if located.any() else None
     for col, attr in (("lon", "x"), ("lat", "y")):
         if col not in result.columns or result[col].isna().all():

@@ -24,9 +24,12 @@ def read_inventory(
     path: str | os.PathLike[str],
     *,
     layer: str | None = None,
+    sheet: str | None = None,
     lon: str | None = None,
     lat: str | None = None,
+    lonlat: str | None = None,
     crs: object = None,
+    encoding: str | None = None,
     kind: str | None = None,
     source: str | None = None,
     source_date: str | None = None,
@@ -34,6 +37,9 @@ def read_inventory(
     accuracy: str | None = None,
     source_url: str | None = None,
     former_province: str | None = None,
+    allow_missing: bool = False,
+    allow_outside: bool = False,
+    status_words: dict[str, str] | None = None,
     repair: bool = False,
     allow_points: bool = False,
     province: object = None,
@@ -47,24 +53,28 @@ def read_inventory(
     ----------
     path : str or path-like
         The file.
-    layer, lon, lat, crs
-        Passed to :func:`read_layer`.
+    layer, sheet, lon, lat, lonlat, crs, encoding, repair
+        Passed to :func:`read_layer` (``repair`` to ``validate_sites`` too).
     kind, source, source_date, licence, accuracy, source_url, former_province
         Passed to :func:`harmonise`.
-    repair, allow_points, province
+    allow_missing, allow_outside, status_words
+        Passed to :func:`harmonise`; sites kept outside the province (``allow_outside``)
+        are not refused by ``validate_sites`` either.
+    allow_points, province
         Passed to :func:`ninhbinh_geo.schema.validate_sites` (``allow_points=True`` for
         tables of locations without footprints).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        The validated site layer in EPSG:4326; ``attrs["harmonise_report"]`` and
-        ``attrs["repairs"]`` say what was changed.
+        The validated site layer in EPSG:4326; ``attrs["harmonise_report"]`` (what was read,
+        found and changed) and ``attrs["repairs"]``.
 
     Raises
     ------
-    InputFileError, CRSError, EncodingError, SchemaError
-        As the three steps do.
+    NinhBinhGeoError
+        As the three steps do: InputFileError, CRSError, EncodingError, LocationError,
+        NumberFormatError, VocabularyError, SchemaError.
 
     Examples
     --------
@@ -80,22 +90,45 @@ def read_inventory(
     (['CCN-NB-GIAVAN', 'CCN Gia Vân', 'established'], 50.5)
     """
     _check_arguments(kind=kind, accuracy=accuracy, former_province=former_province)
-    raw = read_layer(path, layer=layer, lon=lon, lat=lat, crs=crs)
-    name = layer or Path(path).stem
+    raw = read_layer(
+        path, layer=layer, sheet=sheet, lon=lon, lat=lat, lonlat=lonlat, crs=crs,
+        encoding=encoding, repair=repair,
+    )  # fmt: skip
+    name = raw.attrs.get("sheet") or layer or Path(path).stem
     provenance = _given_provenance(source, source_date, licence, accuracy, source_url)
+    options = {"allow_missing": allow_missing, "allow_outside": allow_outside,
+               "status_words": status_words}  # fmt: skip
     harmonised = _harmonise(
-        raw, layer=name, kind=kind, former_province=former_province, provenance=provenance
-    )
-    report = harmonised.attrs.get("harmonise_report", [])
+        raw, layer=name, kind=kind, former_province=former_province, provenance=provenance,
+        options=options,
+    )  # fmt: skip
+    return _validated(
+        harmonised, name, kind=kind, repair=repair, allow_points=allow_points,
+        province=province, allow_outside=allow_outside,
+    )  # fmt: skip
+
+
+def _validated(
+    harmonised: gpd.GeoDataFrame,
+    name: str,
+    *,
+    kind: str | None,
+    repair: bool,
+    allow_points: bool,
+    province: object,
+    allow_outside: bool,
+) -> gpd.GeoDataFrame:
+    """Validate a harmonised layer; keep its report. Sites kept outside stay allowed."""
+    margin = 1000.0
+    if allow_outside and province is None:
+        from .. import datasets  # datasets imports io: load lazily
+
+        province, margin = datasets.load_province(), float("inf")
     valid = _schema.validate_sites(
-        harmonised,
-        layer=name,
-        kind=kind,
-        repair=repair,
-        allow_points=allow_points,
-        province=province,
-    )
-    valid.attrs["harmonise_report"] = report
+        harmonised, layer=name, kind=kind, repair=repair, allow_points=allow_points,
+        province=province, province_margin_m=margin,
+    )  # fmt: skip
+    valid.attrs["harmonise_report"] = harmonised.attrs.get("harmonise_report", [])
     return valid
 
 

@@ -1,164 +1,138 @@
-"""Numbers as planners write them: decimal comma or point, dot or comma thousands, m² to ha.
+r"""One number as planners write it: separators, a unit and a qualifier in the cell.
 
-A column is read in one style, found from the values that can only be read one way: "vi"
-(decimal comma, dot thousands: ``"1.035,5"``), "en" (decimal point, comma thousands:
-``"1,035.5"``) or "plain" (no evidence either way, so a lone separator is decimal and the
-ambiguous values are reported). Coordinates never have thousands separators.
+:func:`_read_cell` reads one cell the Vietnamese, English or French way: decimal comma or point;
+thousands grouped with dots, commas, spaces, no-break (U+00A0) or narrow no-break (U+202F)
+spaces; a unit after the number (``ha``, ``m²``, ``m2``, ``km²``, ``%``, ``người``); a
+qualifier before it (``khoảng``/``~``/``≈`` = approximately, ``hơn``/``trên``/``>`` = at
+least, ``dưới``/``<`` = at most). Words that say a value is not known (``đang cập nhật``,
+``chưa có``, ``-``) are recognised as such.
+
+Some texts read two ways: ``"505.000"`` is 505 000 the Vietnamese way and 505 the English way,
+``"505,000"`` the other way round. A cell cannot tell; its column (or the rest of the file) can,
+and that is decided in :mod:`~ninhbinh_geo.io.quantities`. Each reading therefore carries its
+*shape*: ``"neutral"`` (same either way), ``"vi"`` or ``"en"`` (only one way), ``"dot3"`` or
+``"comma3"`` (one separator followed by three digits: either way), ``"missing"``, ``"unknown"``
+(a word saying so) or ``"unreadable"``.
+
+Examples
+--------
+>>> r = _read_cell("khoảng 50,5 ha")
+>>> r.shape, _value(r, "vi"), r.unit, r.qualifier
+('vi', 50.5, 'ha', 'approx')
+>>> r = _read_cell("505\u202f000 m²")
+>>> r.shape, _value(r, None), r.unit
+('neutral', 505000.0, 'm2')
+>>> _read_cell("505.000").shape, _value(_read_cell("505.000"), "vi")
+('dot3', 505000.0)
 """
 
 from __future__ import annotations
 
+import math
 import re
-import warnings
-from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 
-from .._errors import first_ids
-from .encodings import _fold
+from .spelling import _fold, _fold_same_length
 
-_STRONG_VI = re.compile(
-    r"-?(\d{1,3}(\.\d{3}){2,}(,\d+)?|\d{1,3}(\.\d{3})+,\d+|\d+,\d{1,2}|\d+,\d{4,}|\d{4,},\d+)"
+_SPACES = "\u0020\u00a0\u202f\u2009\u2007"
+_QUALIFIERS = (
+    ("approx", r"khoang|xap xi|gan|chung|ca\.?|approx\.?|approximately|about|around|~|≈|±"),
+    ("at_least", r"hon|tren|it nhat|toi thieu|over|more than|at least|>=|≥|>"),
+    ("at_most", r"duoi|toi da|khong qua|under|less than|at most|<=|≤|<"),
 )
-_STRONG_EN = re.compile(
-    r"-?(\d{1,3}(,\d{3}){2,}(\.\d+)?|\d{1,3}(,\d{3})+\.\d+|\d+\.\d{1,2}|\d+\.\d{4,}|\d{4,}\.\d+)"
+_PREFIX = re.compile(
+    "^(?:" + "|".join(f"(?P<{name}>{words})" for name, words in _QUALIFIERS) + r")\s*"
 )
-_ONE_GROUP = re.compile(r"-?\d{1,3}[.,]\d{3}")
-# Headings of an area column that name no unit (read as hectares, and reported).
-_AREA_WITHOUT_UNIT = ("area", "dien tich", "quy mo")
-_M2_PER_HA = 10_000.0
+_SUFFIX_QUALIFIER = re.compile(r"\s*(?P<at_least>tro len)\s*$|\s*(?P<at_most>tro xuong)\s*$")
+_UNIT = re.compile(
+    r"\s*(?P<unit>ha|hecta|hec ta|hec-ta|m²|m2|m 2|km²|km2|%|nguoi|lao dong|du an|da)\.?\s*$"
+)
+_UNIT_NAMES = {"hecta": "ha", "hec ta": "ha", "hec-ta": "ha", "m²": "m2", "m 2": "m2",
+               "km²": "km2", "nguoi": "count", "lao dong": "count", "du an": "count",
+               "da": "count"}  # fmt: skip
+#: Words that say a value is not known (folded).
+UNKNOWN_WORDS = frozenset({"", "chua co", "chua ro", "khong ro", "dang cap nhat",
+                           "chua cap nhat", "khong co so lieu", "chua co so lieu", "n a", "na",
+                           "unknown", "not known", "chua xac dinh"})  # fmt: skip
+_SPACED = re.compile(rf"\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?:[.,]\d+)?")
+_SHAPES = (
+    ("neutral", re.compile(r"\d+")),
+    ("dot3", re.compile(r"[1-9]\d{0,2}\.\d{3}")),
+    ("comma3", re.compile(r"[1-9]\d{0,2},\d{3}")),
+    ("vi", re.compile(r"\d+,\d+|\d{1,3}(?:\.\d{3}){2,}|\d{1,3}(?:\.\d{3})+,\d+")),
+    ("en", re.compile(r"\d+\.\d+|\d{1,3}(?:,\d{3}){2,}|\d{1,3}(?:,\d{3})+\.\d+")),
+)
 
 
-def _clean_number_text(value: str) -> str:
-    return value.strip().replace("\u00a0", "").replace(" ", "").replace("%", "")
+class _Reading(NamedTuple):
+    """One cell read: its number text (no unit, no qualifier), shape, unit and qualifier."""
+
+    text: str
+    shape: str
+    unit: str | None = None
+    qualifier: str | None = None
+    number: float | None = None  # a cell that was a number already (Excel)
+    raw: str = ""  # the cell as written
 
 
-def _to_float(value: object, *, style: str) -> float:
-    """Parse a number written in ``style`` ("vi", "en" or "plain"); NaN when it is no number."""
-    if value is None or value is pd.NA or isinstance(value, bool | np.bool_):
-        return np.nan
+def _strip_words(text: str) -> tuple[str, str | None, str | None]:
+    """Take the qualifier and the unit off a cell; return the rest, the unit, the qualifier."""
+    folded = _fold_same_length(text)
+    qualifier = None
+    m = _PREFIX.match(folded)
+    if m:
+        qualifier = m.lastgroup
+        text, folded = text[m.end() :], folded[m.end() :]
+    m = _SUFFIX_QUALIFIER.search(folded)
+    if m:
+        qualifier = qualifier or m.lastgroup
+        text, folded = text[: m.start()], folded[: m.start()]
+    unit = None
+    m = _UNIT.search(folded)
+    if m and m.start() > 0:
+        unit = _UNIT_NAMES.get(m.group("unit"), m.group("unit"))
+        text = text[: m.start()]
+    return text.strip(), unit, qualifier
+
+
+def _read_cell(value: object) -> _Reading:
+    """Read one cell (see the module docstring)."""
+    if value is None or value is np.nan or (isinstance(value, float) and math.isnan(value)):
+        return _Reading("", "missing")
+    if isinstance(value, bool | np.bool_):
+        return _Reading(str(value), "unreadable")
     if isinstance(value, int | float | np.integer | np.floating):
-        return float(value)
-    text = _clean_number_text(str(value))
-    if not text:
-        return np.nan
-    if "," in text and "." in text:
-        # The separator written last is the decimal one: "1.035,5" or "1,035.5".
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
-    elif "," in text:
-        thousands = style == "en" and re.fullmatch(r"-?\d{1,3}(,\d{3})+", text)
-        if thousands or re.fullmatch(r"-?\d{1,3}(,\d{3}){2,}", text):
-            text = text.replace(",", "")
-        else:
-            text = text.replace(",", ".")
-    elif "." in text:
-        thousands = style == "vi" and re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text)
-        if thousands or re.fullmatch(r"-?\d{1,3}(\.\d{3}){2,}", text):
-            text = text.replace(".", "")
-    try:
+        return _Reading(repr(value), "neutral", number=float(value), raw=repr(value))
+    raw = str(value).strip()
+    if not raw:
+        return _Reading("", "missing")
+    if _fold(raw) in UNKNOWN_WORDS and not any(ch.isdigit() for ch in raw):
+        return _Reading(raw, "unknown", raw=raw)
+    text, unit, qualifier = _strip_words(raw)
+    text = text.replace("\u2212", "-")
+    sign = ""
+    if text[:1] in "+-":
+        sign, text = text[:1], text[1:].strip()
+    if _SPACED.fullmatch(text):
+        text = re.sub(f"[{_SPACES}]", "", text)
+    for shape, pattern in _SHAPES:
+        if pattern.fullmatch(text):
+            return _Reading(sign + text, shape, unit, qualifier, raw=raw)
+    return _Reading(raw, "unreadable", unit, qualifier, raw=raw)
+
+
+def _value(reading: _Reading, style: str | None) -> float:
+    """Return the number of a reading in a column written the ``style`` way ("vi", "en")."""
+    if reading.number is not None:
+        return reading.number
+    text, shape = reading.text, reading.shape
+    if shape == "neutral":
         return float(text)
-    except ValueError:
-        return np.nan
-
-
-def _number_style(s: pd.Series) -> tuple[str, list[str]]:
-    """Find how a column writes numbers; also return its values that stay ambiguous."""
-    strings = [_clean_number_text(v) for v in s if isinstance(v, str)]
-    vi = sum(bool(_STRONG_VI.fullmatch(t)) for t in strings)
-    en = sum(bool(_STRONG_EN.fullmatch(t)) for t in strings)
-    style = "vi" if vi and not en else "en" if en and not vi else "plain"
-    ambiguous = [t for t in strings if _ONE_GROUP.fullmatch(t)] if style == "plain" else []
-    return style, ambiguous
-
-
-def _parse_numbers(s: pd.Series, *, decimal_only: bool = False) -> pd.Series:
-    """Parse a column; ``decimal_only`` for coordinates, which never have thousands."""
-    style = "plain" if decimal_only else _number_style(s)[0]
-    return pd.Series([_to_float(v, style=style) for v in s], index=s.index, dtype="float64")
-
-
-# --------------------------------------------------------------------------------------------
-# the harmoniser's number stage
-
-
-def _parse_number_columns(
-    out: pd.DataFrame, columns: Iterable[str], layer: str, ids: pd.Series, report: list[str]
-) -> pd.DataFrame:
-    """Parse the number ``columns`` of ``out`` in place, reporting what was read and lost.
-
-    A text that is no number becomes NaN, is reported with its rows (and a warning pointing
-    at the caller of :func:`~ninhbinh_geo.io.harmonise` or
-    :func:`~ninhbinh_geo.io.read_inventory`), and is kept in ``<column>__raw`` for
-    ``source_attributes``.
-    """
-    for col in columns:
-        if col not in out.columns:
-            continue
-        raw = out[col]
-        parsed = _parse_numbers(raw)
-        lost = raw.notna() & raw.astype(str).str.strip().ne("") & parsed.isna()
-        if lost.any():
-            report.append(
-                f"{col}: {int(lost.sum())} values are no number and became NaN (rows "
-                f"{first_ids(ids[lost])}, e.g. {raw[lost].iloc[0]!r}); originals kept in "
-                f"source_attributes"
-            )
-            warnings.warn(
-                f"Layer '{layer}', column '{col}': values that are no number became NaN in rows "
-                f"{first_ids(ids[lost])} (e.g. {raw[lost].iloc[0]!r}); see "
-                f"attrs['harmonise_report'].",
-                UserWarning,
-                stacklevel=4,  # here, the harmoniser, the door, its caller
-            )
-            out[f"{col}__raw"] = raw.where(lost)
-        report.extend(_style_notes(col, raw, parsed))
-        out[col] = parsed
-    return out
-
-
-def _style_notes(col: str, raw: pd.Series, parsed: pd.Series) -> list[str]:
-    """Report lines saying how the separators of a column were read."""
-    notes = []
-    style, ambiguous = _number_style(raw)
-    textual = raw.map(lambda v: isinstance(v, str)) & parsed.notna()
-    if textual.any() and style == "vi":
-        notes.append(
-            f"{col}: decimal commas / dot thousands read (e.g. {raw[textual].iloc[0]!r}"
-            f" -> {float(parsed[textual].iloc[0])!r})"
-        )
-    if ambiguous:
-        notes.append(
-            f"{col}: {ambiguous[:3]} could use '.'/',' as thousands or decimal separator "
-            f"and nothing else in the column tells which; read as decimal separator "
-            f"(e.g. {ambiguous[0]!r} -> {float(_to_float(ambiguous[0], style='plain'))!r})"
-        )
-    return notes
-
-
-def _area_in_hectares(
-    out: pd.DataFrame, mapping: dict[str, str], report: list[str]
-) -> tuple[pd.DataFrame, str | None]:
-    """Fill ``area_ha`` from ``area_m2`` (dropped); return the frame and the area basis note.
-
-    ``mapping`` is {source heading: target column}; the heading of the area names the unit.
-    """
-    if "area_m2" in out.columns:
-        from_m2 = out["area_m2"] / _M2_PER_HA
-        if "area_ha" in out.columns:
-            fill = out["area_ha"].isna() & from_m2.notna()
-            out.loc[fill, "area_ha"] = from_m2[fill]
-        else:
-            out["area_ha"] = from_m2
-            fill = from_m2.notna()
-        src_col = next(c for c, t in mapping.items() if t == "area_m2")
-        report.append(f"area_ha: {int(fill.sum())} areas converted from m² ('{src_col}') to ha")
-        return out.drop(columns="area_m2"), f"'{src_col}' (m²) ÷ 10,000"
-    if "area_ha" in mapping.values():
-        src_col = next(c for c, t in mapping.items() if t == "area_ha")
-        if _fold(src_col) in _AREA_WITHOUT_UNIT:
-            report.append(f"area_ha: '{src_col}' has no unit in its heading; read as hectares")
-    return out, None
+    either = shape in ("dot3", "comma3")
+    if shape == "vi" or (either and style == "vi"):
+        return float(text.replace(".", "").replace(",", "."))
+    if shape == "en" or (either and style == "en"):
+        return float(text.replace(",", ""))
+    return math.nan

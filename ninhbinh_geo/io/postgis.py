@@ -237,6 +237,7 @@ def read_postgis_layer(
     import pandas as pd
     import shapely
 
+    from .columns import _row_labels
     from .vector import _with_file_crs
 
     parsed = parse_postgis_url(url)
@@ -276,10 +277,19 @@ def read_postgis_layer(
     gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=file_crs)
     from pathlib import Path
 
+    report: list[str] = []
     # _with_file_crs names the source in its messages by its file name
-    gdf = _with_file_crs(gdf, Path(f"{schema}.{parsed.table}"), _user_crs(crs))
+    gdf = _with_file_crs(gdf, Path(f"{schema}.{parsed.table}"), _user_crs(crs), report)
     gdf.attrs.update(
-        {"source_path": parsed.shown, "format": "PostGIS", "layer": f"{schema}.{parsed.table}"}
+        {
+            "source_path": parsed.shown,
+            "format": "PostGIS",
+            "layer": f"{schema}.{parsed.table}",
+            "sheet": None,
+            "encoding": "UTF-8",
+            "read_report": report,
+            "row_labels": _row_labels(gdf, None),
+        }
     )
     return gdf
 

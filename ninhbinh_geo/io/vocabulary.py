@@ -1,8 +1,9 @@
-"""Values in planners' words: kinds, name prefixes, status words, provinces, districts, yes/no.
+"""Values in planners' words: kinds, name prefixes, provinces, districts, yes/no, site ids.
 
 Each vocabulary is a table of folded words (see :mod:`ninhbinh_geo.io.encodings`) and a
 function mapping one value onto the contract's value (``DEVELOPERS.md``); a word that does not
-map is kept for :func:`ninhbinh_geo.schema.validate_sites` to report. The stage functions at
+map is kept for :func:`ninhbinh_geo.schema.validate_sites` to report. Status phrases have their
+own table in :mod:`~ninhbinh_geo.io.statuses`. The stage functions at
 the end apply them to the harmoniser's frame and say in its report what they changed. Site ids
 are built here too, from the kind, the former province and the name without its prefix.
 """
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema as _schema
-from .encodings import _fold, _fold_same_length
+from .spelling import _fold, _fold_same_length
 
 # Name prefixes and suffixes, matched on the folded name.
 _PREFIX_CCN = re.compile(r"^\s*(cum\s+cong\s+nghiep|cum\s+cn|ccn)(?![a-z0-9])[\s.:\-–]*")
@@ -28,32 +29,6 @@ _KIND_WORDS = {
     "CCN": ("ccn", "cum cong nghiep", "cum cn", "cluster", "industrial cluster"),
     "KCN": ("kcn", "khu cong nghiep", "khu cn", "park", "industrial park", "industrial zone"),
 }
-
-# Status words, folded; checked in this order (more specific first: "chua thanh lap" before
-# "thanh lap").
-_STATUS_WORDS: tuple[tuple[str, str], ...] = (
-    ("chua thanh lap", "planned"),
-    ("chua hoat dong", "established"),
-    ("dang hoat dong", "operating"),
-    ("da hoat dong", "operating"),
-    ("hoat dong", "operating"),
-    ("operating", "operating"),
-    ("operational", "operating"),
-    ("in operation", "operating"),
-    ("van hanh", "operating"),
-    ("da thanh lap", "established"),
-    ("thanh lap", "established"),
-    ("established", "established"),
-    ("dang xay dung", "established"),
-    ("under construction", "established"),
-    ("dau tu xay dung", "established"),
-    ("quy hoach", "planned"),
-    ("planned", "planned"),
-    ("plan", "planned"),
-    ("du kien", "planned"),
-    ("proposed", "planned"),
-    ("de xuat", "planned"),
-)
 
 _PROVINCE_WORDS = {"ha nam": "Hà Nam", "nam dinh": "Nam Định", "ninh binh": "Ninh Bình"}
 _PROVINCE_CODE = {"Hà Nam": "HN", "Nam Định": "ND", "Ninh Bình": "NB"}
@@ -110,18 +85,6 @@ def _kind_value(value: object) -> object:
     for kind, words in _KIND_WORDS.items():
         if f in words:
             return kind
-    return value
-
-
-def _status_value(value: object) -> object:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    if value in _schema.STATUS_VALUES:
-        return value
-    f = _fold(value)
-    for word, status in _STATUS_WORDS:
-        if re.search(rf"(?<![a-z]){word}(?![a-z])", f):
-            return status
     return value
 
 
@@ -205,33 +168,12 @@ def _names_and_kinds(out: pd.DataFrame, kind: str | None, report: list[str]) -> 
     return out
 
 
-def _status_words(out: pd.DataFrame, report: list[str]) -> pd.DataFrame:
-    """Map status words (đang hoạt động, đã thành lập, quy hoạch…) onto the contract's values."""
-    if "status" in out.columns:
-        mapped = out["status"].map(_status_value)
-        moved = out["status"].notna() & mapped.notna() & mapped.ne(out["status"])
-        if moved.any():
-            report.append(
-                f"status: {int(moved.sum())} values mapped from words (e.g. "
-                f"{out['status'][moved].iloc[0]!r} -> {mapped[moved].iloc[0]!r})"
-            )
-        out["status"] = mapped
-    return out
-
-
-def _former_provinces(
-    out: pd.DataFrame, former_province: str | None, report: list[str]
-) -> pd.DataFrame:
-    """Take the former province from its column, else ``former_province=``, else the district."""
+def _former_provinces(out: pd.DataFrame, report: list[str]) -> pd.DataFrame:
+    """Take the former province from its column, else from the former district's name."""
     if "former_province" in out.columns:
         out["former_province"] = out["former_province"].map(_province_value)
     else:
         out["former_province"] = None
-    if former_province is not None:
-        n = int(out["former_province"].isna().sum())
-        out["former_province"] = out["former_province"].fillna(former_province)
-        if n:
-            report.append(f"former_province: set to {former_province!r} for {n} rows (argument)")
     if "district_old" in out.columns and out["former_province"].isna().any():
         guess = out["district_old"].map(_province_from_district)
         fill = out["former_province"].isna() & guess.notna()
@@ -240,6 +182,18 @@ def _former_provinces(
             report.append(
                 f"former_province: inferred from the former district for {int(fill.sum())} rows"
             )
+    return out
+
+
+def _province_argument(
+    out: pd.DataFrame, former_province: str | None, report: list[str]
+) -> pd.DataFrame:
+    """Set ``former_province=`` where neither the file nor the coordinates tell the province."""
+    if former_province is not None:
+        n = int(out["former_province"].isna().sum())
+        out["former_province"] = out["former_province"].fillna(former_province)
+        if n:
+            report.append(f"former_province: set to {former_province!r} for {n} rows (argument)")
     return out
 
 

@@ -36,12 +36,21 @@ class ReviewOptions:
     clusters, parks, roads : path, optional
         The user's own layers; the embedded data when ``None``. ``clusters`` and ``parks`` may
         also be ``postgresql://…?table=NAME`` URLs of PostGIS tables.
-    hazards : sequence of path
-        Flood-depth rasters (one per return period); the illustrative demo hazard when empty.
+    hazards : sequence of path or (return period, path)
+        Flood-depth rasters (one per return period, read from the file name unless given as a
+        pair); the illustrative demo hazard when empty.
+    units : {"m", "cm"}, optional
+        Unit of the ``hazards`` depths where a raster's metadata and name do not say it.
     dem : path, optional
         A digital elevation model for the sea-level-rise scenarios.
     slr_cm : sequence of float
         Sea-level rise scenarios in cm (used with ``dem``).
+    sea : path, optional
+        Polygons of the sea for ``dem``; the sea side of the shipped coastline when ``None``.
+    read : mapping
+        Keyword arguments for reading the user's site layers
+        (:func:`ninhbinh_geo.io.read_inventory`: ``layer``, ``sheet``, ``crs``, ``lonlat``,
+        ``encoding``, ``allow_missing``, ``allow_outside``, ``status_words``, ``repair``).
     zone : str, optional
         Export CRS (VN-2000 TM-3 zone, e.g. ``"EPSG:5897"``); by majority of sites when ``None``.
     lang : {"vi", "en"}
@@ -73,9 +82,12 @@ class ReviewOptions:
     clusters: Path | str | None = None
     parks: Path | str | None = None
     roads: Path | None = None
-    hazards: Sequence[Path] = ()
+    hazards: Sequence[Path | tuple[float, Path]] = ()
+    units: str | None = None
     dem: Path | None = None
     slr_cm: Sequence[float] = ()
+    sea: Path | None = None
+    read: Mapping[str, Any] = field(default_factory=dict)
     zone: str | None = None
     lang: str = "vi"
     cluster_column: str = "area_ha"

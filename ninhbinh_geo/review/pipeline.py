@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -163,6 +164,7 @@ def run_review(
     if unknown:
         raise ValueError(f"Unknown output groups {unknown}; use some of {list(OUTPUT_GROUPS)}.")
     names = [n for g in groups for n in OUTPUT_GROUPS[g]]
+    created = not Path(out_dir).exists()
     if options.to_postgis is not None:  # the database is written last, when a URL is given
         groups = (*groups, POSTGIS_GROUP)
     out = check_outputs(out_dir, force=force, names=names)
@@ -176,6 +178,12 @@ def run_review(
         result = _analyse(options, tick, staging)
         write_outputs(result, staging, options, tick, groups)
         result.paths = promote(staging, out, names)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:  # a failed run leaves nothing behind that was not there before
+            with contextlib.suppress(OSError):
+                out.rmdir()  # only when empty
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     result.seconds = time.perf_counter() - t0

@@ -172,64 +172,132 @@ def road_access(clusters: pd.DataFrame, links: pd.DataFrame, *, max_snap_m: floa
     return out
 
 
-def _hazard_inputs(state: ReviewState) -> tuple[list[Path], bool]:
-    """Return the hazard rasters to use and whether they are the illustrative demo layer."""
+#: The shipped coastline covers the province and 15 km around it (data/boundaries/SOURCES.md);
+#: the sea is looked for a little within that reach, where its lines are whole.
+COASTLINE_REACH_M = 14_900.0
+
+
+def _coastline_sea(coastline: gpd.GeoDataFrame, land: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Find the sea beside the shipped coastline: the open water its lines cut off from land.
+
+    The coastline lines and the edge of their reach cut the area into faces; faces that hold
+    part of the province (``land``) are land, and of the others the large ones are the sea
+    (small ones are islands and sandbars). Land below sea level inland stays land: it floods
+    only where it joins the sea below the raised level.
+    """
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from .. import crs as _crs
+
+    lines = _crs.project_checked(coastline).geometry.values
+    province = shapely.union_all(_crs.project_checked(land).geometry.values)
+    reach = province.buffer(COASTLINE_REACH_M)
+    faces = shapely.get_parts(
+        shapely.polygonize(shapely.get_parts(shapely.union_all([*lines, reach.boundary])))
+    )
+    faces = faces[shapely.within(shapely.point_on_surface(faces), reach)]
+    overlap = shapely.area(shapely.intersection(faces, province)) / shapely.area(faces)
+    water = faces[overlap < 0.01]
+    sea = water[shapely.area(water) >= 0.1 * shapely.area(water).max()] if len(water) else water
+    return gpd.GeoDataFrame(geometry=np.asarray(sea), crs=_crs.METRIC_CRS)
+
+
+def _sea(state: ReviewState) -> gpd.GeoDataFrame:
+    """Return the sea for the DEM: the user's polygons (``--sea``), else the coastline's."""
+    if state.options.sea is not None:
+        from .. import io
+
+        return io.read_layer(state.options.sea)
+    return _coastline_sea(state.layers["coastline"], state.layers["province"])
+
+
+def _hazard_inputs(
+    state: ReviewState,
+) -> tuple[list[tuple[str | float, Path]], list[Path], bool]:
+    """Return the flood rasters (keys, paths), the sea-level rasters, whether illustrative.
+
+    Illustrative: no flood raster was given, the packaged demo rasters stand in.
+    """
     from .. import exposure
+    from .inputs import hazard_specs
 
     options = state.options
-    hazards = [Path(p) for p in options.hazards]
-    illustrative = not hazards
+    floods = hazard_specs(options)
+    illustrative = not floods
     if illustrative:
-        hazards = list(exposure.illustrative_hazard_paths().values())
+        floods = [(p.stem, p) for p in exposure.illustrative_hazard_paths().values()]
+    sea_level: list[Path] = []
     if options.dem is not None:
         from .. import sealevel  # scipy.ndimage: only with a DEM
 
+        sea = _sea(state)
         for cm in options.slr_cm or (100,):
             depth_path = state.staging / "tables" / f"slr_{cm:g}cm_depth.tif"
-            sealevel.inundation_depth(options.dem, slr_cm=cm, out_path=depth_path)
-            hazards.append(depth_path)
-    return hazards, illustrative
+            sealevel.inundation_depth(options.dem, slr_cm=cm, sea=sea, out_path=depth_path)
+            sea_level.append(depth_path)
+    return floods, sea_level, illustrative
 
 
-def _hazard_layer(hazards: Sequence[Path]) -> gpd.GeoDataFrame | None:
+def _hazard_layer(
+    floods: Sequence[tuple[str | float, Path]], units: str | None
+) -> gpd.GeoDataFrame | None:
     """Depth classes of the 100-year raster (else the rarest one) as polygons for the maps."""
     import rasterio
 
     from .. import exposure
 
-    if not hazards:
+    if not floods:
         return None
-    by_rp = {exposure.parse_return_period(p.name): p for p in hazards}
+    by_rp = {
+        key if isinstance(key, float) else exposure.parse_return_period(p.name): p
+        for key, p in floods
+    }
     chosen = by_rp.get(100.0) or by_rp[max((rp for rp in by_rp if rp), default=None)]
     with rasterio.open(chosen) as ds:
         if ds.width * ds.height > MAX_DISPLAY_CELLS:
             return None
-    return exposure.depth_zones(chosen)
+    return exposure.depth_zones(chosen, units=units)
+
+
+def _annual(expo: pd.DataFrame, lang: str) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Integrate the annual exposure where two return periods or more allow it, else say why."""
+    from .. import exposure
+
+    with_rp = expo[expo["return_period"].notna()]
+    periods = sorted(with_rp["return_period"].unique())
+    if len(periods) >= 2:
+        return {"ead": exposure.expected_annual_exposure(with_rp)}, []
+    given = ", ".join(f"{p:g}" for p in periods) or "-"
+    return {}, [label("warn.no_annual_exposure", lang).format(n=len(periods), periods=given)]
 
 
 def exposure_step(state: ReviewState) -> ReviewState:
     """Measure flood and sea-level exposure of every cluster; trace the hazard zones."""
+    import pandas as pd
+
     from .. import exposure
 
-    hazards, illustrative = _hazard_inputs(state)
+    floods, sea_level, illustrative = _hazard_inputs(state)
     lang = state.options.lang
     warnings = (
         [label("warn.illustrative_hazard", lang), label("report.how_real_hazard", lang)]
         if illustrative
         else []
     )
-    expo = exposure.raster_exposure(state.clusters, hazards)
-    tables = {"exposure": expo}
+    parts = [exposure.raster_exposure(state.clusters, dict(floods), units=state.options.units)]
+    if sea_level:  # our own rasters, in metres whatever --units says of the flood rasters
+        parts.append(exposure.raster_exposure(state.clusters, sea_level))
+    expo = pd.concat(parts) if len(parts) > 1 else parts[0]
     # Sea-level scenarios have no return period: the expected annual area integrates the
     # return-period rasters only.
-    with_rp = expo[expo["return_period"].notna()]
-    if with_rp["return_period"].nunique() > 0:
-        tables["ead"] = exposure.expected_annual_exposure(with_rp)
+    tables, why = _annual(expo, lang)
     return state.add(
-        hazards=tuple(hazards),
-        layers={"hazard": _hazard_layer(hazards), "exposure": expo},
-        tables=tables,
-        warnings=warnings,
+        hazards=tuple(p for _, p in floods) + tuple(sea_level),
+        layers={"hazard": _hazard_layer(floods, state.options.units), "exposure": expo},
+        tables={"exposure": expo, **tables},
+        warnings=[*warnings, *why],
     )
 
 
