@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import pg_throwaway
 from test_qgis import _CLUSTERS, _qgis_available, _sites
 
+#: Makes this run's schemas, views and tables its own on a server other runs used too.
+RUN = uuid.uuid4().hex[:6]
 PSYCOPG = pytest.importorskip("psycopg", reason="psycopg not installed (pip install '.[test]')")
 # The columns and types of public.layer_styles as QGIS 3.22 creates it: read from the table
 # QGIS 3.22.16 itself created (QgsVectorLayer.saveStyleToDatabase on a fresh database).
@@ -120,7 +123,7 @@ def legends(layers) -> dict[str, styles.Legend]:
 
 @pytest.fixture(scope="module")
 def written(pg_url, layers, legends):
-    url = _url(pg_url, schema="rt_review")
+    url = _url(pg_url, schema=f"rt_review_{RUN}")
     return url, qgis.write_postgis(layers, legends, url, crs="EPSG:9209", lang="vi")
 
 
@@ -135,7 +138,7 @@ def test_round_trip_layers_crs_and_attributes(written, layers):
     # EPSG:9209 (VN-2000 / TM-3 105°30') is newer than PostGIS 3.3's list: added from pyproj
     assert result.srid == 9209
     assert result.replaced is False
-    back = read_postgis_layer(_url(url, table="rt_review.clusters"))
+    back = read_postgis_layer(_url(url, table=f"rt_review_{RUN}.clusters"))
     assert back.crs.to_epsg() == 9209
     assert back.attrs["format"] == "PostGIS"
     original = layers["clusters"]
@@ -153,7 +156,7 @@ def test_round_trip_layers_crs_and_attributes(written, layers):
     rows = _query(
         url,
         "SELECT type, srid FROM geometry_columns WHERE f_table_schema = "
-        "'rt_review' ORDER BY f_table_name",
+        f"'rt_review_{RUN}' ORDER BY f_table_name",
     )
     assert rows == [("POLYGON", 9209), ("POLYGON", 9209), ("POLYGON", 9209)]
 
@@ -170,7 +173,7 @@ def test_layer_styles_rows_as_qgis_stores_them(written, pg_url):
         url,
         "SELECT f_table_catalog, f_table_name, f_geometry_column, stylename, useasdefault, "
         "type, owner, styleqml::text, stylesld::text FROM public.layer_styles "
-        "WHERE f_table_schema = 'rt_review' ORDER BY id",
+        f"WHERE f_table_schema = 'rt_review_{RUN}' ORDER BY id",
     )
     assert result.styles == len(rows) == 1 + 2 + 4
     database = parse_postgis_url(pg_url).dsn.split("/")[-1].split("?")[0]
@@ -187,40 +190,44 @@ def test_layer_styles_rows_as_qgis_stores_them(written, pg_url):
 
 
 def test_second_write_replaces_schema_and_styles(pg_url, layers, legends):
-    url = _url(pg_url, schema="rep_review")
+    url = _url(pg_url, schema=f"rep_review_{RUN}")
     qgis.write_postgis(layers, legends, url)
     smaller = {"clusters": layers["clusters"].iloc[:2]}
     result = qgis.write_postgis(smaller, legends, url)
     assert result.replaced is True
-    tables = _query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'rep_review'")
+    tables = _query(url, f"SELECT tablename FROM pg_tables WHERE schemaname = 'rep_review_{RUN}'")
     assert tables == [("clusters",)]
-    assert _query(url, "SELECT count(*) FROM rep_review.clusters") == [(2,)]
+    assert _query(url, f"SELECT count(*) FROM rep_review_{RUN}.clusters") == [(2,)]
     styles_ = _query(
-        url, "SELECT count(*) FROM public.layer_styles WHERE f_table_schema = 'rep_review'"
+        url, f"SELECT count(*) FROM public.layer_styles WHERE f_table_schema = 'rep_review_{RUN}'"
     )
     assert styles_ == [(4,)]
-    leftovers = _query(url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rep_review_%'")
+    leftovers = _query(
+        url, f"SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rep_review_{RUN}_%'"
+    )
     assert leftovers == []
 
 
 def test_a_schema_ninhbinh_geo_did_not_write_is_left_alone(pg_url, layers, legends):
-    _exec(pg_url, "CREATE SCHEMA planner; CREATE TABLE planner.mine (x int)")
+    _exec(pg_url, f"CREATE SCHEMA planner_{RUN}; CREATE TABLE planner_{RUN}.mine (x int)")
     with pytest.raises(OutputError, match="not written by ninhbinh_geo"):
-        qgis.write_postgis(layers, legends, _url(pg_url, schema="planner"))
-    assert _query(pg_url, "SELECT count(*) FROM planner.mine") == [(0,)]
+        qgis.write_postgis(layers, legends, _url(pg_url, schema=f"planner_{RUN}"))
+    assert _query(pg_url, f"SELECT count(*) FROM planner_{RUN}.mine") == [(0,)]
     for bad in ("public", "Upper", "pg_x", "a-b"):
         with pytest.raises(OutputError, match="Cannot write the review into schema"):
             qgis.write_postgis(layers, legends, pg_url, schema=bad)
 
 
 def test_a_view_on_the_review_stops_the_swap(pg_url, layers, legends):
-    url = _url(pg_url, schema="view_review")
+    url = _url(pg_url, schema=f"view_review_{RUN}")
     qgis.write_postgis(layers, legends, url)
-    _exec(pg_url, "CREATE VIEW public.my_ccn AS SELECT site_id FROM view_review.clusters")
+    _exec(
+        pg_url, f"CREATE VIEW public.my_ccn_{RUN} AS SELECT site_id FROM view_review_{RUN}.clusters"
+    )
     with pytest.raises(OutputError, match=r"cannot be replaced.*Nothing changed"):
         qgis.write_postgis({"clusters": layers["clusters"].iloc[:1]}, legends, url)
-    assert _query(pg_url, "SELECT count(*) FROM public.my_ccn") == [(4,)]
-    assert _query(pg_url, "SELECT count(*) FROM view_review.clusters") == [(4,)]
+    assert _query(pg_url, f"SELECT count(*) FROM public.my_ccn_{RUN}") == [(4,)]
+    assert _query(pg_url, f"SELECT count(*) FROM view_review_{RUN}.clusters") == [(4,)]
 
 
 def test_bad_inputs_raise_our_errors(pg_url, layers, legends):
@@ -239,7 +246,7 @@ def test_bad_inputs_raise_our_errors(pg_url, layers, legends):
 def test_planner_layer_read_back_through_the_io_checks(written):
     url, _ = written
     sites = io.read_inventory(
-        _url(url, table="rt_review.clusters"),
+        _url(url, table=f"rt_review_{RUN}.clusters"),
         kind="CCN",
         source="office database",
         source_date="2025-07-01",
@@ -251,12 +258,12 @@ def test_planner_layer_read_back_through_the_io_checks(written):
     # a table breaking the site contract is refused with our error, as a file would be
     _exec(
         url,
-        "CREATE TABLE public.no_names (id int, geom geometry(Point, 4326)); "
-        "INSERT INTO public.no_names VALUES (1, ST_SetSRID(ST_MakePoint(106, 20.3), "
+        f"CREATE TABLE public.no_names_{RUN} (id int, geom geometry(Point, 4326)); "
+        f"INSERT INTO public.no_names_{RUN} VALUES (1, ST_SetSRID(ST_MakePoint(106, 20.3), "
         "4326))",
     )
     with pytest.raises(Exception) as err:  # the package's own error, whichever
-        io.read_inventory(_url(url, table="no_names"), kind="CCN", allow_points=True)
+        io.read_inventory(_url(url, table=f"no_names_{RUN}"), kind="CCN", allow_points=True)
     assert type(err.value).__module__ == "ninhbinh_geo._errors"
 
 
@@ -265,7 +272,7 @@ def test_cli_review_options_and_check_read_postgis(written, tmp_path):
     from ninhbinh_geo import review
     from ninhbinh_geo.cli import build_parser, main
 
-    table_url = _url(url, table="rt_review.clusters")
+    table_url = _url(url, table=f"rt_review_{RUN}.clusters")
     args = build_parser().parse_args(
         ["review", "--clusters", table_url, "--to-postgis", _url(url, schema="x")]
     )
@@ -349,7 +356,7 @@ def _snapshot(url: str, schema: str) -> tuple:
 
 @pytest.mark.parametrize("stage", ["tables", "swap"])
 def test_killed_write_leaves_the_previous_schema(tmp_path, pg_url, layers, legends, stage):
-    schema = f"kill_{stage}"
+    schema = f"kill_{stage}_{RUN}"
     url = _url(pg_url, schema=schema)
     qgis.write_postgis(layers, legends, url)
     before = _snapshot(url, schema)
@@ -384,7 +391,7 @@ def test_qgis_loads_styled_layers_from_the_database(tmp_path, written, layers, l
     if reason:
         pytest.skip(reason)
     # the usual zone (EPSG:5897, in PostGIS's own list)
-    url = _url(written[0].split("&schema=")[0], schema="qgis_review")
+    url = _url(written[0].split("&schema=")[0], schema=f"qgis_review_{RUN}")
     qgis.write_postgis(layers, legends, url, crs="EPSG:5897")
     parts = parse_postgis_url(url)
     import urllib.parse
@@ -396,7 +403,7 @@ def test_qgis_loads_styled_layers_from_the_database(tmp_path, written, layers, l
         "port": str(split.port or 5432),
         "dbname": split.path.lstrip("/"),
         "user": split.username or "",
-        "schema": "qgis_review",
+        "schema": f"qgis_review_{RUN}",
         "srid": 5897,
         "tables": ["clusters", "exposure", "province"],
     }
