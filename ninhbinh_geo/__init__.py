@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 _SUBMODULES = (
     "crs",
     "datasets",
+    "diff",
     "efficiency",
     "exposure",
     "formatting",
@@ -39,6 +40,7 @@ __all__ = ["__version__", *_SUBMODULES]
 if TYPE_CHECKING:  # pragma: no cover
     from . import crs as crs
     from . import datasets as datasets
+    from . import diff as diff
     from . import labels as labels
     from . import styles as styles
 

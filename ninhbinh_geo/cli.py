@@ -1,9 +1,9 @@
 """The ``ninhbinh-geo`` command.
 
 Sub-commands: ``review`` (everything), ``check`` (validate a user's layer), ``map`` (only the web
-map) and ``export`` (only the styled GeoPackage and QGIS project). Exit codes: 0 success, 2 bad
-command line, 3 bad input data, 4 outputs cannot be written, 1 an unexpected error (a bug:
-please report it with the traceback shown).
+map), ``export`` (only the styled GeoPackage and QGIS project) and ``diff`` (what changed between
+two reviews). Exit codes: 0 success, 2 bad command line, 3 bad input data, 4 outputs cannot be
+written, 1 an unexpected error (a bug: please report it with the traceback shown).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ examples:
   ninhbinh-geo review --clusters my_clusters.gpkg --hazard rp100.tif --hazard rp10.tif \\
       --dem fabdem.tif --slr-cm 28 --slr-cm 77 --zone EPSG:9209 --lang en --out out --force
   ninhbinh-geo check my_clusters.xlsx
+  ninhbinh-geo review --to-postgis "postgresql://gis@db/office?schema=ninhbinh_review"
+  ninhbinh-geo diff review-2024 review-2025 --out changes
 """
 
 
@@ -51,8 +53,34 @@ LAYER_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp", ".kml", ".csv", ".xlsx")
 RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".img", ".nc", ".asc", ".hgt")
 
 
-def _existing_file(suffixes: Sequence[str], what: str) -> Callable[[str], Path]:
-    def parse(text: str) -> Path:
+#: URL schemes of a PostGIS table (``--clusters postgresql://…?table=NAME``).
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def _database_url(text: str, *, table: bool) -> str:
+    """Check a PostGIS URL without connecting: the scheme, and ``table=`` where one is read."""
+    import urllib.parse
+
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(text).query))
+    if table and not query.get("table"):
+        raise argparse.ArgumentTypeError(
+            f"'{text}': name the table to read, e.g. postgresql://user@host/db?table=ccn"
+        )
+    return text
+
+
+def _to_postgis(text: str) -> str:
+    if not text.lower().startswith(DATABASE_SCHEMES):
+        raise argparse.ArgumentTypeError(
+            f"'{text}': give a database URL, e.g. postgresql://user@host/db?schema=ninhbinh_review"
+        )
+    return _database_url(text, table=False)
+
+
+def _existing_file(suffixes: Sequence[str], what: str) -> Callable[[str], Path | str]:
+    def parse(text: str) -> Path | str:
+        if what == "layer" and text.lower().startswith(DATABASE_SCHEMES):
+            return _database_url(text, table=True)
         path = Path(text)
         if path.suffix.lower() not in suffixes:
             raise argparse.ArgumentTypeError(
@@ -224,7 +252,7 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
         type=layer_file,
         metavar="FILE",
         help="your cluster (CCN) layer: GeoPackage, GeoJSON, Shapefile, KML, CSV/XLSX "
-        "with lon/lat columns",
+        "with lon/lat columns, or a PostGIS table postgresql://user@host/db?table=NAME",
     )
     g.add_argument("--parks", type=layer_file, metavar="FILE", help="your park (KCN) layer")
     g.add_argument(
@@ -311,8 +339,7 @@ def _add_reading(p: argparse.ArgumentParser, *, title: str | None = None) -> Non
         action="append",
         default=[],
         metavar="PHRASE=STATUS",
-        help="what a status phrase of your file means, e.g. \"hoàn thành=operating\" "
-        "(repeatable)",
+        help='what a status phrase of your file means, e.g. "hoàn thành=operating" (repeatable)',
     )
     g.add_argument(
         "--repair", action="store_true", help="close open rings and mend invalid polygons"
@@ -363,6 +390,14 @@ def _add_outputs(p: argparse.ArgumentParser, default_out: str, *, maps: bool = F
             help="static map formats, comma-separated: png, pdf (default: png,pdf)",
         )
     g.add_argument("--quiet", action="store_true", help="no progress lines")
+    g.add_argument(
+        "--to-postgis",
+        type=_to_postgis,
+        metavar="URL",
+        help="also write the layers and their QGIS styles into a PostGIS schema, replacing "
+        "it in one transaction: postgresql://user@host/db?schema=NAME "
+        "(default schema ninhbinh_review; needs ninhbinh-geo[postgis])",
+    )
 
 
 def _speed(text: str) -> tuple[str, float]:
@@ -460,10 +495,33 @@ def build_parser() -> argparse.ArgumentParser:
     _add_access(review)
 
     check = sub.add_parser("check", help="validate a cluster or park layer and report problems")
-    check.add_argument("file", type=Path, help="the layer to check")
+    check.add_argument(
+        "file",
+        type=lambda t: (
+            _database_url(t, table=True) if t.lower().startswith(DATABASE_SCHEMES) else Path(t)
+        ),
+        help="the layer to check (a file, or a PostGIS table postgresql://…?table=NAME)",
+    )
     check.add_argument("--layer", help="layer name inside a GeoPackage")
     check.add_argument("--kind", choices=("CCN", "KCN"), help="what the layer holds")
     _add_reading(check, title="reading the layer: the fixes error messages name")
+
+    diff = sub.add_parser(
+        "diff",
+        help="what changed since an earlier review: outcomes per site and rule, with the cause",
+        description="Compare two review output folders: per site, the zoning outcomes that "
+        "changed and why (input value, rule threshold, rule definition or wording, effective "
+        "date), and the rules that changed.",
+    )
+    diff.add_argument("old", type=Path, help="output folder of the earlier review")
+    diff.add_argument("new", type=Path, help="output folder of the later review")
+    diff.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="also write tables/diff.csv, tables/diff_rules.csv and diff.gpkg into DIR",
+    )
+    diff.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default vi)")
 
     for name, text in (
         ("map", "write only the interactive web map"),
@@ -545,6 +603,7 @@ def _options(args: argparse.Namespace) -> object:
         access_supply=args.access_supply,
         siting=not args.no_siting,
         siting_cell_m=args.siting_cell_m,
+        to_postgis=getattr(args, "to_postgis", None),
     )
 
 
@@ -555,18 +614,33 @@ def _progress(message: str) -> None:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         from . import io
+        from .io import postgis
 
+        url = postgis.is_postgis_url(args.file)
+        read = _read_options(args)
+        if url:  # a PostGIS table: the URL names it
+            read["layer"] = postgis.parse_postgis_url(args.file).qualified()
         gdf = io.read_inventory(
             args.file,
             kind=args.kind,
             allow_points=True,
-            **io.file_provenance(args.file),
-            **_read_options(args),
+            **(postgis.postgis_provenance(args.file) if url else io.file_provenance(args.file)),
+            **read,
         )
         report = gdf.attrs.get("harmonise_report") or []
         for line in report:
             print(f"changed: {line}")
         print(f"OK: {len(gdf)} sites in '{args.file}' pass validation.")
+        return 0
+    if args.command == "diff":
+        from . import diff
+
+        result = diff.compare_reviews(args.old, args.new)
+        for line in diff.summary_lines(result, args.lang):
+            print(line)
+        if args.out is not None:
+            for path in diff.write_diff(result, args.out):
+                print(path)
         return 0
     # The review imports the analyses and outputs (folium, matplotlib, the raster stack) step by
     # step, after its first progress line and after reading the user's files.

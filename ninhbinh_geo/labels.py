@@ -571,6 +571,37 @@ _RAW: dict[str, tuple[str, str]] = {
         "Dân số: WorldPop (www.worldpop.org), CC BY 4.0",
         "Population: WorldPop (www.worldpop.org), CC BY 4.0",
     ),
+    # deliverables (issue 15)
+    "scenario.return_period": ("Lũ chu kỳ {n} năm", "{n}-year flood"),
+    "scenario.slr": ("Nước biển dâng {n} cm", "Sea-level rise {n} cm"),
+    "theme.overview": ("Tổng quan (không kịch bản ngập)", "Overview (no flood scenario)"),
+    "layout.a3": ("Bản đồ A3", "A3 map"),
+    "layout.legend": ("Chú giải", "Legend"),
+    "layout.made_with": ("Lập bằng {tool} {version}, {date}", "Made with {tool} {version}, {date}"),
+    "diff.title": ("Thay đổi so với lần rà soát trước", "What changed since the last review"),
+    "diff.cause.input_value": ("Số liệu đầu vào thay đổi", "Input value changed"),
+    "diff.cause.rule_threshold": ("Ngưỡng của quy tắc thay đổi", "Rule threshold changed"),
+    "diff.cause.rule_text": ("Lời văn của quy tắc thay đổi", "Rule wording changed"),
+    "diff.cause.rule_definition": (
+        "Nội dung quy tắc thay đổi (phép so sánh, tham số, căn cứ)",
+        "Rule definition changed (comparison, parameters, legal source)",
+    ),
+    "diff.cause.effective_date": ("Ngày hiệu lực thay đổi", "Effective date changed"),
+    "diff.cause.rule_added": ("Quy tắc mới", "Rule added"),
+    "diff.cause.rule_removed": ("Quy tắc bị bỏ", "Rule removed"),
+    "diff.cause.site_added": ("Khu mới", "Site added"),
+    "diff.cause.site_removed": ("Khu bị bỏ", "Site removed"),
+    "diff.cause.unexplained": (
+        "Kết quả thay đổi, không rõ nguyên nhân trong số liệu đã lưu",
+        "Outcome changed; no stored input or rule explains it",
+    ),
+    "diff.outcome_changed": ("Kết quả thay đổi", "Outcome changed"),
+    "diff.none": ("Không có thay đổi.", "No changes."),
+    "diff.summary": (
+        "{n_changed} kết quả thay đổi ở {n_sites} khu; {n_rules} quy tắc thay đổi.",
+        "{n_changed} outcomes changed at {n_sites} sites; {n_rules} rules changed.",
+    ),
+    "diff.rules": ("Quy tắc thay đổi", "Rules that changed"),
 }
 
 # the report's own strings live in _labels_report; a key is defined in one place only

@@ -4,11 +4,15 @@ Runs under Debian's Python with python3-qgis (``/usr/bin/python3``), never insid
 
     QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis_probe.py request.json
 
-``request.json`` holds ``{"gpkg": ..., "layers": [...], "project": ..., "png": ...}``. The probe
-prints one JSON object on the last line of stdout: for each layer how QGIS loaded it (validity,
-CRS, feature count, renderer type, classes with colours and bounds, labels), how QGIS read the
-project (layer order, validity, renderers, CRS) and statistics of a PNG rendered from the project.
-tests/test_qgis.py asserts on that report.
+``request.json`` holds ``{"gpkg": ..., "layers": [...], "project": ..., "png": ...}`` and
+optionally ``"database_styles": [...]`` (the named styles QGIS lists for those layers, each
+SLD imported by QGIS), ``"deliverables": project`` with ``"layout_pdf"`` (named styles, map
+themes and the print layout exported to PDF) and ``"postgis": {...}`` (tables of a PostGIS
+schema opened through QGIS's postgres provider with their default style). The probe prints one
+JSON object on the last line of stdout: for each layer how QGIS loaded it (validity, CRS,
+feature count, renderer type, classes with colours and bounds, labels), how QGIS read the
+project (layer order, validity, renderers, CRS) and statistics of a PNG rendered from the
+project. tests/test_qgis*.py and tests/test_postgis.py assert on that report.
 """
 
 from __future__ import annotations
@@ -172,13 +176,207 @@ def _project_report(path: str, png: str | None) -> dict:
     return out
 
 
+def _colors_of(layer: QgsVectorLayer) -> list[str | None]:
+    """Colour of every feature under the layer's current renderer (rule-based too)."""
+    from qgis.core import QgsExpressionContextUtils, QgsRenderContext
+
+    renderer = layer.renderer().clone()
+    ctx = QgsRenderContext()
+    ctx.expressionContext().appendScopes(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    renderer.startRender(ctx, layer.fields())
+    colors = []
+    for feat in layer.getFeatures():
+        ctx.expressionContext().setFeature(feat)
+        syms = renderer.symbolsForFeature(feat, ctx)
+        colors.append(_hex(syms[0].color()) if syms else None)
+    renderer.stopRender(ctx)
+    return colors
+
+
+def _database_styles(gpkg: str, name: str) -> dict:
+    """The styles QGIS lists for a layer of the GeoPackage, and each SLD imported by QGIS."""
+    import sqlite3
+    import tempfile
+
+    layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
+    listed = layer.listStylesInDatabase()
+    out = {"count": listed[0], "names": list(listed[2]), "default_colors": _colors_of(layer)}
+    con = sqlite3.connect(gpkg)
+    rows = con.execute(
+        "SELECT styleName, styleSLD, useAsDefault FROM layer_styles WHERE f_table_name = ?",
+        (name,),
+    ).fetchall()
+    con.close()
+    out["sld"] = {}
+    for style_name, sld, default in rows:
+        copy = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
+        with tempfile.NamedTemporaryFile("w", suffix=".sld", delete=False, encoding="utf-8") as f:
+            f.write(sld)
+        message, ok = copy.loadSldStyle(f.name)
+        Path(f.name).unlink()
+        entry = {"ok": bool(ok), "message": message, "default": bool(default)}
+        if ok:
+            entry["renderer"] = copy.renderer().type()
+            entry["colors"] = _colors_of(copy)
+        out["sld"][style_name] = entry
+    return out
+
+
+def _named_styles_report(project: QgsProject) -> dict:
+    """Per project layer: its named styles, and the class column of each once switched to."""
+    out = {}
+    for layer in project.mapLayers().values():
+        manager = layer.styleManager()
+        entry = {"current": manager.currentStyle(), "styles": {}}
+        for name in manager.styles():
+            manager.setCurrentStyle(name)
+            renderer = layer.renderer()
+            attr = renderer.classAttribute() if hasattr(renderer, "classAttribute") else None
+            entry["styles"][name] = {
+                "renderer": renderer.type(),
+                "attr": attr,
+                "colors": sorted({c for c in _colors_of(layer) if c}),
+            }
+        manager.setCurrentStyle(entry["current"])
+        out[layer.name()] = entry
+    return out
+
+
+def _themes_report(project: QgsProject) -> dict:
+    """Per map theme: the layers it shows, found by applying it to the layer tree."""
+    from qgis.core import QgsLayerTreeModel
+
+    root = project.layerTreeRoot()
+    model = QgsLayerTreeModel(root)
+    themes = project.mapThemeCollection()
+    out = {}
+    for name in themes.mapThemes():
+        themes.applyTheme(name, root, model)
+        out[name] = [n.layer().name() for n in root.findLayers() if n.isVisible()]
+    return out
+
+
+def _layout_report(project: QgsProject, pdf: str) -> dict:
+    from qgis.core import (
+        QgsLayoutExporter,
+        QgsLayoutItemLabel,
+        QgsLayoutItemLegend,
+        QgsLayoutItemMap,
+        QgsLayoutItemPicture,
+        QgsLayoutItemScaleBar,
+    )
+
+    layouts = project.layoutManager().printLayouts()
+    out = {"names": [lay.name() for lay in layouts]}
+    if not layouts:
+        return out
+    layout = layouts[0]
+    page = layout.pageCollection().page(0).pageSize()
+    out["page_mm"] = [round(page.width(), 1), round(page.height(), 1)]
+    kinds = {
+        QgsLayoutItemMap: "map",
+        QgsLayoutItemLegend: "legend",
+        QgsLayoutItemScaleBar: "scalebar",
+        QgsLayoutItemPicture: "picture",
+        QgsLayoutItemLabel: "label",
+    }
+    items = Counter()
+    texts = []
+    for item in layout.items():
+        for cls, kind in kinds.items():
+            if isinstance(item, cls):
+                items[kind] += 1
+                if kind == "label":
+                    texts.append(item.text())
+                if kind == "map":
+                    out["map_theme"] = item.followVisibilityPresetName()
+                    out["map_follows"] = item.followVisibilityPreset()
+                    out["map_layers"] = [lyr.name() for lyr in item.layersToRender()]
+                if kind == "picture":
+                    out["picture"] = item.picturePath()
+                if kind == "scalebar":
+                    out["scalebar_units"] = int(item.units())
+                    out["scalebar_segment"] = item.unitsPerSegment()
+                if kind == "legend":
+                    out["legend_rows"] = item.model().rowCount()
+    out["items"] = dict(items)
+    out["labels"] = texts
+    result = QgsLayoutExporter(layout).exportToPdf(pdf, QgsLayoutExporter.PdfExportSettings())
+    out["pdf_result"] = int(result)
+    return out
+
+
+def _postgis_report(request: dict) -> dict:
+    """Each table of a PostGIS schema opened through QGIS's postgres provider."""
+    from qgis.core import QgsDataSourceUri, QgsProviderRegistry
+
+    base = QgsDataSourceUri()
+    base.setConnection(
+        request["host"], request.get("port", "5432"), request["dbname"], request["user"], ""
+    )
+    # The table's geometry column, type, SRID and key as QGIS's connection API lists them, put
+    # into the URI as QGIS's browser does when a planner adds the table.
+    connection = (
+        QgsProviderRegistry.instance()
+        .providerMetadata("postgres")
+        .createConnection(base.uri(False), {})
+    )
+    listed = {t.tableName(): t for t in connection.tables(request["schema"])}
+    out = {}
+    for table in request["tables"]:
+        info = listed[table]
+        geometry = info.geometryColumnTypes()[0]
+        uri = QgsDataSourceUri(base.uri(False))
+        uri.setDataSource(
+            request["schema"], table, info.geometryColumn(), "", info.primaryKeyColumns()[0]
+        )
+        uri.setWkbType(geometry.wkbType)
+        uri.setSrid(str(request["srid"]))  # the table's SRID, as geometry_columns gives it
+        layer = QgsVectorLayer(uri.uri(False), table, "postgres")
+        entry = {"valid": layer.isValid(), "uri": uri.uri(False)}
+        if layer.isValid():
+            entry["crs"] = layer.crs().authid()
+            entry["crs_description"] = layer.crs().description()
+            entry["feature_count"] = layer.featureCount()
+            entry.update(_renderer_report(layer))
+            entry["feature_colors"] = _colors_of(layer)
+            listed_styles = layer.listStylesInDatabase()
+            entry["database_styles"] = list(listed_styles[2])
+            entry["related_styles"] = listed_styles[0]
+        out[table] = entry
+    return out
+
+
+def _deliverables_report(path: str, pdf: str | None) -> dict:
+    project = QgsProject.instance()
+    ok = project.read(path)
+    out = {
+        "read": bool(ok),
+        "styles": _named_styles_report(project),
+        "themes": _themes_report(project),
+    }
+    if pdf:
+        out["layout"] = _layout_report(project, pdf)
+    project.clear()
+    return out
+
+
 def main() -> None:
     request = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     app = QgsApplication([], False)
     app.setPrefixPath("/usr", True)
     app.initQgis()
     report: dict = {"qgis_version": __import__("qgis.core").core.Qgis.QGIS_VERSION}
-    report["layers"] = {n: _layer_report(request["gpkg"], n) for n in request["layers"]}
+    report["layers"] = {n: _layer_report(request["gpkg"], n) for n in request.get("layers", [])}
+    report["database_styles"] = {
+        n: _database_styles(request["gpkg"], n) for n in request.get("database_styles", [])
+    }
+    if request.get("deliverables"):
+        report["deliverables"] = _deliverables_report(
+            request["deliverables"], request.get("layout_pdf")
+        )
+    if request.get("postgis"):
+        report["postgis"] = _postgis_report(request["postgis"])
     for key in ("project", "project_qgz"):
         if request.get(key):
             png = request.get("png") if key == "project" else None

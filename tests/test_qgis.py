@@ -334,13 +334,18 @@ def test_layer_styles_table_as_qgis_creates_it(exported, layers, legends):
         ).fetchone() == ("attributes",)
         rows = con.execute(
             "SELECT f_table_name, f_table_schema, f_geometry_column, "
-            "useAsDefault, styleQML, description FROM layer_styles"
+            "useAsDefault, styleQML, description FROM layer_styles WHERE useAsDefault = 1"
+        ).fetchall()
+        defaults = con.execute(
+            "SELECT f_table_name, COUNT(*) FROM layer_styles WHERE useAsDefault = 1 "
+            "GROUP BY f_table_name"
         ).fetchall()
         version = con.execute("PRAGMA application_id").fetchone()[0]
     finally:
         con.close()
     assert version == 0x47504B47  # "GPKG"
     by_table = {r[0]: r for r in rows}
+    assert {n for _, n in defaults} == {1}  # alternates never compete with the default
     # One default style per styled spatial layer; the attribute table gets none.
     assert sorted(by_table) == ["clusters", "parks", "province", "satellite_links"]
     for name, (_, schema, geom_col, default, qml, desc) in by_table.items():

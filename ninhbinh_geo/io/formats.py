@@ -17,6 +17,7 @@ import geopandas as gpd
 import pyproj
 
 from .._errors import CRSError, InputFileError
+from . import postgis as _postgis
 from .codepages import ENCODING_NAMES
 from .columns import _row_labels
 from .encodings import _decode_frame, _decode_grid, _encoding_key
@@ -114,6 +115,8 @@ def read_layer(
     >>> gdf.attrs["row_labels"]
     ['row 2 (CCN Gia Vân)']
     """
+    if _postgis.is_postgis_url(path):  # a table of a PostGIS database (io/postgis.py)
+        return _postgis.read_postgis_layer(path, layer=layer, crs=crs)
     path = _existing(Path(path))
     suffix = _supported_suffix(path)
     fmt = SUPPORTED_FORMATS[suffix]

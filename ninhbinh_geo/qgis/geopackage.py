@@ -26,11 +26,12 @@ from .. import crs as _crs
 from .._errors import CRSError, OutputError, SchemaError, first_ids
 from ..labels import label
 from ..styles import Legend
+from .named_styles import STYLE_NAME, named_styles
 from .qml import _SITE_LAYERS, _check_lang, _check_legend, _qml_text
+from .sld import _sld_text
 from .xml import _clean
 
-#: ``styleName`` of the default styles (the QGIS column is 30 characters wide).
-STYLE_NAME = "ninhbinh_geo"
+__all__ = ["STYLE_NAME", "export_geopackage"]
 
 _EMPTY_GEOMETRY_TYPE = {"point": "Point", "line": "MultiLineString", "polygon": "MultiPolygon"}
 _LAYER_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
@@ -205,9 +206,7 @@ def _choose_crs(layers: Mapping[str, pd.DataFrame], crs: object | None) -> pypro
         sites = [df for df in layers.values() if _is_spatial(df) and not df.empty]
     if not sites:
         return pyproj.CRS.from_user_input(_crs.ZONE_CRS["105_00"])
-    both = pd.concat(
-        [_crs.project_checked(s, _crs.STORAGE_CRS) for s in sites], ignore_index=True
-    )
+    both = pd.concat([_crs.project_checked(s, _crs.STORAGE_CRS) for s in sites], ignore_index=True)
     return pyproj.CRS.from_user_input(_crs.pick_zone(gpd.GeoDataFrame(both, crs=_crs.STORAGE_CRS)))
 
 
@@ -248,31 +247,45 @@ def _style_rows(
     kinds: Mapping[str, str],
     lang: str,
 ) -> list[dict[str, object]]:
-    """Return the ``layer_styles`` rows (one default style per styled spatial layer)."""
+    """Return the ``layer_styles`` rows: per styled spatial layer its default, then alternates.
+
+    Every row carries the style as QML (``styleQML``) and as SLD 1.1 (``styleSLD``); only the
+    default has ``useAsDefault = 1``. ``f_geometry_column`` is filled in by the writer (the
+    GeoPackage and PostGIS name it differently).
+    """
     rows = []
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    for name, df in layers.items():
-        legend = legends.get(name)
-        if legend is None or kinds[name] == "none":
-            continue
-        labels = legend.layer not in _SITE_LAYERS or "name_vi" in df.columns
-        qml = _qml_text(legend, lang=lang, geometry_type=kinds[name], labels=labels)
-        rows.append(
-            {
-                "f_table_catalog": "",
-                "f_table_schema": "",
-                "f_table_name": name,
-                "f_geometry_column": None,
-                "styleName": STYLE_NAME,
-                "styleQML": qml,
-                "styleSLD": "",
-                "useAsDefault": 1,
-                "description": _layer_title(legend, lang),
-                "owner": "",
-                "ui": None,
-                "update_time": stamp,
-            }
-        )
+    spatial = {n: df for n, df in layers.items() if kinds[n] != "none"}
+    for name, found in named_styles(spatial, legends, lang=lang).items():
+        df, kind = layers[name], kinds[name]
+        labels = found[0].legend.layer not in _SITE_LAYERS or "name_vi" in df.columns
+        for style in found:
+            _check_legend(style.legend, kind)
+            rows.append(
+                {
+                    "f_table_catalog": "",
+                    "f_table_schema": "",
+                    "f_table_name": name,
+                    "f_geometry_column": None,
+                    "styleName": style.name,
+                    "styleQML": _qml_text(
+                        style.legend, lang=lang, geometry_type=kind, labels=labels
+                    ),
+                    "styleSLD": _sld_text(
+                        style.legend,
+                        lang=lang,
+                        geometry_type=kind,
+                        layer_name=name,
+                        style_name=style.name,
+                        labels=labels,
+                    ),
+                    "useAsDefault": int(style.default),
+                    "description": _layer_title(style.legend, lang),
+                    "owner": "",
+                    "ui": None,
+                    "update_time": stamp,
+                }
+            )
     return rows
 
 

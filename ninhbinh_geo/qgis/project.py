@@ -8,13 +8,14 @@ extent, and the file itself, atomically.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import sqlite3
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyproj
@@ -24,6 +25,17 @@ from .. import crs as _crs
 from .._errors import CRSError, InputFileError, OutputError, SchemaError, first_ids
 from ..labels import label
 from .geopackage import _check_output, _parse_crs, _remove_quietly, _temp_path
+from .layout import add_print_layout, legend_title
+from .named_styles import STYLE_NAME
+from .themes import (
+    LayerEntry,
+    add_map_themes,
+    layer_entries,
+    print_theme,
+    read_scenarios,
+    theme_layers,
+    theme_names,
+)
 from .xml import QGIS_FORMAT_VERSION, _document, _el, _number
 
 # Drawing order, top first: sites above links above everything else; boundaries at the bottom
@@ -78,15 +90,27 @@ def _read_gpkg(gpkg: Path) -> tuple[dict[str, dict], dict[str, tuple[str, str]]]
         for info in contents.values():
             info["srs"] = srs.get(info["srs_id"])
         styles: dict[str, tuple[str, str]] = {}
+        alternates: dict[str, list[tuple[str, str]]] = {}
         has_styles = con.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'layer_styles'"
         ).fetchone()
         if has_styles:
-            for table, qml, desc in con.execute(
-                "SELECT f_table_name, styleQML, description FROM layer_styles "
-                "WHERE useAsDefault = 1 ORDER BY update_time"
+            for table, name, qml, desc, default in con.execute(
+                "SELECT f_table_name, styleName, styleQML, description, useAsDefault "
+                "FROM layer_styles ORDER BY update_time, id"
             ):
-                styles[table] = (qml, desc or "")
+                if default:
+                    styles[table] = (qml, desc or "")
+                else:
+                    alternates.setdefault(table, []).append((name, qml))
+        for table, info in contents.items():
+            info["alternates"] = alternates.get(table, [])
+            cols = [r[1] for r in con.execute(f'PRAGMA table_info("{table}")')]
+            info["sources"] = (
+                [r[0] for r in con.execute(f'SELECT DISTINCT "source" FROM "{table}"') if r[0]]
+                if "source" in cols
+                else []
+            )
     except sqlite3.Error as exc:
         raise InputFileError(f"'{gpkg}' is not a readable GeoPackage: {exc}.") from exc
     finally:
@@ -194,70 +218,99 @@ def _source_file(gpkg: Path, project: Path) -> str:
     return rel if rel.startswith("../") else f"./{rel}"
 
 
+def _datasource(source_file: str, entry: LayerEntry) -> str:
+    uri = f"{source_file}|layername={entry.table}"
+    return f"{uri}|subset={entry.subset}" if entry.subset else uri
+
+
 def _layer_tree(
-    root: ET.Element, order: list[str], ids: Mapping[str, str], source_file: str, styles: _Styles
+    root: ET.Element, entries: Sequence[LayerEntry], source_file: str, shown: set[str]
 ) -> None:
     tree = _el(root, "layer-tree-group")
     _el(tree, "customproperties")
-    for n in order:
+    for entry in entries:
         node = _el(
             tree,
             "layer-tree-layer",
-            id=ids[n],
-            name=styles.get(n, ("", ""))[1] or n,
-            source=f"{source_file}|layername={n}",
+            id=entry.layer_id,
+            name=entry.display,
+            source=_datasource(source_file, entry),
             providerKey="ogr",
-            checked="Qt::Checked",
+            checked="Qt::Checked" if entry.layer_id in shown else "Qt::Unchecked",
             expanded="1",
         )
-        _el(node, "customproperties")
+        # the title the print layout's legend shows, wrapped to the legend panel
+        props = _el(_el(node, "customproperties"), "Option", type="Map")
+        _el(
+            props,
+            "Option",
+            name="legend/title-label",
+            value=legend_title(entry.display),
+            type="QString",
+        )
+
+
+def _parse_qml(gpkg: Path, name: str, qml: str) -> ET.Element:
+    try:
+        return ET.fromstring(qml)
+    except ET.ParseError as exc:
+        raise InputFileError(
+            f"A style of layer '{name}' in '{gpkg}' is not valid XML ({exc}); "
+            f"export the GeoPackage again."
+        ) from exc
 
 
 def _style_root(gpkg: Path, name: str, styles: _Styles) -> ET.Element | None:
     """Return the parsed default style of a table, None when it has none."""
     if name not in styles:
         return None
-    try:
-        return ET.fromstring(styles[name][0])
-    except ET.ParseError as exc:
-        raise InputFileError(
-            f"The default style of layer '{name}' in '{gpkg}' is not valid XML ({exc}); "
-            f"export the GeoPackage again."
-        ) from exc
+    return _parse_qml(gpkg, name, styles[name][0])
+
+
+def _style_manager(gpkg: Path, ml: ET.Element, entry: LayerEntry, alternates: list) -> None:
+    """Append the layer's named styles: the default is the layer's own; alternates stored."""
+    manager = _el(ml, "map-layer-style-manager", current=STYLE_NAME)
+    _el(manager, "map-layer-style", name=STYLE_NAME)
+    for name, qml in alternates:
+        style = _el(manager, "map-layer-style", name=name)
+        style.append(_parse_qml(gpkg, entry.table, qml))
 
 
 def _map_layer(
     parent: ET.Element,
-    name: str,
+    gpkg: Path,
+    entry: LayerEntry,
     info: Mapping[str, object],
     *,
-    layer_id: str,
     source_file: str,
     qml_root: ET.Element | None,
-    display: str,
 ) -> None:
-    """Append the <maplayer> of one table, carrying the renderer and labels of its style."""
+    """Append the <maplayer> of one layer, carrying the renderer and labels of its style."""
     geometry, wkb = _wkb_name(info.get("geom_type"))
     attrs = {"type": "vector", "geometry": geometry, "wkbType": wkb}
     if qml_root is not None:
         attrs.update({k: v for k, v in qml_root.attrib.items() if k != "version"})
     ml = _el(parent, "maplayer", **attrs)
-    _el(ml, "id", layer_id)
-    _el(ml, "datasource", f"{source_file}|layername={name}")
-    _el(ml, "layername", display)
+    _el(ml, "id", entry.layer_id)
+    _el(ml, "datasource", _datasource(source_file, entry))
+    _el(ml, "layername", entry.display)
     layer_crs = _layer_crs(info)
     if layer_crs is not None:
         _spatialrefsys(_el(ml, "srs"), layer_crs)
     _el(ml, "provider", "ogr", encoding="UTF-8")
     if qml_root is not None:
+        _style_manager(gpkg, ml, entry, list(info.get("alternates", [])))
         for child in qml_root:
-            ml.append(child)
+            ml.append(copy.deepcopy(child))
 
 
 def _add_view_extent(
     root: ET.Element, contents: _Contents, names: list[str], project_crs: pyproj.CRS
-) -> None:
-    """Add the initial map extent: the union of the layer extents, in the project CRS."""
+) -> tuple[float, float, float, float] | None:
+    """Add the initial map extent: the union of the layer extents, in the project CRS.
+
+    Returns that extent, None when no layer has one.
+    """
     boxes = []
     for n in names:
         info = contents[n]
@@ -270,7 +323,7 @@ def _add_view_extent(
             bounds = tr.transform_bounds(*bounds)
         boxes.append(bounds)
     if not boxes:
-        return
+        return None
     xmin = min(b[0] for b in boxes)
     ymin = min(b[1] for b in boxes)
     xmax = max(b[2] for b in boxes)
@@ -293,6 +346,7 @@ def _add_view_extent(
         _el(extent, key, _number(value))
     _el(canvas, "rotation", "0")
     _spatialrefsys(_el(canvas, "destinationsrs"), project_crs)
+    return (xmin, ymin, xmax, ymax)
 
 
 def _project_xml(
@@ -306,37 +360,50 @@ def _project_xml(
     title: str,
     lang: str,
 ) -> ET.Element:
-    """Return the <qgis> tree of the project opening the checked tables ``names``."""
+    """Return the <qgis> tree of the project opening the checked tables ``names``.
+
+    Scenario tables become one layer per scenario; map themes switch between the scenarios and
+    the A3 print layout's map follows the theme of the hazard zones' scenario.
+    """
     source_file = _source_file(gpkg, project)
     order = _layer_order(names)
     digest = hashlib.sha1(gpkg.name.encode("utf-8")).hexdigest()[:8]
-    ids = {n: f"{n}_{digest}" for n in order}
+    scenarios, bound = read_scenarios(gpkg, order, lang=lang)
+    displays = {n: styles.get(n, ("", ""))[1] or n for n in order}
+    entries = layer_entries(order, displays, scenarios, bound, digest)
+    themes = theme_names(scenarios, lang)
+    printed, printed_key = print_theme(themes, bound)
+    shown = {e.layer_id for e in theme_layers(entries, printed_key)}
 
     root = _el(None, "qgis", projectname=title, version=QGIS_FORMAT_VERSION)
     _el(root, "homePath", path="")
     _el(root, "title", title)
     _spatialrefsys(_el(root, "projectCrs"), project_crs)
-    _layer_tree(root, order, ids, source_file, styles)
+    _layer_tree(root, entries, source_file, shown)
     layers_el = _el(root, "projectlayers")
-    for n in order:
+    for entry in entries:
         _map_layer(
             layers_el,
-            n,
-            contents[n],
-            layer_id=ids[n],
+            gpkg,
+            entry,
+            contents[entry.table],
             source_file=source_file,
-            qml_root=_style_root(gpkg, n, styles),
-            display=styles.get(n, ("", ""))[1] or n,
+            qml_root=_style_root(gpkg, entry.table, styles),
         )
     order_el = _el(root, "layerorder")
-    for n in order:
-        _el(order_el, "layer", id=ids[n])
+    for entry in entries:
+        _el(order_el, "layer", id=entry.layer_id)
     props = _el(root, "properties")
     paths = _el(props, "Paths")
     _el(paths, "Absolute", "false", type="bool")
     # QGIS reads <projectCrs> only when projections are enabled in the project properties.
     _el(_el(props, "SpatialRefSys"), "ProjectionsEnabled", "1", type="int")
-    _add_view_extent(root, contents, names, project_crs)
+    bounds = _add_view_extent(root, contents, names, project_crs)
+    add_map_themes(root, entries, themes, STYLE_NAME)
+    sources = sorted({src for n in names for src in contents[n].get("sources", [])})
+    add_print_layout(
+        root, title=title, theme=printed, bounds=bounds, sources=sources, lang=lang, seed=digest
+    )
     meta = _el(root, "projectMetadata")
     _el(meta, "title", title)
     _el(meta, "language", lang)

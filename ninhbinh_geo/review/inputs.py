@@ -21,16 +21,21 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["hazard_specs", "load_inputs"]
 
 
-def _load_sites(path: Path | None, kind: str, read: Mapping[str, Any]) -> gpd.GeoDataFrame:
+def _load_sites(path: Path | str | None, kind: str, read: Mapping[str, Any]) -> gpd.GeoDataFrame:
     from .. import datasets, io
 
     if path is None:
         return datasets.load_clusters() if kind == "CCN" else datasets.load_parks()
+    from ..io import postgis
+
+    provenance = io.file_provenance
+    if postgis.is_postgis_url(path):
+        # a planner's table in the office database, checked like a file
+        read = {**read, "layer": postgis.parse_postgis_url(str(path)).qualified()}
+        provenance = postgis.postgis_provenance
     # Provenance the user's file does not carry is taken from the file itself, so a planner's
     # layer works without extra options; rows given as points get illustrative footprints.
-    sites = io.read_inventory(
-        path, kind=kind, allow_points=True, **io.file_provenance(path), **read
-    )
+    sites = io.read_inventory(path, kind=kind, allow_points=True, **provenance(path), **read)
     return io.nominal_footprints(sites)
 
 

@@ -34,7 +34,8 @@ class ReviewOptions:
     Attributes
     ----------
     clusters, parks, roads : path, optional
-        The user's own layers; the embedded data when ``None``.
+        The user's own layers; the embedded data when ``None``. ``clusters`` and ``parks`` may
+        also be ``postgresql://…?table=NAME`` URLs of PostGIS tables.
     hazards : sequence of path or (return period, path)
         Flood-depth rasters (one per return period, read from the file name unless given as a
         pair); the illustrative demo hazard when empty.
@@ -98,6 +99,9 @@ class ReviewOptions:
     siting_cell_m : float
         Cell size of the suitability surface in the review (250 m keeps the review fast;
         ``siting.suitability`` takes 100 m in about a second).
+    to_postgis : str, optional
+        A ``postgresql://…[?schema=NAME]`` URL: the review's layers and QGIS styles are also
+        written into that PostGIS schema (output group ``postgis``).
 
     Examples
     --------
@@ -109,8 +113,8 @@ class ReviewOptions:
     ValueError: Unknown static map formats ['svg']; use some of ['png', 'pdf'].
     """
 
-    clusters: Path | None = None
-    parks: Path | None = None
+    clusters: Path | str | None = None
+    parks: Path | str | None = None
     roads: Path | None = None
     hazards: Sequence[Path | tuple[float, Path]] = ()
     units: str | None = None
@@ -137,6 +141,7 @@ class ReviewOptions:
     access_supply: str = "area_ha"
     siting: bool = True
     siting_cell_m: float = 250.0
+    to_postgis: str | None = None
 
     def __post_init__(self) -> None:
         formats = tuple(str(f).lower() for f in self.formats)

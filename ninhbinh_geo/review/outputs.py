@@ -41,6 +41,9 @@ OUTPUT_GROUPS = {
     "maps": ("maps",),
     "report": ("report.html", "report.md", "tables"),
 }
+#: The group that writes no file: the layers and styles go into the PostGIS schema of
+#: ``ReviewOptions.to_postgis``; it runs (last) whenever that URL is given.
+POSTGIS_GROUP = "postgis"
 
 
 def check_outputs(
@@ -192,12 +195,29 @@ def _write_report(
     )
 
 
+def _write_postgis(
+    result: ReviewResult, staging: Path, options: ReviewOptions, written: Mapping[str, list[Path]]
+) -> list[Path]:
+    # Last of the writers: the database is replaced only when every file was staged.
+    from ..qgis import postgis
+
+    postgis.write_postgis(
+        result.layers,
+        result.legends,
+        str(options.to_postgis),
+        crs=options.zone,
+        lang=options.lang,
+    )
+    return []
+
+
 #: The writers by output group, in the order they run, with their progress line.
 _WRITERS: tuple[tuple[str, str, _Writer], ...] = (
     ("gpkg", "GeoPackage with QGIS styles and project", _write_gpkg),
     ("map", "web map", _write_web_map),
     ("maps", "static maps", _write_static_maps),
     ("report", "tables and report", _write_report),
+    (POSTGIS_GROUP, "PostGIS schema with QGIS styles", _write_postgis),
 )
 
 

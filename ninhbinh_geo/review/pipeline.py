@@ -15,7 +15,7 @@ from .. import _atomic
 from . import steps
 from .inputs import load_inputs
 from .options import ReviewOptions, ReviewResult, ReviewState
-from .outputs import OUTPUT_GROUPS, check_outputs, promote, write_outputs
+from .outputs import OUTPUT_GROUPS, POSTGIS_GROUP, check_outputs, promote, write_outputs
 from .provenance import sources_table, with_derived_provenance
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -218,6 +218,8 @@ def run_review(
         raise ValueError(f"Unknown output groups {unknown}; use some of {list(OUTPUT_GROUPS)}.")
     names = [n for g in groups for n in OUTPUT_GROUPS[g]]
     created = not Path(out_dir).exists()
+    if options.to_postgis is not None:  # the database is written last, when a URL is given
+        groups = (*groups, POSTGIS_GROUP)
     out = check_outputs(out_dir, force=force, names=names)
     tick = _Progress(1 + len(steps.STEPS) + len(groups), progress)
     t0 = time.perf_counter()

@@ -44,6 +44,7 @@ __all__ = [
     "sea_level_step",
     "siting_step",
     "traveltime_step",
+    "with_outcome",
     "zoning_step",
 ]
 
@@ -573,10 +574,12 @@ def zoning_step(state: ReviewState) -> ReviewState:
     protected = state.layers.get("protected_areas")
     layers = {} if protected is None else {"heritage": protected}
     findings = zoning.check(state.clusters, exposure=state.tables["exposure"], layers=layers)
+    summary = zoning.summarize(findings)
     return state.add(
+        clusters=with_outcome(state.clusters, summary),
         layers={"zoning_findings": findings},
         tables={
-            "findings_summary": zoning.summarize(findings),
+            "findings_summary": summary,
             "findings": findings,
             "rules": zoning.load_rules(),
             "zoning_decided": zoning.decided_share(findings),
@@ -789,6 +792,26 @@ def siting_step(state: ReviewState) -> ReviewState:
         },
         warnings=warnings,
     )
+
+
+def with_outcome(clusters: gpd.GeoDataFrame, summary: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Return the clusters with their zoning outcome: ``worst_result`` and ``binding_rule``.
+
+    Taken from the ``findings_summary`` table (NA for a cluster without findings), so that the
+    cluster layer can be drawn by zoning outcome (an alternate QGIS style).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cl = pd.DataFrame({"site_id": ["A", "B"]})
+    >>> s = pd.DataFrame({"site_id": ["A"], "worst_result": ["fail"], "binding_rule": ["CCN-01"]})
+    >>> with_outcome(cl, s)["worst_result"].tolist()
+    ['fail', <NA>]
+    """
+    columns = ["worst_result", "binding_rule"]
+    by_site = summary.drop_duplicates("site_id").set_index("site_id")
+    out = clusters.drop(columns=columns, errors="ignore")
+    return out.assign(**{c: out["site_id"].map(by_site[c]).astype("string") for c in columns})
 
 
 #: The analyses, in the order they run. One line per step: its progress message and function.
