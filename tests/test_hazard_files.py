@@ -19,7 +19,7 @@ from shapely.geometry import box
 
 from ninhbinh_geo import cli, datasets, exposure, sealevel
 from ninhbinh_geo._errors import SchemaError
-from ninhbinh_geo.review.steps import _annual, _coastline_sea
+from ninhbinh_geo.review.steps.hazard import _annual, _coastline_sea
 
 # A 1 ha site (100 m x 100 m) in EPSG:3405 near Gia Vân, and a 20 m grid around it.
 X0, Y0 = 591_100.0, 2_251_600.0

@@ -1,0 +1,64 @@
+"""The analyses of a review, as a list of steps.
+
+Each step is one function that takes the :class:`~ninhbinh_geo.review.options.ReviewState` and
+returns a new one with its columns, layers and tables added. :data:`STEPS` lists them in the
+order they run, with the progress line each prints. To add an analysis, write one function in
+the room it belongs to and add one line to :data:`STEPS` (see "How to add a review step" in
+``DEVELOPERS.md``).
+
+The site layers were checked when they were loaded: steps call the analyses' public functions
+(their doors) for what those add, and the trusting inner functions of :mod:`ninhbinh_geo.proximity`
+for layers the review has already checked. Analysis modules are imported inside the steps, so
+that loading and checking the inputs starts before their imports.
+
+Rooms: ``base`` (:class:`Step`, :data:`LAYER_ORDER`), ``sites`` (efficiency, proximity, road
+distances), ``hazard`` (exposure), ``risk`` (damage, expected annual values, flood-cut roads, sea
+level), ``zoning`` (the rules, the outcome per cluster), ``access`` (travel time, labour, access
+indices, siting).
+"""
+
+from __future__ import annotations
+
+from .access import access_step, labour_step, siting_step, traveltime_step
+from .base import LAYER_ORDER, MAX_DISPLAY_CELLS, Step
+from .hazard import exposure_step
+from .risk import flood_cut_step, risk_step, sea_level_step
+from .sites import efficiency_step, network_step, proximity_step, road_access
+from .zoning import with_outcome, zoning_step
+
+__all__ = [
+    "LAYER_ORDER",
+    "MAX_DISPLAY_CELLS",
+    "STEPS",
+    "Step",
+    "access_step",
+    "efficiency_step",
+    "exposure_step",
+    "flood_cut_step",
+    "labour_step",
+    "network_step",
+    "proximity_step",
+    "risk_step",
+    "road_access",
+    "sea_level_step",
+    "siting_step",
+    "traveltime_step",
+    "with_outcome",
+    "zoning_step",
+]
+
+#: The analyses, in the order they run. One line per step: its progress message and function.
+STEPS: tuple[Step, ...] = (
+    Step("efficiency indicators", efficiency_step),
+    Step("straight-line proximity to the major parks", proximity_step),
+    Step("road network distances", network_step),
+    Step("flood and sea-level exposure", exposure_step),
+    Step("flood damage and expected annual values", risk_step),
+    Step("road links cut by floods", flood_cut_step),
+    Step("sea-level zones and their uncertainty", sea_level_step),
+    Step("zoning-review rules", zoning_step),
+    Step("travel times and service areas", traveltime_step),
+    Step("labour within reach (WorldPop 2000, 2020)", labour_step),
+    Step("capacity-aware access indices", access_step),
+    Step("candidate sites for new clusters", siting_step),
+)
