@@ -10,6 +10,7 @@ convergence of that projection. Legend entries take their colours and texts from
 from __future__ import annotations
 
 import math
+import os
 import textwrap
 from collections.abc import Iterable
 from functools import cache
@@ -351,6 +352,11 @@ def _ft2font() -> FT2Font:
     font = FT2Font(str(font_path()))
     font.set_size(_UNITS_SIZE_PT, 72)  # 72 dpi: advances in points
     return font
+
+
+# FT2Font reads its file through one open file object: a forked map worker must open its own,
+# or workers reading glyphs at once move each other's file position ("invalid outline").
+os.register_at_fork(after_in_child=_ft2font.cache_clear)
 
 
 def _word_width_pt(word: str, size_pt: float) -> float:
