@@ -221,7 +221,7 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "col.n_nearest": ("CCN gần KCN này nhất", "Clusters nearest to it"),
     "col.n_satellites": ("CCN vệ tinh", "Satellite clusters"),
     "col.n_road": ("Có khoảng cách đường bộ", "With a road distance"),
-    "col.outcome": ("Kết quả", "Outcome"),
+    "col.road_outcome": ("Kết quả nối vào đường", "Road access outcome"),
     "col.share": ("Tỷ lệ", "Share"),
     "col.accuracy_step": ("Độ chính xác (làm tròn)", "Accuracy (rounded to)"),
     "col.note": ("Ghi chú", "Note"),

@@ -106,7 +106,7 @@ def build(ctx: ReportContext) -> Section | None:
     if access is not None:
         columns = [
             Column("layer", kind="code", prefix="layer."),
-            Column("outcome", kind="code"),
+            Column("outcome", header="col.road_outcome", kind="code"),
             Column("rows", header="col.features", kind="count"),
             Column("share", kind="share"),
         ]
