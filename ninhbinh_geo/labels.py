@@ -573,7 +573,6 @@ _RAW: dict[str, tuple[str, str]] = {
     ),
     # deliverables (issue 15)
     "scenario.return_period": ("Lũ chu kỳ {n} năm", "{n}-year flood"),
-    "scenario.slr": ("Nước biển dâng {n} cm", "Sea-level rise {n} cm"),
     "theme.overview": ("Tổng quan (không kịch bản ngập)", "Overview (no flood scenario)"),
     "layout.a3": ("Bản đồ A3", "A3 map"),
     "layout.legend": ("Chú giải", "Legend"),

@@ -272,7 +272,7 @@ def test_project_has_one_exposure_layer_and_theme_per_scenario(outputs):
     titles = [
         label("scenario.return_period", "vi").format(n="10"),
         label("scenario.return_period", "vi").format(n="100"),
-        label("scenario.slr", "vi").format(n="77"),
+        label("scenario.slr", "vi").format(cm="77"),
     ]
     exposure = [n for n in names if n.startswith(label("layer.exposure", "vi"))]
     assert [n.rsplit(" – ", 1)[1] for n in exposure] == titles
@@ -417,7 +417,7 @@ def test_real_qgis_styles_themes_and_layout_pdf(tmp_path, outputs, layers, legen
         themes[label("theme.overview", "vi")],
         themes[rp.format(n="10")],
         themes[rp.format(n="100")],
-        themes[label("scenario.slr", "vi").format(n="77")],
+        themes[label("scenario.slr", "vi").format(cm="77")],
     )
     background = set(overview)
     assert not any("chu kỳ" in n or "biển" in n for n in overview)

@@ -77,7 +77,7 @@ def _titled(s: Scenario, lang: str) -> Scenario:
     if s.return_period is not None:
         title = label("scenario.return_period", lang).format(n=_fmt(s.return_period))
     elif s.slr_cm is not None:
-        title = label("scenario.slr", lang).format(n=_fmt(s.slr_cm))
+        title = label("scenario.slr", lang).format(cm=_fmt(s.slr_cm))
     else:
         title = s.key
     return Scenario(s.key, title, s.return_period, s.slr_cm)

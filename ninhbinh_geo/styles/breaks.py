@@ -234,6 +234,8 @@ def nice_bounds(values: np.ndarray, breaks: np.ndarray) -> list[float]:
         return [lo, hi]
     lower = _multiple(lo, step, decimals, up=False)
     if cuts and lower >= cuts[0]:
-        lower = _multiple(cuts[0] - step, step, decimals, up=False)
+        # a first class of the minimum alone, with no round cut above it: merged into the next
+        # class rather than given a bound below the data ("-10–0 %" for a share)
+        cuts = cuts[1:]
     upper = _multiple(hi, step, decimals, up=True)
     return [lower, *cuts, upper]

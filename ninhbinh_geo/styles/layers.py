@@ -16,7 +16,6 @@ from .legend import (
     Legend,
     LegendClass,
     _is_illustrative,
-    _select,
     _to_hex,
     categorized_legend,
     single_legend,
@@ -256,12 +255,15 @@ def _derived_legends(
 def _exposure_legend(
     expo: pd.DataFrame, hazard: pd.DataFrame | None, scheme: str, k: int
 ) -> Legend:
-    """Exposed share (in %) of the one scenario every map shows, named in the title."""
+    """Exposed share (in %) of the one scenario every map shows, named in the title.
+
+    The classes are those of every scenario's rows, so that a scenario switched to (the web
+    map's switcher, a QGIS map theme) is drawn with the same classes and no row falls outside.
+    """
     scenario = exposure_scenario(expo, hazard)
     where = scenario_rows(scenario)
-    rows = _select(expo, where)
     return graduated_legend(
-        rows["exposed_share"],
+        expo["exposed_share"],
         layer="exposure",
         column="exposed_share",
         title_key="col.exposed_share",
