@@ -156,12 +156,44 @@ def test_failed_run_leaves_previous_outputs_intact(reviewed, monkeypatch):
     out, _, _ = reviewed
     before = _digest(out)
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("simulated failure while drawing the maps")
+    class Broken:
+        def result(self):
+            raise RuntimeError("simulated failure while drawing the maps")
 
-    monkeypatch.setattr(staticmap, "review_maps", broken)
+        def cancel(self):
+            pass
+
+    monkeypatch.setattr(staticmap, "start_review_maps", lambda *a, **k: Broken())
     with pytest.raises(RuntimeError, match="simulated failure"):
         review.run_review(out, force=True)
+    assert _digest(out) == before
+    assert not list(out.glob(".ninhbinh-geo-staging-*"))
+
+
+def test_a_writer_failing_stops_the_map_workers(reviewed, monkeypatch):
+    # the maps are drawn while the GeoPackage is written: when it fails, the workers are
+    # stopped before the staging folder goes, and the old outputs stay
+    from ninhbinh_geo import qgis
+
+    out, _, _ = reviewed
+    before = _digest(out)
+    cancelled = []
+    start = staticmap.start_review_maps
+
+    def tracked(*args, **kwargs):
+        maps = start(*args, **kwargs)
+        cancel = maps.cancel
+        maps.cancel = lambda: (cancelled.append(True), cancel())
+        return maps
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure while writing the GeoPackage")
+
+    monkeypatch.setattr(staticmap, "start_review_maps", tracked)
+    monkeypatch.setattr(qgis, "export_geopackage", broken)
+    with pytest.raises(RuntimeError, match="GeoPackage"):
+        review.run_review(out, force=True)
+    assert cancelled == [True]
     assert _digest(out) == before
     assert not list(out.glob(".ninhbinh-geo-staging-*"))
 
@@ -257,11 +289,15 @@ def test_map_formats_are_checked_by_the_options():
 def test_formats_reach_review_maps(tmp_path, monkeypatch):
     calls = []
 
-    def fake_review_maps(layers, legends, out_dir, **kwargs):
-        calls.append(kwargs)
-        return []
+    class Done:
+        def result(self):
+            return []
 
-    monkeypatch.setattr(staticmap, "review_maps", fake_review_maps)
+    def fake_start_review_maps(layers, legends, out_dir, **kwargs):
+        calls.append(kwargs)
+        return Done()
+
+    monkeypatch.setattr(staticmap, "start_review_maps", fake_start_review_maps)
     review.run_review(tmp_path / "a", only=("maps",))
     review.run_review(tmp_path / "b", review.ReviewOptions(formats=("png",)), only=("maps",))
     assert calls == [

@@ -205,7 +205,8 @@ def test_exposure_legend_draws_one_named_scenario(zones):
     assert "chu kỳ lặp lại 100 năm" in lg.title("vi")
     # the classes are every scenario's: switching scenario keeps them, and no row falls outside
     assert lg.kind == "graduated"
-    assert lg.classes[0].lower == 0.0 and lg.classes[-1].upper == 1.0
+    assert lg.classes[0].lower == 0.0
+    assert lg.classes[-1].upper == 1.0
     for v in expo["exposed_share"]:
         assert sum(c.lower <= v <= c.upper for c in lg.classes) >= 1
     # the hazard layer drawn decides the scenario when the table has it

@@ -121,21 +121,19 @@ def _write_web_map(
     return [staging / "map.html"]
 
 
-def _write_static_maps(
-    result: ReviewResult, staging: Path, options: ReviewOptions, written: Mapping[str, list[Path]]
-) -> list[Path]:
-    # review_maps is looked up on the module at call time, so that tests can replace it.
+def _start_static_maps(result: ReviewResult, staging: Path, options: ReviewOptions) -> object:
+    """Start drawing the static maps in worker processes; return the maps in progress."""
+    # start_review_maps is looked up on the module at call time, so that tests can replace it.
     from .. import staticmap
 
     (staging / "maps").mkdir(exist_ok=True)
-    maps = staticmap.review_maps(
+    return staticmap.start_review_maps(
         result.layers,
         result.legends,
         staging / "maps",
         lang=options.lang,
         formats=tuple(options.formats),
     )
-    return [Path(p) for p in maps]
 
 
 def report_inputs(options: ReviewOptions) -> dict[str, object]:
@@ -211,11 +209,13 @@ def _write_postgis(
     return []
 
 
+#: The static maps: started first, drawn in worker processes while the writers below run.
+_MAPS_GROUP = ("maps", "static maps (drawn alongside the other outputs)")
+
 #: The writers by output group, in the order they run, with their progress line.
 _WRITERS: tuple[tuple[str, str, _Writer], ...] = (
     ("gpkg", "GeoPackage with QGIS styles and project", _write_gpkg),
     ("map", "web map", _write_web_map),
-    ("maps", "static maps", _write_static_maps),
     ("report", "tables and report", _write_report),
     (POSTGIS_GROUP, "PostGIS schema with QGIS styles", _write_postgis),
 )
@@ -236,10 +236,24 @@ def write_outputs(
         The staged paths each group wrote.
     """
     written: dict[str, list[Path]] = {}
-    for group, message, write in _WRITERS:
-        if group in groups:
+    maps = None
+    if _MAPS_GROUP[0] in groups:
+        tick(_MAPS_GROUP[1])
+        maps = _start_static_maps(result, staging, options)
+    try:
+        for group, message, write in _WRITERS:
+            if group not in groups:
+                continue
+            if group == "report" and maps is not None:
+                # the report shows the maps: they are waited for here
+                written[_MAPS_GROUP[0]], maps = [Path(p) for p in maps.result()], None
             tick(message)
             written[group] = write(result, staging, options, written)
+        if maps is not None:
+            written[_MAPS_GROUP[0]], maps = [Path(p) for p in maps.result()], None
+    finally:
+        if maps is not None:
+            maps.cancel()  # a writer failed: the workers stop before the staging goes
     return written
 
 

@@ -16,7 +16,8 @@ Rooms, in the order they build on each other:
 - ``save``: writing a page in every requested format, atomically and reproducibly.
 - ``overview``, ``efficiency``, ``satellite``, ``exposure``, ``zoning``: one module per map.
 - ``workers``: maps drawn in parallel worker processes, as if drawn one after another.
-- ``review``: :func:`review_maps`, the five maps of the review in one call.
+- ``review``: :func:`review_maps`, the five maps of the review in one call;
+  :func:`start_review_maps` starts them in worker processes and returns at once.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .exposure import plot_exposure
 from .fonts import FONT_FAMILY, font_path, missing_glyphs
 from .overview import plot_overview
 from .page import PAPER_MM, PNG_DPI
-from .review import MAP_NAMES, review_maps
+from .review import MAP_NAMES, MapsInProgress, review_maps, start_review_maps
 from .satellite import plot_satellite
 from .save import FORMATS, save_figure
 from .zoning import plot_zoning
@@ -37,6 +38,7 @@ __all__ = [
     "MAP_NAMES",
     "PAPER_MM",
     "PNG_DPI",
+    "MapsInProgress",
     "font_path",
     "missing_glyphs",
     "plot_efficiency",
@@ -46,4 +48,5 @@ __all__ = [
     "plot_zoning",
     "review_maps",
     "save_figure",
+    "start_review_maps",
 ]

@@ -26,9 +26,9 @@ from .furniture import _ft2font, _metric_crs
 from .layers import _missing_reason
 from .page import _check_options
 from .save import _check_formats, _save, _warm_up
-from .workers import _can_fork, _cpus, _run_in_processes
+from .workers import _can_fork, _cancel, _collect, _cpus, _Running, _start_processes
 
-__all__ = ["MAP_NAMES", "review_maps"]
+__all__ = ["MAP_NAMES", "MapsInProgress", "review_maps", "start_review_maps"]
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +171,80 @@ def review_maps(
     >>> [p.name for p in paths]
     ['map_overview.png', 'map_efficiency.png']
     """
+    return start_review_maps(
+        layers, legends, out_dir, lang=lang, paper=paper, formats=formats, processes=processes
+    ).result()
+
+
+@dataclass
+class MapsInProgress:
+    """Review maps being drawn in worker processes: :meth:`result` waits for them.
+
+    Returned by :func:`start_review_maps`; the caller does other work meanwhile (the review
+    writes its GeoPackage, web map and tables while the maps are drawn).
+    """
+
+    _task: functools.partial
+    _names: list[str]
+    _running: _Running | None
+
+    def result(self) -> list[Path]:
+        """Wait for the maps (drawing here those no worker drew); return the files written.
+
+        Raises
+        ------
+        Exception
+            An error while drawing a map, as :func:`review_maps` raises it.
+        """
+        written: list[Path] = []
+        names = self._names
+        if self._running is not None:
+            running, self._running = self._running, None
+            written, names = _collect(running)
+        for name in names:
+            written += self._task(name)
+        self._names = []
+        return written
+
+    def cancel(self) -> None:
+        """Draw no more maps (the review failed elsewhere); wait for the workers to stop."""
+        if self._running is not None:
+            running, self._running = self._running, None
+            _cancel(running)
+        self._names = []
+
+
+def start_review_maps(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    legends: Mapping[str, Legend],
+    out_dir: str | os.PathLike,
+    *,
+    lang: str = "vi",
+    paper: str = "A4",
+    formats: str | Iterable[str] = ("png", "pdf"),
+    processes: int | None = None,
+) -> MapsInProgress:
+    """Check the layers and start drawing the review maps in worker processes; return at once.
+
+    Takes the parameters of :func:`review_maps` and raises its errors on the layers and
+    options before returning. The maps are drawn in forked workers while the caller goes on;
+    :meth:`MapsInProgress.result` waits for them and returns the files, in the order
+    :func:`review_maps` gives them. Where workers cannot be started the maps are drawn in
+    :meth:`MapsInProgress.result`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> from ninhbinh_geo.styles import default_legends
+    >>> c = gpd.GeoDataFrame({"site_id": ["A"], "area_ha": [40.0]},
+    ...                      geometry=[box(105.9, 20.2, 105.91, 20.21)], crs=4326)
+    >>> maps = start_review_maps({"clusters": c}, default_legends({"clusters": c}),
+    ...                          tempfile.mkdtemp(), formats="png")
+    >>> [p.name for p in maps.result()]
+    ['map_overview.png', 'map_efficiency.png']
+    """
     _check_options(lang, paper)
     fmts = _check_formats(formats)
     _check_processes(processes)
@@ -178,10 +252,8 @@ def review_maps(
     job = _Job(checked, dict(legends), Path(out_dir), lang, paper, fmts)
     task = functools.partial(_draw_and_save, job=job)
     workers = min(len(names), _cpus()) if processes is None else processes
-    written: list[Path] = []
+    running = None
     if workers > 1 and len(names) > 1 and _can_fork():
         _warm(fmts)
-        written, names = _run_in_processes(task, names, workers)
-    for name in names:
-        written += task(name)
-    return written
+        running = _start_processes(task, names, workers)
+    return MapsInProgress(task, list(names), running)

@@ -184,6 +184,25 @@ def _run_in_processes(
         The first error (in the order of ``names``) raised by ``task`` in a worker, of the same
         class and message; the maps drawn at the same time are finished first.
     """
+    running = _start_processes(task, names, processes)
+    if running is None:
+        return [], list(names)
+    return _collect(running)
+
+
+@dataclass
+class _Running:
+    """Maps submitted to forked workers, not collected yet."""
+
+    pool: ProcessPoolExecutor
+    names: list[str]
+    futures: list = field(default_factory=list)
+
+
+def _start_processes(
+    task: Callable[[str], list[Path]], names: Sequence[str], processes: int
+) -> _Running | None:
+    """Fork the workers and hand them every map; None when workers cannot be started."""
     try:
         pool = ProcessPoolExecutor(
             processes,
@@ -193,24 +212,30 @@ def _run_in_processes(
         )
     except (OSError, ImportError, NotImplementedError, ValueError) as exc:
         logger.warning("Maps drawn in this process: workers cannot be started (%s).", exc)
-        return [], list(names)
+        return None
+    # The parent's objects are left out of the workers' garbage collections, which would
+    # otherwise write to (and so copy) every page of memory they share with the parent.
+    gc.freeze()
+    try:
+        futures = [pool.submit(_work, name) for name in names]  # the workers fork here
+    except (BrokenProcessPool, OSError, AssertionError) as exc:
+        logger.warning("Maps drawn in this process: workers cannot be started (%s).", exc)
+        # Workers forked before the one that failed would wait for work forever.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        return None
+    finally:
+        gc.unfreeze()
+    return _Running(pool, list(names), futures)
+
+
+def _collect(running: _Running) -> tuple[list[Path], list[str]]:
+    """Wait for the workers; return the paths written and the maps left to draw here."""
     written: list[Path] = []
     done = 0
     try:
-        # The parent's objects are left out of the workers' garbage collections, which would
-        # otherwise write to (and so copy) every page of memory they share with the parent.
-        gc.freeze()
-        try:
-            futures = [pool.submit(_work, name) for name in names]  # the workers fork here
-        except (BrokenProcessPool, OSError, AssertionError) as exc:
-            logger.warning("Maps drawn in this process: workers cannot be started (%s).", exc)
-            # Workers forked before the one that failed would wait for work forever.
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
-                process.terminate()
-            return [], list(names)
-        finally:
-            gc.unfreeze()
-        for future in futures:
+        for future in running.futures:
             try:
                 outcome = future.result()
             except BrokenProcessPool as exc:
@@ -220,5 +245,10 @@ def _run_in_processes(
             written += _replay(outcome)  # an error of the map itself is raised here
             done += 1
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return written, list(names[done:])
+        running.pool.shutdown(wait=True, cancel_futures=True)
+    return written, running.names[done:]
+
+
+def _cancel(running: _Running) -> None:
+    """Stop handing out maps and wait for the workers to finish the ones they draw."""
+    running.pool.shutdown(wait=True, cancel_futures=True)
