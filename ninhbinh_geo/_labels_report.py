@@ -358,4 +358,131 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "Accuracy, best first: surveyed, digitized, approximate, illustrative (illustrative: "
         "made up where real data are missing, not for decisions).",
     ),
+    # risk (issue 13)
+    "report.risk": (
+        "Rủi ro ngập lụt: thiệt hại và đường bị cắt",
+        "Flood risk: damage and cut roads",
+    ),
+    "risk.illustrative": (
+        "MINH HỌA: các con số dưới đây dựa trên lớp ngập minh họa, không dùng để ra quyết định.",
+        "ILLUSTRATIVE: the figures below rest on the illustrative flood layer; not for decisions.",
+    ),
+    "risk.ead": ("Giá trị kỳ vọng hằng năm theo phương pháp", "Expected annual values by method"),
+    "risk.method": (
+        "Phương pháp được chọn (--ead-method): {method}; ngoài chu kỳ lặp lớn nhất: {tail}; "
+        "{protection}. Tổng của các phương pháp khác ghi bên cạnh để so sánh.",
+        "Chosen method (--ead-method): {method}; beyond the rarest map: {tail}; {protection}. "
+        "The other methods' totals are shown beside it.",
+    ),
+    "risk.protection_rp": (
+        "lũ thường xuyên hơn chu kỳ {rp} năm không gây thiệt hại",
+        "floods more frequent than {rp} years do nothing",
+    ),
+    "risk.protection_most_frequent": (
+        "lũ thường xuyên hơn bản đồ ngập thường xuyên nhất không gây thiệt hại",
+        "floods more frequent than the most frequent map do nothing",
+    ),
+    "rare_tail.flat": (
+        "giữ nguyên giá trị của bản đồ hiếm nhất",
+        "the rarest map's value held (flat)",
+    ),
+    "rare_tail.none": ("không tính", "left out"),
+    "sector.residential": ("nhà ở", "residential"),
+    "sector.commercial": ("thương mại", "commercial"),
+    "sector.industrial": ("công nghiệp", "industrial"),
+    "sector.transport": ("giao thông", "transport"),
+    "sector.infrastructure_roads": ("hạ tầng đường bộ", "road infrastructure"),
+    "col.ead_ha_total": (
+        "Diện tích ngập kỳ vọng hằng năm (ha/năm)",
+        "Expected annual exposed area (ha/year)",
+    ),
+    "col.ead_money_m": (
+        "Thiệt hại kỳ vọng hằng năm (triệu {currency} giá {year}/năm)",
+        "Expected annual damage (million {currency}, {year} prices, per year)",
+    ),
+    "col.ead_money_k": (
+        "Thiệt hại kỳ vọng hằng năm (nghìn {currency} giá {year}/năm)",
+        "Expected annual damage (thousand {currency}, {year} prices, per year)",
+    ),
+    "col.damage_m": (
+        "Thiệt hại (triệu {currency} giá {year})",
+        "Damage (million {currency}, {year} prices)",
+    ),
+    "col.damage_ref_m": (
+        "Thiệt hại lũ {rp} năm (triệu {currency})",
+        "Damage, {rp}-year flood (million {currency})",
+    ),
+    "col.sites_total": ("Số CCN tính", "Clusters counted"),
+    "risk.damage": ("Thiệt hại theo chu kỳ lặp", "Damage by return period"),
+    "risk.assumptions": (
+        "Giả định: đường cong độ sâu – thiệt hại {curve} (ngành {sector}); đơn giá xây dựng "
+        "{cost} {currency}/m² giá năm {year}; tỷ lệ diện tích xây dựng {share}; giá trị tài sản "
+        "= diện tích × tỷ lệ xây dựng × đơn giá.",
+        "Assumptions: depth–damage curve {curve} (sector {sector}); construction cost {cost} "
+        "{currency}/m² at {year} prices; built share {share}; asset value = area × built share "
+        "× cost.",
+    ),
+    "risk.top": (
+        "CCN có thiệt hại kỳ vọng hằng năm lớn nhất",
+        "Clusters with the largest expected annual damage",
+    ),
+    "risk.cut": ("Liên kết đường bộ bị ngập cắt", "Road links cut by floods"),
+    "risk.cut_basis": (
+        "Đoạn đường bị coi là đóng khi nước sâu hơn {close_m} m; khoảng cách đường bộ từ mỗi CCN "
+        "tới KCN hạt nhân của nó được tính lại trên mạng đường còn lại.",
+        "A road segment is closed where the water is deeper than {close_m} m; the road distance "
+        "from each cluster to its hub is measured again on the roads left open.",
+    ),
+    "risk.cut_first": ("Liên kết bị cắt sớm nhất", "Links cut first"),
+    "risk.cut_headline": (
+        "Đường bị ngập cắt (lũ {rp} năm): {cut} trong {n} liên kết CCN – KCN bị cắt, {isolated} "
+        "CCN bị cô lập khỏi mọi KCN hạt nhân{illustrative}.",
+        "Roads cut by floods ({rp}-year flood): {cut} of {n} cluster–hub links are cut, "
+        "{isolated} clusters are cut off from every hub{illustrative}.",
+    ),
+    "risk.headline": (
+        "Thiệt hại kỳ vọng hằng năm: {value} triệu {currency} (giá {year}) theo phương pháp "
+        "{method}; các phương pháp khác: {others}{illustrative}.",
+        "Expected annual damage: {value} million {currency} ({year} prices) by the {method} "
+        "method; the other methods: {others}{illustrative}.",
+    ),
+    "col.slr_cm": ("Nước biển dâng (cm)", "Sea-level rise (cm)"),
+    "col.sites_likely": ("Số CCN có xác suất ngập ≥ 50 %", "Clusters with p ≥ 50 %"),
+    "col.sites_possible": ("Số CCN có xác suất ngập > 0", "Clusters with p > 0"),
+    "col.draws": ("Số lần mô phỏng", "Draws"),
+    "col.error_m": ("Sai số cao độ của DEM (m)", "DEM vertical error (m)"),
+    "risk.slr_no_dem": (
+        "Không có xác suất ngập do nước biển dâng: lần rà soát này không có DEM. Để tính: "
+        "ninhbinh-geo review --dem <DEM.tif> --slr-cm 100 --dem-error-m 2 --slr-draws 200.",
+        "No probability of sea-level inundation: this review was given no DEM. To compute it: "
+        "ninhbinh-geo review --dem <DEM.tif> --slr-cm 100 --dem-error-m 2 --slr-draws 200.",
+    ),
+    "risk.slr_no_draws": (
+        "Không có xác suất ngập do nước biển dâng: đã có DEM nhưng không mô phỏng sai số cao độ "
+        "(thêm --dem-error-m và --slr-draws).",
+        "No probability of sea-level inundation: a DEM was given but its vertical error was not "
+        "drawn (add --dem-error-m and --slr-draws).",
+    ),
+    "risk.note_methods": (
+        "Giá trị kỳ vọng hằng năm phụ thuộc cách cộng các chu kỳ lặp: hình thang (tuyến tính "
+        "theo xác suất), bậc thang (công cụ CCDR) hay tuyến tính theo log xác suất (Delft-FIAT) "
+        "có thể chênh nhau nhiều lần trên cùng bản đồ; báo cáo ghi phương pháp được chọn và "
+        "tổng của các phương pháp khác.",
+        "Expected annual values depend on how the return periods are added up: trapezoids "
+        "(linear in probability), steps (CCDR tools) or log-linear in probability (Delft-FIAT) "
+        "can differ several-fold on the same maps; the report states the chosen method and the "
+        "others' totals.",
+    ),
+    "risk.next_cost": (
+        "Thay đơn giá xây dựng JRC (EUR giá 2010) và tỷ lệ xây dựng giả định bằng giá trị tài "
+        "sản hoặc đơn giá VND của địa phương (ninhbinh_geo.risk.flood_damage: value_column hoặc "
+        'cost_per_m2 với currency="VND").',
+        "Replace the JRC construction cost (EUR, 2010 prices) and the assumed built share with "
+        "local asset values or a VND cost (ninhbinh_geo.risk.flood_damage: value_column, or "
+        'cost_per_m2 with currency="VND").',
+    ),
+    "risk.next_draws": (
+        "Cho --dem-error-m và --slr-draws để có xác suất ngập thay cho có/không.",
+        "Give --dem-error-m and --slr-draws for a probability of inundation instead of yes/no.",
+    ),
 }
