@@ -24,6 +24,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from . import (
+    access,
     efficiency,
     exposure,
     maps,
@@ -49,6 +50,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     network,
     exposure,
     risk,
+    access,
     zoning,
     other,
     sources,
