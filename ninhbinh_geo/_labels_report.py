@@ -611,4 +611,13 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "Add district and commune roads (--roads): {n} of {total} clusters have no travel time "
         "to a hub.",
     ),
+    # diff (issue 15.4)
+    "dif.col.result_old": ("Kết quả trước", "Result before"),
+    "dif.col.result_new": ("Kết quả sau", "Result after"),
+    "dif.col.causes": ("Nguyên nhân", "Cause"),
+    "dif.col.changed_inputs": ("Số liệu đầu vào thay đổi", "Inputs changed"),
+    "dif.col.hash_old": ("Mã băm trước", "Hash before"),
+    "dif.col.hash_new": ("Mã băm sau", "Hash after"),
+    "dif.col.effective_date": ("Ngày hiệu lực", "Effective date"),
+    "dif.col.outcomes_changed": ("Số kết quả thay đổi", "Outcomes changed"),
 }

@@ -25,6 +25,7 @@ from types import ModuleType
 
 from . import (
     access,
+    diff,
     efficiency,
     exposure,
     maps,
@@ -52,6 +53,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     risk,
     access,
     zoning,
+    diff,
     other,
     sources,
 )
