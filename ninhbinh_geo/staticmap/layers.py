@@ -46,6 +46,7 @@ _LINE_WIDTH = {
 }
 _ZORDER = {
     "hazard": 1,
+    "service_areas": 1.5,
     "districts": 2,
     "roads": 3,
     "coastline": 3,
@@ -56,6 +57,7 @@ _ZORDER = {
     "zoning_findings": 7,
     "clusters": 7,
     "parks": 8,
+    "candidate_sites": 8.5,
 }
 
 
