@@ -579,6 +579,10 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "col.candidate_id": ("Mã địa điểm", "Candidate"),
     "col.candidate_rank": ("Hạng", "Rank"),
     "col.worst_rank": ("Hạng thấp nhất khi đổi trọng số", "Worst rank over weight changes"),
+    "warn.illustrative_candidates_map": (
+        "Địa điểm ứng viên là MINH HỌA: dựa trên lớp ngập và ranh giới minh họa",
+        "Candidate sites are ILLUSTRATIVE: they rest on the illustrative flood layer and outlines",
+    ),
     "acc.headline": (
         "Tiếp cận: {b30} trong {n} CCN tới được KCN hạt nhân gần nhất trong 30 phút; {none} CCN "
         "không có thời gian di chuyển.",

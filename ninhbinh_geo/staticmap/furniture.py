@@ -10,6 +10,7 @@ convergence of that projection. Legend entries take their colours and texts from
 from __future__ import annotations
 
 import math
+import os
 import textwrap
 from collections.abc import Iterable
 from functools import cache
@@ -35,6 +36,7 @@ _WARN_KEY = {
     "parks": "warn.illustrative_footprint",
     "hazard": "warn.illustrative_hazard",
     "exposure": "warn.illustrative_hazard",
+    "candidate_sites": "warn.illustrative_candidates_map",
 }
 _LEGEND_FONT_PT = 7.0
 # Font size the character advances are read at (scaled linearly to any size).
@@ -351,6 +353,14 @@ def _ft2font() -> FT2Font:
     font = FT2Font(str(font_path()))
     font.set_size(_UNITS_SIZE_PT, 72)  # 72 dpi: advances in points
     return font
+
+
+# A forked map worker opens the font again: FreeType reads glyphs lazily through the file it
+# opened, and a file inherited across fork shares its offset with the parent and the other
+# workers, so glyphs read at the same time come back corrupt ("invalid outline"). matplotlib
+# does the same for its own font cache.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_ft2font.cache_clear)
 
 
 def _word_width_pt(word: str, size_pt: float) -> float:
