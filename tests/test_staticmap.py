@@ -1106,3 +1106,50 @@ def test_embedded_hubs_are_labelled_apart_with_dong_van_grouped():
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in labels_]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+# --------------------------------------------------------------------------------------------
+# The satellite network by travel time (issue 14.6)
+
+
+def test_traveltime_map_colours_clusters_by_minutes_over_service_areas(layers, legends):
+    fig = staticmap.plot_traveltime(layers, legends, lang="en")
+    ax = fig.axes[0]
+    tt = legends["traveltime"]
+    # 12 min, 25 min, 52 min and no travel time: classes 1, 2, 4 and the no-data grey
+    markers = next(c for c in ax.collections if c.get_gid() == "clusters_markers")
+    faces = [to_hex(c, keep_alpha=False) for c in markers.get_facecolors()]
+    assert faces == [tt.classes[0].color, tt.classes[1].color, tt.classes[3].color,
+                     styles.NODATA_COLOR]  # fmt: skip
+    assert [c.text("en") for c in tt.classes] == [
+        "within 15 min", "15–30 min", "30–45 min", f"over {45:g} min"
+    ]  # fmt: skip
+    # the legend shows these classes in these colours, titled by the travel time
+    entries = _fig_legend_entries(fig)
+    shown = next(pairs for title, pairs in entries if tt.title("en") in title)
+    assert shown[:4] == [(c.text("en"), c.color) for c in tt.classes]
+    # service areas underneath, the longest budget first so the 15-minute areas lie on top
+    areas = next(c for c in ax.collections if c.get_gid() == "service_areas")
+    sites = next(c for c in ax.collections if c.get_gid() == "clusters")
+    assert areas.get_zorder() < sites.get_zorder()
+    sa = legends["service_areas"]
+    colour = {c.value: c.color for c in sa.classes}
+    got = [to_hex(c, keep_alpha=False) for c in areas.get_facecolors()]
+    assert got == [colour[45.0]] * 2 + [colour[30.0]] * 2 + [colour[15.0]] * 2
+    # hubs and candidate sites are named
+    names = {t.get_text() for t in ax.texts if t.get_gid() == "map_label"}
+    assert {"CAND-01", "CAND-02", "KCN Đồng Văn I", "KCN Khánh Phú"} <= names
+    assert fig.get_label() == labels.label("title.traveltime", "en")
+
+
+def test_traveltime_map_is_deterministic_and_written_by_the_review(layers, legends, written):
+    png = next(p for p in written[0] if p.name == "map_traveltime.png")
+    again = staticmap.save_figure(
+        staticmap.plot_traveltime(layers, legends), png.parent.parent / "again", formats="png"
+    )
+    assert again[0].read_bytes() == png.read_bytes()
+    # without service areas (no travel-time step) the review skips the map
+    no_areas = {k: v for k, v in layers.items() if k != "service_areas"}
+    names, _ = sm_review._checked_maps(no_areas, legends)
+    assert "traveltime" not in names
+    assert "satellite" in names
