@@ -475,11 +475,11 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     ),
     "risk.next_cost": (
         "Thay đơn giá xây dựng JRC (EUR giá 2010) và tỷ lệ xây dựng giả định bằng giá trị tài "
-        "sản hoặc đơn giá VND của địa phương (ninhbinh_geo.risk.flood_damage: value_column hoặc "
-        'cost_per_m2 với currency="VND").',
+        "sản hoặc đơn giá xây dựng bằng VND của địa phương (hàm tính thiệt hại của gói nhận cả "
+        "hai).",
         "Replace the JRC construction cost (EUR, 2010 prices) and the assumed built share with "
-        "local asset values or a VND cost (ninhbinh_geo.risk.flood_damage: value_column, or "
-        'cost_per_m2 with currency="VND").',
+        "local asset values or a construction cost in VND (ninhbinh_geo.risk.flood_damage takes "
+        "either).",
     ),
     "risk.next_draws": (
         "Cho --dem-error-m và --slr-draws để có xác suất ngập thay cho có/không.",

@@ -329,6 +329,8 @@ def test_report_reads_summary_first_and_is_small(reviewed):
         "Hiệu quả sử dụng đất",
         "Mạng lưới vệ tinh và khoảng cách tới KCN lớn",
         "Phơi nhiễm ngập lụt và nước biển dâng",
+        "Rủi ro ngập lụt: thiệt hại và đường bị cắt",
+        "Tiếp cận: thời gian di chuyển, lao động trong tầm với, địa điểm mới",
         "Rà soát quy hoạch",
         "Nguồn dữ liệu, giấy phép và độ chính xác",
     ]
