@@ -128,7 +128,8 @@ def plot_traveltime(
     >>> parks = gpd.GeoDataFrame({"site_id": ["KCN-1"], "name_vi": ["KCN Đồng Văn I"],
     ...                           "major": [True]},
     ...                          geometry=[box(105.9, 20.2, 105.92, 20.22)], crs=4326)
-    >>> clusters = gpd.GeoDataFrame({"site_id": ["CCN-1", "CCN-2"], "travel_min": [12.0, 50.0]},
+    >>> clusters = gpd.GeoDataFrame({"site_id": ["CCN-1", "CCN-2"], "area_ha": [12.0, 40.0],
+    ...                              "travel_min": [12.0, 50.0]},
     ...                             geometry=[box(105.95, 20.23, 105.96, 20.24),
     ...                                       box(106.1, 20.3, 106.11, 20.31)], crs=4326)
     >>> layers = {"parks": parks, "clusters": clusters}
