@@ -413,6 +413,12 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "Damage, {rp}-year flood (million {currency})",
     ),
     "col.sites_total": ("Số CCN tính", "Clusters counted"),
+    "warn.damage_values": (
+        "ngành {sector}, đường cong {curve}, đơn giá {cost} {currency}/m² giá năm {year}, tỷ lệ "
+        "diện tích xây dựng {share}",
+        "sector {sector}, curve {curve}, cost {cost} {currency}/m² at {year} prices, built share "
+        "{share}",
+    ),
     "risk.damage": ("Thiệt hại theo chu kỳ lặp", "Damage by return period"),
     "risk.assumptions": (
         "Giả định: đường cong độ sâu – thiệt hại {curve} (ngành {sector}); đơn giá xây dựng "

@@ -1153,3 +1153,33 @@ def test_traveltime_map_is_deterministic_and_written_by_the_review(layers, legen
     names, _ = sm_review._checked_maps(no_areas, legends)
     assert "traveltime" not in names
     assert "satellite" in names
+
+
+def test_exposure_map_draws_the_roads_its_flood_cuts():
+    lay, _ = case()
+    y = Y0 + 20_000
+    cut = _with_source(
+        _metric(
+            [LineString([(X0, y), (X0 + 20_000, y)]), LineString([(X0, y + 5000), (X0 + 9000, y)])],
+            closed_rp=[10.0, 1000.0],
+            links_cut=[3, 7],
+        ),
+        "ninhbinh_geo.network.flooding",
+        "derived",
+        "illustrative",
+    )
+    lay = {**lay, "flood_cut_roads": cut}
+    lgs = styles.default_legends(lay, scheme="Quantiles")
+    assert lgs["exposure"].where["return_period"] == 100
+    fig = staticmap.plot_exposure(lay, lgs)
+    roads = [c for c in fig.axes[0].collections if c.get_gid() == "flood_cut_roads"]
+    # the 100-year map shows the segment the 10-year flood closes, not the 1000-year one
+    assert len(roads) == 1
+    assert len(roads[0].get_segments()) == 1
+    assert (
+        to_hex(roads[0].get_colors()[0], keep_alpha=False)
+        == lgs["flood_cut_roads"].colors(pd.Series([3.0])).iloc[0]
+    )
+    assert any(lgs["flood_cut_roads"].title("vi") in t for t, _ in _fig_legend_entries(fig))
+    marks = {t.get_text() for t in fig.texts if t.get_gid() == "illustrative_mark"}
+    assert labels.label("warn.illustrative_hazard") in {m.replace("\n", " ") for m in marks}

@@ -36,6 +36,7 @@ _WARN_KEY = {
     "parks": "warn.illustrative_footprint",
     "hazard": "warn.illustrative_hazard",
     "exposure": "warn.illustrative_hazard",
+    "flood_cut_roads": "warn.illustrative_hazard",
     "candidate_sites": "warn.illustrative_candidates_map",
 }
 _LEGEND_FONT_PT = 7.0

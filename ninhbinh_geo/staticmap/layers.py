@@ -43,6 +43,7 @@ _LINE_WIDTH = {
     "coastline": 0.8,
     "roads": 0.5,
     "satellite_links": 1.1,
+    "flood_cut_roads": 1.8,
 }
 _ZORDER = {
     "hazard": 1,
@@ -53,6 +54,7 @@ _ZORDER = {
     "former_provinces": 4,
     "province": 5,
     "satellite_links": 6,
+    "flood_cut_roads": 6,
     "exposure": 7,
     "zoning_findings": 7,
     "clusters": 7,
