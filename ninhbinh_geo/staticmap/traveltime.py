@@ -61,7 +61,7 @@ def _draw(
     if "service_areas" in layers and "service_areas" in legends:
         areas = layers["service_areas"]
         # a hub the roads do not reach has rows without an area (their reason is in the table)
-        areas = areas[areas.geometry.notna() & ~areas.geometry.is_empty]
+        areas = areas[[g is not None and not g.is_empty for g in areas.geometry]]
         areas = areas.sort_values("minutes", ascending=False, kind="stable")
         drawn.append(_drawn("service_areas", areas, legends["service_areas"], "area"))
     drawn.append(_drawn("clusters", layers["clusters"], legends["traveltime"], "site"))
