@@ -358,4 +358,276 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "Accuracy, best first: surveyed, digitized, approximate, illustrative (illustrative: "
         "made up where real data are missing, not for decisions).",
     ),
+    # risk (issue 13)
+    "report.risk": (
+        "Rủi ro ngập lụt: thiệt hại và đường bị cắt",
+        "Flood risk: damage and cut roads",
+    ),
+    "risk.illustrative": (
+        "MINH HỌA: các con số dưới đây dựa trên lớp ngập minh họa, không dùng để ra quyết định.",
+        "ILLUSTRATIVE: the figures below rest on the illustrative flood layer; not for decisions.",
+    ),
+    "risk.ead": ("Giá trị kỳ vọng hằng năm theo phương pháp", "Expected annual values by method"),
+    "risk.method": (
+        "Phương pháp được chọn (--ead-method): {method}; ngoài chu kỳ lặp lớn nhất: {tail}; "
+        "{protection}. Tổng của các phương pháp khác ghi bên cạnh để so sánh.",
+        "Chosen method (--ead-method): {method}; beyond the rarest map: {tail}; {protection}. "
+        "The other methods' totals are shown beside it.",
+    ),
+    "risk.protection_rp": (
+        "lũ thường xuyên hơn chu kỳ {rp} năm không gây thiệt hại",
+        "floods more frequent than {rp} years do nothing",
+    ),
+    "risk.protection_most_frequent": (
+        "lũ thường xuyên hơn bản đồ ngập thường xuyên nhất không gây thiệt hại",
+        "floods more frequent than the most frequent map do nothing",
+    ),
+    "rare_tail.flat": (
+        "giữ nguyên giá trị của bản đồ hiếm nhất",
+        "the rarest map's value held (flat)",
+    ),
+    "rare_tail.none": ("không tính", "left out"),
+    "sector.residential": ("nhà ở", "residential"),
+    "sector.commercial": ("thương mại", "commercial"),
+    "sector.industrial": ("công nghiệp", "industrial"),
+    "sector.transport": ("giao thông", "transport"),
+    "sector.infrastructure_roads": ("hạ tầng đường bộ", "road infrastructure"),
+    "col.ead_ha_total": (
+        "Diện tích ngập kỳ vọng hằng năm (ha/năm)",
+        "Expected annual exposed area (ha/year)",
+    ),
+    "col.ead_money_m": (
+        "Thiệt hại kỳ vọng hằng năm (triệu {currency} giá {year}/năm)",
+        "Expected annual damage (million {currency}, {year} prices, per year)",
+    ),
+    "col.ead_money_k": (
+        "Thiệt hại kỳ vọng hằng năm (nghìn {currency} giá {year}/năm)",
+        "Expected annual damage (thousand {currency}, {year} prices, per year)",
+    ),
+    "col.damage_m": (
+        "Thiệt hại (triệu {currency} giá {year})",
+        "Damage (million {currency}, {year} prices)",
+    ),
+    "col.damage_ref_m": (
+        "Thiệt hại lũ {rp} năm (triệu {currency})",
+        "Damage, {rp}-year flood (million {currency})",
+    ),
+    "col.sites_total": ("Số CCN tính", "Clusters counted"),
+    "warn.damage_values": (
+        "ngành {sector}, đường cong {curve}, đơn giá {cost} {currency}/m² giá năm {year}, tỷ lệ "
+        "diện tích xây dựng {share}",
+        "sector {sector}, curve {curve}, cost {cost} {currency}/m² at {year} prices, built share "
+        "{share}",
+    ),
+    "risk.damage": ("Thiệt hại theo chu kỳ lặp", "Damage by return period"),
+    "risk.assumptions": (
+        "Giả định: đường cong độ sâu – thiệt hại {curve} (ngành {sector}); đơn giá xây dựng "
+        "{cost} {currency}/m² giá năm {year}; tỷ lệ diện tích xây dựng {share}; giá trị tài sản "
+        "= diện tích × tỷ lệ xây dựng × đơn giá.",
+        "Assumptions: depth–damage curve {curve} (sector {sector}); construction cost {cost} "
+        "{currency}/m² at {year} prices; built share {share}; asset value = area × built share "
+        "× cost.",
+    ),
+    "risk.top": (
+        "CCN có thiệt hại kỳ vọng hằng năm lớn nhất",
+        "Clusters with the largest expected annual damage",
+    ),
+    "risk.cut": ("Liên kết đường bộ bị ngập cắt", "Road links cut by floods"),
+    "risk.cut_basis": (
+        "Đoạn đường bị coi là đóng khi nước sâu hơn {close_m} m; khoảng cách đường bộ từ mỗi CCN "
+        "tới KCN hạt nhân của nó được tính lại trên mạng đường còn lại.",
+        "A road segment is closed where the water is deeper than {close_m} m; the road distance "
+        "from each cluster to its hub is measured again on the roads left open.",
+    ),
+    "risk.cut_first": ("Liên kết bị cắt sớm nhất", "Links cut first"),
+    "risk.cut_headline": (
+        "Đường bị ngập cắt (lũ {rp} năm): {cut} trong {n} liên kết CCN – KCN bị cắt, {isolated} "
+        "CCN bị cô lập khỏi mọi KCN hạt nhân{illustrative}.",
+        "Roads cut by floods ({rp}-year flood): {cut} of {n} cluster–hub links are cut, "
+        "{isolated} clusters are cut off from every hub{illustrative}.",
+    ),
+    "risk.headline": (
+        "Thiệt hại kỳ vọng hằng năm: {value} triệu {currency} (giá {year}) theo phương pháp "
+        "{method}; các phương pháp khác: {others}{illustrative}.",
+        "Expected annual damage: {value} million {currency} ({year} prices) by the {method} "
+        "method; the other methods: {others}{illustrative}.",
+    ),
+    "col.slr_cm": ("Nước biển dâng (cm)", "Sea-level rise (cm)"),
+    "col.sites_likely": ("Số CCN có xác suất ngập ≥ 50 %", "Clusters with p ≥ 50 %"),
+    "col.sites_possible": ("Số CCN có xác suất ngập > 0", "Clusters with p > 0"),
+    "col.draws": ("Số lần mô phỏng", "Draws"),
+    "col.error_m": ("Sai số cao độ của DEM (m)", "DEM vertical error (m)"),
+    "risk.slr_no_dem": (
+        "Không có xác suất ngập do nước biển dâng: lần rà soát này không có DEM. Để tính: "
+        "ninhbinh-geo review --dem <DEM.tif> --slr-cm 100 --dem-error-m 2 --slr-draws 200.",
+        "No probability of sea-level inundation: this review was given no DEM. To compute it: "
+        "ninhbinh-geo review --dem <DEM.tif> --slr-cm 100 --dem-error-m 2 --slr-draws 200.",
+    ),
+    "risk.slr_no_draws": (
+        "Không có xác suất ngập do nước biển dâng: đã có DEM nhưng không mô phỏng sai số cao độ "
+        "(thêm --dem-error-m và --slr-draws).",
+        "No probability of sea-level inundation: a DEM was given but its vertical error was not "
+        "drawn (add --dem-error-m and --slr-draws).",
+    ),
+    "risk.note_methods": (
+        "Giá trị kỳ vọng hằng năm phụ thuộc cách cộng các chu kỳ lặp: hình thang (tuyến tính "
+        "theo xác suất), bậc thang (công cụ CCDR) hay tuyến tính theo log xác suất (Delft-FIAT) "
+        "có thể chênh nhau nhiều lần trên cùng bản đồ; báo cáo ghi phương pháp được chọn và "
+        "tổng của các phương pháp khác.",
+        "Expected annual values depend on how the return periods are added up: trapezoids "
+        "(linear in probability), steps (CCDR tools) or log-linear in probability (Delft-FIAT) "
+        "can differ several-fold on the same maps; the report states the chosen method and the "
+        "others' totals.",
+    ),
+    "risk.next_cost": (
+        "Thay đơn giá xây dựng JRC (EUR giá 2010) và tỷ lệ xây dựng giả định bằng giá trị tài "
+        "sản hoặc đơn giá xây dựng bằng VND của địa phương (hàm tính thiệt hại của gói nhận cả "
+        "hai).",
+        "Replace the JRC construction cost (EUR, 2010 prices) and the assumed built share with "
+        "local asset values or a construction cost in VND (ninhbinh_geo.risk.flood_damage takes "
+        "either).",
+    ),
+    "risk.next_draws": (
+        "Cho --dem-error-m và --slr-draws để có xác suất ngập thay cho có/không.",
+        "Give --dem-error-m and --slr-draws for a probability of inundation instead of yes/no.",
+    ),
+    # access (issue 14)
+    "report.access": (
+        "Tiếp cận: thời gian di chuyển, lao động trong tầm với, địa điểm mới",
+        "Access: travel time, labour within reach, new sites",
+    ),
+    "acc.travel_title": (
+        "Thời gian di chuyển tới KCN hạt nhân gần nhất",
+        "Travel time to the nearest hub",
+    ),
+    "acc.speeds": (
+        "Tốc độ quy hoạch theo cấp đường: {items}; đoạn tiếp cận ngoài đường {leg} km/h. Các tốc "
+        "độ này thấp hơn tốc độ tối đa cho phép của {source} (Điều 6, Điều 8) để tính cả giao "
+        "thông hỗn hợp qua làng xã; đổi bằng --speed CẤP=KMH và --access-speed KMH.",
+        "Planning speeds by road class: {items}; the access leg off the road {leg} km/h. They "
+        "lie below the legal ceilings of {source} (Art. 6, Art. 8) to allow for mixed traffic "
+        "through villages; change them with --speed CLASS=KMH and --access-speed KMH.",
+    ),
+    "acc.travel": (
+        "Trong {n} CCN: {b15} trong vòng 15 phút tới KCN hạt nhân gần nhất, {b30} trong 30 phút, "
+        "{b45} trong 45 phút, {over} xa hơn; {none} CCN không có thời gian di chuyển (xa lớp "
+        "đường). Trung vị: {median} phút.",
+        "Of {n} clusters, {b15} lie within 15 minutes of their nearest hub, {b30} within 30, "
+        "{b45} within 45, {over} farther; {none} have no travel time (too far from the road "
+        "layer). Median: {median} min.",
+    ),
+    "col.road_class": ("Cấp đường", "Road class"),
+    "acc.service_title": ("Vùng phục vụ của KCN hạt nhân", "Service areas of the hubs"),
+    "acc.service": (
+        "Số CCN nằm trong vùng đi tới được trong {budgets} phút từ mỗi KCN hạt nhân.",
+        "Clusters inside the area reached within {budgets} minutes of each hub.",
+    ),
+    "acc.service_basis": (
+        "Cách dựng vùng: phần đất đi tới được ngoài đường với tốc độ {leg} km/h trong thời gian "
+        "còn lại, xa đường nhiều nhất {km} km.",
+        "How the areas are drawn: the land reached off the road at {leg} km/h in the time left, "
+        "at most {km} km from it.",
+    ),
+    "acc.access_leg": ("Đoạn tiếp cận ngoài đường", "Access leg off the road"),
+    "acc.circular": ("Thông tư", "Circular"),
+    "col.within_15": ("Trong 15 phút", "Within 15 min"),
+    "col.within_30": ("Trong 30 phút", "Within 30 min"),
+    "col.within_45": ("Trong 45 phút", "Within 45 min"),
+    "col.within_60": ("Trong 60 phút", "Within 60 min"),
+    "acc.labour_title": ("Lao động trong tầm với, 2000 → 2020", "Labour within reach, 2000 → 2020"),
+    "acc.labour_province": (
+        "Dân số của tỉnh theo WorldPop: {p2000} người năm 2000, {p2020} người năm 2020; {share} "
+        "dân số năm 2020 ở quá xa lớp đường nên không thuộc vùng tầm với nào. Bảng: dân số trong "
+        "30 phút từ mỗi KCN hạt nhân.",
+        "The province's population by WorldPop: {p2000} in 2000, {p2020} in 2020; {share} of "
+        "the 2020 population lives too far from the road layer to fall in any catchment. The "
+        "table: people within 30 minutes of each hub.",
+    ),
+    "acc.labour_limits": (
+        "Giới hạn của số liệu dân số WorldPop: ô lưới 1 km (tính cả ô theo tâm ô); mô hình "
+        "không ràng buộc trải dân trên mọi vùng đất; tổng năm 2020 của tỉnh thấp hơn Tổng điều "
+        "tra dân số 2019 khoảng 7 %, nên thay đổi 2000 → 2020 một phần là do đếm thiếu; đây là "
+        "toàn bộ cư dân, không phải lực lượng lao động.",
+        "Limits of the WorldPop figures: 1 km cells (whole cells, by their centre); an "
+        "unconstrained model spreading people over all land; the province's 2020 total reads "
+        "about 7 % below the 2019 census, so the 2000 → 2020 change is partly this undercount; "
+        "all residents, not the labour force.",
+    ),
+    "acc.credit": ("Nguồn dân số: {credit}.", "Population data: {credit}."),
+    "acc.index_title": ("Chỉ số tiếp cận", "Access indices"),
+    "acc.supply": (
+        "Cung tại KCN hạt nhân: {supply}; cầu tại CCN: diện tích; vùng tầm với 30 phút "
+        "(--access-supply đổi cung).",
+        "Supply at the hubs: {supply}; demand at the clusters: their area; 30-minute "
+        "catchments (--access-supply changes the supply).",
+    ),
+    "acc.left_out": (
+        "KCN hạt nhân bị bỏ qua vì không có số liệu cung: {ids}.",
+        "Hubs left out for want of a supply figure: {ids}.",
+    ),
+    "acc.none_left": (
+        "Mọi KCN hạt nhân đều có số liệu cung.",
+        "Every hub has a supply figure.",
+    ),
+    "col.hubs_within_30min": ("Số KCN hạt nhân trong 30 phút", "Hubs within 30 min"),
+    "col.leasable_ha": ("Diện tích cho thuê (ha)", "Leasable area (ha)"),
+    "acc.siting_title": ("Địa điểm ứng viên cho CCN mới", "Candidate sites for new clusters"),
+    "acc.siting": (
+        "{n} địa điểm ứng viên xếp theo điểm phù hợp; khi mỗi trọng số thay đổi ±20 % ({scenarios} "
+        "kịch bản), {kept} địa điểm luôn giữ trong nhóm đầu.",
+        "{n} candidate sites ranked by suitability; when each weight moves ±20 % ({scenarios} "
+        "scenarios), {kept} of them always stay in the top group.",
+    ),
+    "acc.siting_weights": ("Trọng số các yếu tố: {weights}.", "Factor weights: {weights}."),
+    "factor.travel_time": ("thời gian tới KCN hạt nhân", "travel time to a hub"),
+    "factor.labour": ("dân số trong 30 phút", "people within 30 min"),
+    "factor.road": ("khoảng cách tới đường", "distance to a road"),
+    "col.candidate_id": ("Mã địa điểm", "Candidate"),
+    "col.candidate_rank": ("Hạng", "Rank"),
+    "col.worst_rank": ("Hạng thấp nhất khi đổi trọng số", "Worst rank over weight changes"),
+    "warn.illustrative_candidates_map": (
+        "Địa điểm ứng viên là MINH HỌA: dựa trên lớp ngập và ranh giới minh họa",
+        "Candidate sites are ILLUSTRATIVE: they rest on the illustrative flood layer and outlines",
+    ),
+    "acc.headline": (
+        "Tiếp cận: {b30} trong {n} CCN tới được KCN hạt nhân gần nhất trong 30 phút; {none} CCN "
+        "không có thời gian di chuyển.",
+        "Access: {b30} of {n} clusters reach their nearest hub within 30 minutes; {none} have "
+        "no travel time.",
+    ),
+    "acc.siting_headline": (
+        "{n} địa điểm ứng viên cho CCN mới{illustrative}.",
+        "{n} candidate sites for new clusters{illustrative}.",
+    ),
+    "acc.illustrative_suffix": (
+        " — MINH HỌA, dựa trên lớp ngập minh họa",
+        " — ILLUSTRATIVE, resting on the illustrative flood layer",
+    ),
+    "acc.note_speeds": (
+        "Thời gian di chuyển theo tốc độ quy hoạch của từng cấp đường, thấp hơn tốc độ tối đa "
+        "của Thông tư 31/2019/TT-BGTVT; đoạn từ địa điểm tới đường tính theo đường thẳng.",
+        "Travel times use a planning speed per road class, below the ceilings of Circular "
+        "31/2019/TT-BGTVT; the leg from a site to the road is a straight line.",
+    ),
+    "acc.next_supply": (
+        "Thu thập số liệu cung (diện tích cho thuê hoặc việc làm) cho {n} KCN hạt nhân đang bị "
+        "bỏ qua trong chỉ số tiếp cận.",
+        "Collect a supply figure (leasable area or jobs) for the {n} hubs left out of the "
+        "access indices.",
+    ),
+    "acc.next_roads": (
+        "Bổ sung đường huyện, đường xã (--roads): {n} trong {total} CCN chưa có thời gian di "
+        "chuyển tới KCN hạt nhân.",
+        "Add district and commune roads (--roads): {n} of {total} clusters have no travel time "
+        "to a hub.",
+    ),
+    # diff (issue 15.4)
+    "dif.col.result_old": ("Kết quả trước", "Result before"),
+    "dif.col.result_new": ("Kết quả sau", "Result after"),
+    "dif.col.causes": ("Nguyên nhân", "Cause"),
+    "dif.col.changed_inputs": ("Số liệu đầu vào thay đổi", "Inputs changed"),
+    "dif.col.hash_old": ("Mã băm trước", "Hash before"),
+    "dif.col.hash_new": ("Mã băm sau", "Hash after"),
+    "dif.col.effective_date": ("Ngày hiệu lực", "Effective date"),
+    "dif.col.outcomes_changed": ("Số kết quả thay đổi", "Outcomes changed"),
 }

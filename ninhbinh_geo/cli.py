@@ -639,7 +639,7 @@ def _run(args: argparse.Namespace) -> int:
         for line in diff.summary_lines(result, args.lang):
             print(line)
         if args.out is not None:
-            for path in diff.write_diff(result, args.out):
+            for path in diff.write_diff(result, args.out, lang=args.lang):
                 print(path)
         return 0
     # The review imports the analyses and outputs (folium, matplotlib, the raster stack) step by

@@ -477,9 +477,17 @@ def summary_lines(diff: ReviewDiff, lang: str = "vi") -> list[str]:
 
 
 def write_diff(
-    diff: ReviewDiff, out_dir: str | os.PathLike[str], *, crs: object | None = None
+    diff: ReviewDiff,
+    out_dir: str | os.PathLike[str],
+    *,
+    crs: object | None = None,
+    lang: str = "vi",
 ) -> list[Path]:
-    """Write a diff: ``tables/diff.csv``, ``tables/diff_rules.csv`` and ``diff.gpkg``.
+    """Write a diff: ``tables/diff.csv``, ``tables/diff_rules.csv``, ``diff.gpkg`` and a report.
+
+    The report (``diff.html``, ``diff.md``, in ``lang``) is the report section
+    :mod:`ninhbinh_geo.report.sections.diff`: the counts, the outcomes that changed with their
+    causes, the rules that changed, and links to the tables.
 
     The GeoPackage holds the layer ``review_diff`` (the per-site rows with the sites'
     footprints) in a VN-2000 TM-3 zone (``crs``, default the zone of most sites), written
@@ -502,7 +510,27 @@ def write_diff(
         _atomic.write_text(path, text)
         written.append(path)
     located = diff.sites[diff.sites.geometry.notna() & ~diff.sites.geometry.is_empty]
+    layers: tuple[str, ...] = ()
     if len(located):
         gpkg = qgis.export_geopackage({"review_diff": located}, {}, out / "diff.gpkg", crs=crs)
         written.append(Path(gpkg))
-    return written
+        layers = ("review_diff",)
+    return written + _write_report(diff, out, layers, lang)
+
+
+def _write_report(diff: ReviewDiff, out: Path, layers: tuple[str, ...], lang: str) -> list[Path]:
+    from . import report
+    from .labels import label
+    from .report.sections import diff as section
+
+    tables = {"diff": diff.sites, "diff_rules": diff.rules}
+    ctx = report.ReportContext(
+        tables,
+        table_links={k: f"tables/{k}.csv" for k in tables},
+        geopackage="diff.gpkg" if layers else None,
+        layers=layers,
+    )
+    return report.write_report(
+        tables, out, lang=lang, stem="diff", context=ctx, sections=(section,),
+        title=label("diff.title", lang),
+    )  # fmt: skip

@@ -384,7 +384,10 @@ _RAW: dict[str, tuple[str, str]] = {
     ),
     "outcome.pass": ("Đạt", "Pass"),
     "outcome.not_applicable": ("Không áp dụng", "Not applicable"),
-    "map.illustrative_location": ("vị trí minh họa theo huyện", "illustrative location by district"),
+    "map.illustrative_location": (
+        "vị trí minh họa theo huyện",
+        "illustrative location by district",
+    ),
     "map.illustrative_location_legend": (
         "Ký hiệu rỗng, viền đứt: vị trí minh họa theo huyện ({n})",
         "Hollow, dashed symbol: illustrative location by district ({n})",

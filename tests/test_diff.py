@@ -142,6 +142,23 @@ def test_written_table_layer_and_cli(pair, tmp_path, capsys):
     assert main(["diff", str(tmp_path / "nope"), str(pair[1])]) == 3
 
 
+def test_diff_report_section_in_both_languages(changes, tmp_path):
+    """The diff writes its report section: counts, each cause in words, the changed rules."""
+    for lang, causes in (
+        ("en", ("Input value changed", "Rule threshold changed", "Rule wording changed")),
+        ("vi", ("Số liệu đầu vào thay đổi", "Ngưỡng của quy tắc thay đổi")),
+    ):
+        out = tmp_path / lang
+        names = [p.name for p in diff.write_diff(changes, out, lang=lang)]
+        assert names[-2:] == ["diff.html", "diff.md"]
+        text = (out / "diff.md").read_text(encoding="utf-8")
+        assert diff.summary_lines(changes, lang)[0] in text
+        assert all(c in text for c in causes), lang
+        assert f"| {SITE} |" in text
+        assert "tables/diff.csv" in text
+    assert "input_value" not in (tmp_path / "vi" / "diff.html").read_text(encoding="utf-8")
+
+
 # ------------------------------------------------------------------------------------------
 # Small cases, findings written in code
 # ------------------------------------------------------------------------------------------

@@ -457,9 +457,9 @@ def test_killed_review_keeps_the_previous_outputs(killed_review):
     assert maps == ["maps/map_overview.pdf", "maps/map_overview.png"]
     assert k.staging.parent == k.out
     assert k.staging.name.startswith(".")
-    # Every previous output (gpkg, qgz, html, md, 10 maps, 13 tables) is byte-identical, and
+    # Every previous output (gpkg, qgz, html, md, 12 maps, 13 tables) is byte-identical, and
     # no other visible file appeared.
-    assert len(k.before) >= 5 + 10 + 13
+    assert len(k.before) >= 5 + 12 + 13
     assert k.after == k.before
     assert k.staging.name in k.hidden_after
 
@@ -470,7 +470,7 @@ def test_review_after_a_kill_succeeds_and_ignores_the_leftovers(killed_review, h
     assert all(p.parent == out for p in result.paths)
     # maps/ holds exactly the maps of this run, no staged file of the killed run.
     written_maps = sorted(p.name for p in (out / "maps").iterdir())
-    assert len(written_maps) == 10
+    assert len(written_maps) == 2 * len(staticmap.MAP_NAMES) == 12
     assert all(re.fullmatch(r"map_[a-z]+\.(png|pdf)", n) for n in written_maps)
     assert not any(
         ".ninhbinh-geo-staging" in p.read_text(encoding="utf-8")
@@ -839,11 +839,11 @@ def test_static_maps_draw_dollar_text_literally(hostile):
     from PIL import Image
 
     maps = sorted((hostile.out / "maps").glob("map_*.png"))
-    assert len(maps) == 5
+    assert len(maps) == len(staticmap.MAP_NAMES) == 6
     for png in maps:
         with Image.open(png) as im:
             im.verify()
-    assert len(list((hostile.out / "maps").glob("map_*.pdf"))) == 5
+    assert len(list((hostile.out / "maps").glob("map_*.pdf"))) == 6
     assert all(p.read_bytes().startswith(b"%PDF") for p in (hostile.out / "maps").glob("*.pdf"))
     # The credits line cites the hostile source: drawn as written, never parsed as mathtext.
     fig = staticmap.plot_overview(hostile.result.layers, hostile.result.legends)

@@ -61,8 +61,12 @@ def test_damage_per_return_period_with_its_money_basis(reviewed):
     for col in ("damage_eur_rp10", "damage_eur_rp1000", "ead_damage_eur", "ead_method"):
         assert col in clusters.columns
     assert set(clusters["risk_accuracy"]) == {"illustrative"}
-    # the sector the review chose is said
-    assert any("sector=industrial" in w for w in result.warnings)
+    # the sector the review chose is said, in words, with the curve, cost and built share
+    said = [w for w in result.warnings if "ngành công nghiệp" in w]
+    assert len(said) == 1
+    assert "JRC-ASIA-INDUSTRIAL" in said[0]
+    assert "319,31 EUR/m² giá năm 2010" in said[0]
+    assert "50%" in said[0]
 
 
 def test_flood_cut_columns_layer_and_summary(reviewed):

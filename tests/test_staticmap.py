@@ -174,6 +174,30 @@ def make_layers(*, illustrative: bool = False, tall: bool = False) -> dict:
             "result": ["pass", "fail", "pass", "not_applicable", "needs_review", "not_applicable"],
         }
     )
+    # travel time (issue 14): minutes to the nearest hub, service areas, candidate sites
+    clusters["travel_min"] = [12.0, 25.0, 52.0, np.nan]
+    hubs = pm.iloc[:2]
+    service = _with_source(
+        _metric(
+            [p.buffer(r) for p in hubs for r in (3_000, 7_000, 11_000)],
+            park_id=[i for i in ("KCN-HN-DONGVAN1", "KCN-NB-KHANHPHU") for _ in range(3)],
+            minutes=[15.0, 30.0, 45.0] * 2,
+        ),
+        "ninhbinh_geo.network.service_areas",
+        "derived",
+    )
+    candidates = _with_source(
+        _metric(
+            [box(X0 + 40_000, Y0 + 20_000, X0 + 40_700, Y0 + 20_700),
+             box(X0 + 50_000, Y0 + 30_000, X0 + 50_700, Y0 + 30_700)],
+            candidate_id=["CAND-01", "CAND-02"],
+            rank=[1, 2],
+            score=[0.9, 0.7],
+        ),
+        "ninhbinh_geo.siting",
+        "derived",
+        acc,
+    )  # fmt: skip
     return {
         "province": province,
         "former_provinces": former,
@@ -185,6 +209,8 @@ def make_layers(*, illustrative: bool = False, tall: bool = False) -> dict:
         "parks": parks,
         "clusters": clusters,
         "zoning_findings": findings,
+        "service_areas": service,
+        "candidate_sites": candidates,
     }
 
 
@@ -319,14 +345,25 @@ def test_legend_colours_are_the_shared_legends(name, layers, legends):
         ],
         "exposure": ["province", "former_provinces", "coastline", "hazard", "exposure"],
         "zoning": ["province", "former_provinces", "zoning_findings"],
+        "traveltime": [
+            "province",
+            "former_provinces",
+            "roads",
+            "service_areas",
+            "clusters",
+            "parks",
+            "candidate_sites",
+        ],
     }[name]
     singles = [p for title, pairs in entries if not title for p in pairs]
     for layer in used:
         # the efficiency map colours the clusters by their own (occupancy) legend, the zoning
         # map its sites by their outcome
-        key = {("efficiency", "clusters"): "efficiency", ("zoning", "zoning_findings"): (
-            "zoning_outcome"
-        )}.get((name, layer), layer)
+        key = {
+            ("efficiency", "clusters"): "efficiency",
+            ("zoning", "zoning_findings"): ("zoning_outcome"),
+            ("traveltime", "clusters"): "traveltime",
+        }.get((name, layer), layer)
         lg = legends.get(key, legends[layer])
         if lg.kind == "single":
             assert (lg.title("vi"), lg.classes[0].color) in singles, layer
@@ -401,7 +438,11 @@ def test_hostile_names_render_as_written(legends, tmp_path, caplog):
 
 @pytest.mark.parametrize("name", staticmap.MAP_NAMES)
 def test_illustrative_mark_follows_accuracy(name):
-    marks = {labels.label("warn.illustrative_footprint"), labels.label("warn.illustrative_hazard")}
+    marks = {
+        labels.label("warn.illustrative_footprint"),
+        labels.label("warn.illustrative_hazard"),
+        labels.label("warn.illustrative_candidates_map"),
+    }
 
     def shown(lay, lgs):
         fig = PLOTTERS[name](lay, lgs)
@@ -415,6 +456,8 @@ def test_illustrative_mark_follows_accuracy(name):
     assert got <= marks
     if name == "exposure":
         assert labels.label("warn.illustrative_hazard") in got
+    if name == "traveltime":
+        assert labels.label("warn.illustrative_candidates_map") in got
 
 
 def test_illustrative_mark_in_english():
@@ -481,7 +524,9 @@ def test_sources_line_lists_every_source_wrapped_never_cut():
     # 40 news pages cited row by row: the old line showed three and "và 37 nguồn khác"
     pages = [f"trang-tin-{i:02d}.vn" for i in range(40)]
     frame = pd.DataFrame({"source": [*pages, "OSM"], "licence": ["public facts"] * 40 + ["ODbL"]})
-    assert _sources_text([frame], "en") == f"Sources: {'; '.join(pages)} – public facts · OSM – ODbL"
+    assert (
+        _sources_text([frame], "en") == f"Sources: {'; '.join(pages)} – public facts · OSM – ODbL"
+    )
     texts, footers = _sources_block({"clusters": [frame]}, "vi", "A4")
     for text in texts.values():
         assert "…" not in text
@@ -516,8 +561,7 @@ def test_zoning_shows_one_outcome_per_site_and_labels_fails(layers, legends):
     # CCN-A pass+fail → fail; CCN-B pass+n/a → pass; CCN-C needs review (nothing says why:
     # a case review); CCN-D n/a.
     assert colors == [
-        styles.OUTCOME_COLORS[r]
-        for r in ("fail", "pass", "needs_review.review", "not_applicable")
+        styles.OUTCOME_COLORS[r] for r in ("fail", "pass", "needs_review.review", "not_applicable")
     ]
     sizes = markers.get_sizes()
     assert sizes[0] > sizes[1] == sizes[2]  # the fail stands out
@@ -561,7 +605,10 @@ def test_exposure_shows_one_stated_return_period(layers, legends):
     markers = next(c for c in fig.axes[0].collections if c.get_gid() == "exposure_markers")
     # the 100-year shares (CCN-D unknown), not the largest of the two return periods
     assert [to_hex(c) for c in markers.get_facecolors()] == [
-        lg.color_for(0.6), lg.color_for(0.2), lg.color_for(0.5), styles.NODATA_COLOR
+        lg.color_for(0.6),
+        lg.color_for(0.2),
+        lg.color_for(0.5),
+        styles.NODATA_COLOR,
     ]
     assert lg.color_for(0.2) != lg.color_for(0.0)
     title = next(t for t in fig.texts if t.get_gid() == "title").get_text()
@@ -605,15 +652,22 @@ def test_sites_placed_by_district_are_hollow_and_said_so(legends):
         texts = [t for _, pairs in _fig_legend_entries(fig) for t, _ in pairs]
         n = sum(hollow)
         if n:
-            assert any(t.replace("\n", " ").endswith(f"illustrative location by district ({n})")
-                       for t in texts), name
+            assert any(
+                t.replace("\n", " ").endswith(f"illustrative location by district ({n})")
+                for t in texts
+            ), name
 
 
 def test_hub_labels_are_grouped_placed_apart_and_never_overlap(legends):
     lay = make_layers()
     rows = [
-        (f"KCN-HN-DONGVAN{i}", f"KCN Đồng Văn {r}", X0 + 9_000 + 900 * (i % 3), Y0 + 30_000
-         + 800 * (i // 3), 120.0)
+        (
+            f"KCN-HN-DONGVAN{i}",
+            f"KCN Đồng Văn {r}",
+            X0 + 9_000 + 900 * (i % 3),
+            Y0 + 30_000 + 800 * (i // 3),
+            120.0,
+        )
         for i, r in enumerate(("I", "II", "III", "IV", "V", "VI"))
     ]
     rows += [
@@ -969,6 +1023,8 @@ def test_each_layer_is_checked_once_at_the_door(layers, legends, tmp_path, monke
             "clusters",
             "satellite_links",
             "hazard",
+            "service_areas",
+            "candidate_sites",
         ]
     )
     # A malformed layer stops the call before any map is drawn.
@@ -1038,8 +1094,8 @@ def test_embedded_hubs_are_labelled_apart_with_dong_van_grouped():
         "clusters": datasets.load_clusters(),
     }
     fig = staticmap.plot_satellite(
-        {**lay, "satellite_links": make_layers()["satellite_links"]}, styles.default_legends(lay)
-        | {"satellite_links": case()[1]["satellite_links"]},
+        {**lay, "satellite_links": make_layers()["satellite_links"]},
+        styles.default_legends(lay) | {"satellite_links": case()[1]["satellite_links"]},
     )
     ax = fig.axes[0]
     labels_ = [t for t in ax.texts if t.get_gid() == "map_label"]
@@ -1050,3 +1106,80 @@ def test_embedded_hubs_are_labelled_apart_with_dong_van_grouped():
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in labels_]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+# --------------------------------------------------------------------------------------------
+# The satellite network by travel time (issue 14.6)
+
+
+def test_traveltime_map_colours_clusters_by_minutes_over_service_areas(layers, legends):
+    fig = staticmap.plot_traveltime(layers, legends, lang="en")
+    ax = fig.axes[0]
+    tt = legends["traveltime"]
+    # 12 min, 25 min, 52 min and no travel time: classes 1, 2, 4 and the no-data grey
+    markers = next(c for c in ax.collections if c.get_gid() == "clusters_markers")
+    faces = [to_hex(c, keep_alpha=False) for c in markers.get_facecolors()]
+    assert faces == [tt.classes[0].color, tt.classes[1].color, tt.classes[3].color,
+                     styles.NODATA_COLOR]  # fmt: skip
+    assert [c.text("en") for c in tt.classes] == [
+        "within 15 min", "15–30 min", "30–45 min", f"over {45:g} min"
+    ]  # fmt: skip
+    # the legend shows these classes in these colours, titled by the travel time
+    entries = _fig_legend_entries(fig)
+    shown = next(pairs for title, pairs in entries if tt.title("en") in title)
+    assert shown[:4] == [(c.text("en"), c.color) for c in tt.classes]
+    # service areas underneath, the longest budget first so the 15-minute areas lie on top
+    areas = next(c for c in ax.collections if c.get_gid() == "service_areas")
+    sites = next(c for c in ax.collections if c.get_gid() == "clusters")
+    assert areas.get_zorder() < sites.get_zorder()
+    sa = legends["service_areas"]
+    colour = {c.value: c.color for c in sa.classes}
+    got = [to_hex(c, keep_alpha=False) for c in areas.get_facecolors()]
+    assert got == [colour[45.0]] * 2 + [colour[30.0]] * 2 + [colour[15.0]] * 2
+    # hubs and candidate sites are named
+    names = {t.get_text() for t in ax.texts if t.get_gid() == "map_label"}
+    assert {"CAND-01", "CAND-02", "KCN Đồng Văn I", "KCN Khánh Phú"} <= names
+    assert fig.get_label() == labels.label("title.traveltime", "en")
+
+
+def test_traveltime_map_is_deterministic_and_written_by_the_review(layers, legends, written):
+    png = next(p for p in written[0] if p.name == "map_traveltime.png")
+    again = staticmap.save_figure(
+        staticmap.plot_traveltime(layers, legends), png.parent.parent / "again", formats="png"
+    )
+    assert again[0].read_bytes() == png.read_bytes()
+    # without service areas (no travel-time step) the review skips the map
+    no_areas = {k: v for k, v in layers.items() if k != "service_areas"}
+    names, _ = sm_review._checked_maps(no_areas, legends)
+    assert "traveltime" not in names
+    assert "satellite" in names
+
+
+def test_exposure_map_draws_the_roads_its_flood_cuts():
+    lay, _ = case()
+    y = Y0 + 20_000
+    cut = _with_source(
+        _metric(
+            [LineString([(X0, y), (X0 + 20_000, y)]), LineString([(X0, y + 5000), (X0 + 9000, y)])],
+            closed_rp=[10.0, 1000.0],
+            links_cut=[3, 7],
+        ),
+        "ninhbinh_geo.network.flooding",
+        "derived",
+        "illustrative",
+    )
+    lay = {**lay, "flood_cut_roads": cut}
+    lgs = styles.default_legends(lay, scheme="Quantiles")
+    assert lgs["exposure"].where["return_period"] == 100
+    fig = staticmap.plot_exposure(lay, lgs)
+    roads = [c for c in fig.axes[0].collections if c.get_gid() == "flood_cut_roads"]
+    # the 100-year map shows the segment the 10-year flood closes, not the 1000-year one
+    assert len(roads) == 1
+    assert len(roads[0].get_segments()) == 1
+    assert (
+        to_hex(roads[0].get_colors()[0], keep_alpha=False)
+        == lgs["flood_cut_roads"].colors(pd.Series([3.0])).iloc[0]
+    )
+    assert any(lgs["flood_cut_roads"].title("vi") in t for t, _ in _fig_legend_entries(fig))
+    marks = {t.get_text() for t in fig.texts if t.get_gid() == "illustrative_mark"}
+    assert labels.label("warn.illustrative_hazard") in {m.replace("\n", " ") for m in marks}

@@ -64,9 +64,7 @@ class _WkbSource(FeatureSource):
     of a batch land in the rows of the whole layer.
     """
 
-    def __init__(
-        self, geoms: np.ndarray, crs: pyproj.CRS, fids: np.ndarray | None = None
-    ) -> None:
+    def __init__(self, geoms: np.ndarray, crs: pyproj.CRS, fids: np.ndarray | None = None) -> None:
         super().__init__()
         self._wkbs = shapely.to_wkb(geoms)
         self._fids = range(len(geoms)) if fids is None else [int(i) for i in fids]

@@ -252,9 +252,7 @@ def _one_hazard(
     if np.isfinite(sums["vmax"]).any():
         wet = float(sum(sums[_level(0)]))
         mean = float(sum(sums["depth_sum"])) / wet if wet > 0 else np.nan
-        _check_depth_range(
-            np.nanmin(sums["vmin"]), np.nanmax(sums["vmax"]), label, unit_name, mean
-        )
+        _check_depth_range(np.nanmin(sums["vmin"]), np.nanmax(sums["vmax"]), label, unit_name, mean)
     footprint_m2, factor = _footprint_area_and_cell_factor(geoms, crs, metric_crs)
     covered = sums["covered"] * factor
     if covered.sum() == 0:

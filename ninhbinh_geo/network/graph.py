@@ -327,9 +327,7 @@ def build_graph(
     if tolerance_m < 0:
         raise SchemaError(f"tolerance_m must be >= 0 metres, not {tolerance_m}.")
     assert_metric(crs)
-    roads, class_column, excluded = _check_classes(
-        roads, class_column, exclude_classes, speeds_kmh
-    )
+    roads, class_column, excluded = _check_classes(roads, class_column, exclude_classes, speeds_kmh)
     metric = to_metric(roads, "roads", crs=crs)  # the coordinates are checked here, once
     lines_in = np.asarray(metric.geometry.values)
     parts, row, (u, v, length, lines, bounds), nodes_xy, n_links = _edge_list(lines_in, tolerance_m)
@@ -340,9 +338,18 @@ def build_graph(
         speed = _edge_speeds(lines.all(), parts, part_class, speeds_kmh)
         edge_time_s = length / (speed / 3.6)
     graph = RoadGraph(  # the edge geometries are made from ``lines`` when first read
-        matrix, nodes_xy, comp, pyproj.CRS.from_user_input(crs), np.c_[u, v], length,
-        edge_time_s=edge_time_s, edge_bounds=bounds, tolerance_m=float(tolerance_m),
-        excluded_rows=excluded, connectors=n_links, _edge_lines=lines,
+        matrix,
+        nodes_xy,
+        comp,
+        pyproj.CRS.from_user_input(crs),
+        np.c_[u, v],
+        length,
+        edge_time_s=edge_time_s,
+        edge_bounds=bounds,
+        tolerance_m=float(tolerance_m),
+        excluded_rows=excluded,
+        connectors=n_links,
+        _edge_lines=lines,
     )
     # the edge index belongs to the reusable graph: every road_distances call snaps onto it
     graph._index  # noqa: B018

@@ -109,7 +109,6 @@ class _EdgeIndex:
         return i_pt[meet], self.edges[pos[meet]]
 
 
-
 def _outline_is_real(sites: pd.DataFrame) -> np.ndarray:
     """Whether each footprint is a real outline, not an illustrative drawing.
 

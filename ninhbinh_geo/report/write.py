@@ -100,6 +100,8 @@ def write_report(
     lang: str = "vi",
     stem: str = "report",
     context: ReportContext | None = None,
+    sections: Sequence[ModuleType] | None = None,
+    title: str | None = None,
 ) -> list[Path]:
     """Write ``report.html`` and ``report.md`` into ``out_dir`` (atomically).
 
@@ -121,6 +123,11 @@ def write_report(
         File name stem.
     context : ReportContext, optional
         Links to the full tables and GeoPackage layers, and what the review was given.
+    sections : sequence of module, optional
+        The section modules, in order (default: the review report's, see
+        :func:`build_sections`); the diff writes its own report with its one section.
+    title : str, optional
+        Page title (default: the review report's).
 
     Returns
     -------
@@ -135,11 +142,10 @@ def write_report(
     ['report.html', 'report.md']
     """
     out = Path(out_dir)
-    sections = build_sections(tables, maps=maps, notes=notes, lang=lang, context=context)
-    html_path = _atomic.write_text(
-        out / f"{stem}.html", html.render_html(sections, lang=lang, warnings=warnings)
+    built = build_sections(
+        tables, maps=maps, notes=notes, lang=lang, context=context, sections=sections
     )
-    md_path = _atomic.write_text(
-        out / f"{stem}.md", markdown.render_markdown(sections, lang=lang, warnings=warnings)
-    )
+    kw = {"lang": lang, "warnings": warnings, "title": title}
+    html_path = _atomic.write_text(out / f"{stem}.html", html.render_html(built, **kw))
+    md_path = _atomic.write_text(out / f"{stem}.md", markdown.render_markdown(built, **kw))
     return [html_path, md_path]

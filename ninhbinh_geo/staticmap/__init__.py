@@ -1,6 +1,7 @@
 """Static review maps for print and the report: PNG, PDF (and SVG) on A4 or A3 paper.
 
-Five maps (overview, land-use efficiency, satellite network, flood exposure, zoning review),
+Six maps (overview, land-use efficiency, satellite network, satellite network by travel time,
+flood exposure, zoning review),
 drawn in the metric CRS EPSG:3405 on matplotlib's Agg canvas (never ``pyplot``), each with a
 title, legend, true scale bar in km, north arrow, sources line and the illustrative mark when a
 shown layer is illustrative. Colours come only from the shared
@@ -14,9 +15,10 @@ Rooms, in the order they build on each other:
 - ``furniture``: scale bar, north arrow, legends, title, marks and the sources line.
 - ``compose``: one map page put together.
 - ``save``: writing a page in every requested format, atomically and reproducibly.
-- ``overview``, ``efficiency``, ``satellite``, ``exposure``, ``zoning``: one module per map.
+- ``overview``, ``efficiency``, ``satellite``, ``traveltime``, ``exposure``, ``zoning``: one
+  module per map.
 - ``workers``: maps drawn in parallel worker processes, as if drawn one after another.
-- ``review``: :func:`review_maps`, the five maps of the review in one call;
+- ``review``: :func:`review_maps`, the six maps of the review in one call;
   :func:`start_review_maps` starts them in worker processes and returns at once.
 """
 
@@ -30,6 +32,7 @@ from .page import PAPER_MM, PNG_DPI
 from .review import MAP_NAMES, MapsInProgress, review_maps, start_review_maps
 from .satellite import plot_satellite
 from .save import FORMATS, save_figure
+from .traveltime import plot_traveltime
 from .zoning import plot_zoning
 
 __all__ = [
@@ -45,6 +48,7 @@ __all__ = [
     "plot_exposure",
     "plot_overview",
     "plot_satellite",
+    "plot_traveltime",
     "plot_zoning",
     "review_maps",
     "save_figure",

@@ -59,7 +59,9 @@ def _door(
     checked: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     _check_exposure(layers["exposure"])
-    wanted: dict[str, str | None] = {n: n for n in (*_LINES, "hazard", "exposure")}
+    wanted: dict[str, str | None] = {
+        n: n for n in (*_LINES, "hazard", "flood_cut_roads", "exposure")
+    }
     # the sites lend their footprints (a table without) and their location accuracy
     wanted |= {"clusters": None, "parks": None}
     return _checked_layers(layers, legends, wanted, checked)
@@ -83,6 +85,23 @@ def _hazard_of_scenario(
     return None
 
 
+def _cut_roads_of_scenario(
+    layers: Mapping[str, gpd.GeoDataFrame], legends: Mapping[str, Legend]
+) -> gpd.GeoDataFrame | None:
+    """Return the flood-cut road segments closed by the shown scenario's flood (issue 13.5).
+
+    A segment is drawn when the most frequent flood closing it (``closed_rp``) is at most as
+    rare as the scenario of the exposure legend; all of them when the legend names none.
+    """
+    roads = layers.get("flood_cut_roads")
+    if roads is None or "flood_cut_roads" not in legends:
+        return None
+    period = legends["exposure"].where.get("return_period")
+    if period is not None and "closed_rp" in roads.columns:
+        roads = roads[pd.to_numeric(roads["closed_rp"], errors="coerce") <= float(period)]
+    return roads if len(roads) else None
+
+
 def _draw(
     layers: Mapping[str, gpd.GeoDataFrame], legends: Mapping[str, Legend], *, lang: str, paper: str
 ) -> Figure:
@@ -91,6 +110,9 @@ def _draw(
     hazard = _hazard_of_scenario(layers, legend)
     if hazard is not None:
         drawn.append(_drawn("hazard", hazard, legends["hazard"], "area"))
+    cut = _cut_roads_of_scenario(layers, legends)
+    if cut is not None:
+        drawn.append(_drawn("flood_cut_roads", cut, legends["flood_cut_roads"], "line"))
     expo = layers["exposure"]
     # One row per site: of the stated scenario, or the largest share when none is named.
     shown = _with_site_geometry(_worst_exposure(legend.rows(expo)), "exposure", layers)
@@ -126,7 +148,9 @@ def plot_exposure(
     ``exposed_share`` of that scenario, over the hazard zones of that scenario (a hazard layer
     of another scenario is not drawn). A legend naming no scenario shows each site's largest
     share, and says so. Without a geometry of its own, the footprints are taken from
-    ``clusters`` and ``parks`` by ``site_id``.
+    ``clusters`` and ``parks`` by ``site_id``. The road segments whose closure cuts
+    cluster–hub links (``flood_cut_roads``, with ``closed_rp``) are drawn when the scenario's
+    flood closes them.
 
     Parameters
     ----------

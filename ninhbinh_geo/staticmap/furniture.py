@@ -36,6 +36,8 @@ _WARN_KEY = {
     "parks": "warn.illustrative_footprint",
     "hazard": "warn.illustrative_hazard",
     "exposure": "warn.illustrative_hazard",
+    "flood_cut_roads": "warn.illustrative_hazard",
+    "candidate_sites": "warn.illustrative_candidates_map",
 }
 _LEGEND_FONT_PT = 7.0
 # Font size the character advances are read at (scaled linearly to any size).
@@ -354,9 +356,12 @@ def _ft2font() -> FT2Font:
     return font
 
 
-# FT2Font reads its file through one open file object: a forked map worker must open its own,
-# or workers reading glyphs at once move each other's file position ("invalid outline").
-os.register_at_fork(after_in_child=_ft2font.cache_clear)
+# A forked map worker opens the font again: FreeType reads glyphs lazily through the file it
+# opened, and a file inherited across fork shares its offset with the parent and the other
+# workers, so glyphs read at the same time come back corrupt ("invalid outline"). matplotlib
+# does the same for its own font cache.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_ft2font.cache_clear)
 
 
 def _word_width_pt(word: str, size_pt: float) -> float:

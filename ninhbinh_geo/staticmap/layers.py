@@ -43,19 +43,23 @@ _LINE_WIDTH = {
     "coastline": 0.8,
     "roads": 0.5,
     "satellite_links": 1.1,
+    "flood_cut_roads": 1.8,
 }
 _ZORDER = {
     "hazard": 1,
+    "service_areas": 1.5,
     "districts": 2,
     "roads": 3,
     "coastline": 3,
     "former_provinces": 4,
     "province": 5,
     "satellite_links": 6,
+    "flood_cut_roads": 6,
     "exposure": 7,
     "zoning_findings": 7,
     "clusters": 7,
     "parks": 8,
+    "candidate_sites": 8.5,
 }
 
 

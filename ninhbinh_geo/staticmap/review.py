@@ -20,7 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..styles import Legend
-from . import efficiency, exposure, overview, satellite, zoning
+from . import efficiency, exposure, overview, satellite, traveltime, zoning
 from .fonts import _charmap
 from .furniture import _ft2font, _metric_crs
 from .layers import _missing_reason
@@ -33,13 +33,14 @@ __all__ = ["MAP_NAMES", "MapsInProgress", "review_maps", "start_review_maps"]
 logger = logging.getLogger(__name__)
 
 #: The maps :func:`review_maps` draws, in order; also the stems of the files it writes.
-MAP_NAMES = ("overview", "efficiency", "satellite", "exposure", "zoning")
+MAP_NAMES = ("overview", "efficiency", "satellite", "traveltime", "exposure", "zoning")
 
 # The room of each map: its needs (_NEEDS), its door (_door) and its drawing (_draw).
 _MAPS = {
     "overview": overview,
     "efficiency": efficiency,
     "satellite": satellite,
+    "traveltime": traveltime,
     "exposure": exposure,
     "zoning": zoning,
 }
@@ -48,6 +49,7 @@ _PLOTTERS = {
     "overview": overview.plot_overview,
     "efficiency": efficiency.plot_efficiency,
     "satellite": satellite.plot_satellite,
+    "traveltime": traveltime.plot_traveltime,
     "exposure": exposure.plot_exposure,
     "zoning": zoning.plot_zoning,
 }
@@ -112,7 +114,7 @@ def review_maps(
     formats: str | Iterable[str] = ("png", "pdf"),
     processes: int | None = None,
 ) -> list[Path]:
-    """Draw the five review maps and write them as ``map_<name>.png`` and ``map_<name>.pdf``.
+    """Draw the review maps and write them as ``map_<name>.png`` and ``map_<name>.pdf``.
 
     Each map is drawn once and written in every format of ``formats`` from that one figure.
     The maps are drawn in parallel worker processes (forked, on Linux, from a process running a

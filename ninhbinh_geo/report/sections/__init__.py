@@ -24,6 +24,8 @@ from __future__ import annotations
 from types import ModuleType
 
 from . import (
+    access,
+    diff,
     efficiency,
     exposure,
     maps,
@@ -31,6 +33,7 @@ from . import (
     next_steps,
     notes,
     other,
+    risk,
     sources,
     summary,
     zoning,
@@ -47,7 +50,10 @@ SECTIONS: tuple[ModuleType, ...] = (
     efficiency,
     network,
     exposure,
+    risk,
+    access,
     zoning,
+    diff,
     other,
     sources,
 )

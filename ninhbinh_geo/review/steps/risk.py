@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...labels import label
+from ...labels import LABELS, label
 from ..options import ReviewState
 from .base import MAX_DISPLAY_CELLS, _thresholds, _worst
 from .hazard import _flood_maps, _sea, _units
@@ -53,13 +53,28 @@ def risk_step(state: ReviewState) -> ReviewState:
         **{c: state.clusters["site_id"].map(v) for c, v in columns.items()},
         risk_accuracy=_worst(with_rp["accuracy"]),
     )
-    sector = damage[["sector", "curve_id", "currency", "price_year", "cost_per_m2", "built_share"]]
-    note = ", ".join(f"{k}={v}" for k, v in sector.iloc[0].items())
     return state.add(
         clusters=clusters,
         tables=tables,
-        warnings=[f"{label('warn.damage_assumptions', lang)}: {note}"],
+        warnings=[f"{label('warn.damage_assumptions', lang)}: {_damage_basis(damage, lang)}"],
     )
+
+
+def _damage_basis(damage: pd.DataFrame, lang: str) -> str:
+    """State the sector, curve, cost, currency, price year and built share in words."""
+    from ...formatting import decimals_of, format_number, format_percent
+
+    row = damage.iloc[0]
+    cost = float(row["cost_per_m2"])
+    return label("warn.damage_values", lang).format(
+        sector=label(f"sector.{row['sector']}", lang) if f"sector.{row['sector']}" in LABELS
+        else row["sector"],
+        curve=row["curve_id"],
+        cost=format_number(cost, lang, decimals=decimals_of(cost)),
+        currency=row["currency"],
+        year=row["price_year"],
+        share=format_percent(row["built_share"], lang, share=True),
+    )  # fmt: skip
 
 
 def _ead_tables(
