@@ -81,7 +81,7 @@ def run_review(out_dir: Path, signal_path: Path) -> None:
     from ninhbinh_geo import cli, staticmap
     from ninhbinh_geo.staticmap import review as maps_review
 
-    draw_and_save, review_maps = maps_review._draw_and_save, staticmap.review_maps
+    draw_and_save, start_review_maps = maps_review._draw_and_save, staticmap.start_review_maps
     saved: list[str] = []
 
     def slow_draw_and_save(name, job):
@@ -92,11 +92,12 @@ def run_review(out_dir: Path, signal_path: Path) -> None:
         return paths
 
     def serial_review_maps(*args, **kwargs):
-        # One map after another in this process, so the pause lands after exactly one map.
-        return review_maps(*args, **{**kwargs, "processes": 1})
+        # One map after another in this process (drawn when the review waits for them, after
+        # the GeoPackage and web map), so the pause lands after exactly one map.
+        return start_review_maps(*args, **{**kwargs, "processes": 1})
 
     maps_review._draw_and_save = slow_draw_and_save
-    staticmap.review_maps = serial_review_maps
+    staticmap.start_review_maps = serial_review_maps
     code = cli.main(["review", "--out", str(out_dir), "--force", "--quiet"])
     sys.exit(97 if code == 0 else code)
 
