@@ -398,6 +398,8 @@ _RAW: dict[str, tuple[str, str]] = {
         "{n} other rules: pass or not applicable",
     ),
     "map.credits": ("Nguồn dữ liệu", "Data"),
+    "map.basemap": ("Nền bản đồ", "Basemap"),
+    "map.scenario": ("Kịch bản", "Scenario"),
     "col.outcome": ("Kết quả của khu", "Site outcome"),
     "col.address_2025": ("Địa chỉ (2025)", "Address (2025)"),
     "map.legend": ("Chú giải", "Legend"),

@@ -25,7 +25,7 @@ from .. import crs as _crs
 from .._errors import NinhBinhGeoError, SchemaError, first_ids
 from ..labels import LANGS, label
 from ..styles import Legend
-from .basemap import _add_basemap
+from .basemap import EMBEDDED, _add_basemap
 from .credits import _Credits, _credits
 from .elements import _ON_EACH_FEATURE, _GeoJsonData, _MapSetup
 from .features import (
@@ -194,7 +194,9 @@ def _drawing_legend(name: str, legends: Mapping[str, Legend]) -> Legend:
     return legends[name]
 
 
-def _new_map(tiles: str | folium.TileLayer | None, title: str) -> folium.Map:
+def _new_map(
+    tiles: str | folium.TileLayer | None, attribution: str | None, title: str, lang: str
+) -> folium.Map:
     """Return an empty map with Leaflet inlined, its panes and scale, the background if any."""
     # Quarter zoom steps let the view fit the province between the legend and the controls.
     m = folium.Map(
@@ -207,7 +209,7 @@ def _new_map(tiles: str | folium.TileLayer | None, title: str) -> folium.Map:
     # these assets for CDN links when asked to write an online page).
     _inline_leaflet(m.get_root().header)
     _MapSetup(PANES).add_to(m)
-    _add_basemap(m, tiles)
+    _add_basemap(m, tiles, lang, attribution)
     m.get_root().title = _esc(title)
     return m
 
@@ -293,7 +295,8 @@ def make_map(
     *,
     lang: str = "vi",
     title: str | None = None,
-    tiles: str | folium.TileLayer | None = None,
+    tiles: str | folium.TileLayer | None = EMBEDDED,
+    tiles_attribution: str | None = None,
     popup_columns: Mapping[str, Sequence[str]] | None = None,
     show: Sequence[str] | None = None,
 ) -> folium.Map:
@@ -333,8 +336,15 @@ def make_map(
     title : str, optional
         Title drawn on the map and of the page; by default the overview title in ``lang``.
     tiles : str or folium.TileLayer, optional
-        A background under the layers (a folium tile name, URL template or layer). By default
-        none: the boundaries are the base map and the page works offline.
+        The background under the layers. By default ``"embedded"``: the offline basemap drawn
+        from the shipped data (:func:`~ninhbinh_geo.webmap.render_basemap`, zoom 8 to 11,
+        enlarged beyond) written into the page, credited on the map face. A tile service name
+        of xyzservices (``"OpenStreetMap"``, ``"CartoDB positron"``) or a URL template
+        (``https://…/{z}/{x}/{y}.png``, with ``tiles_attribution``) uses that online service
+        instead; a ``folium.TileLayer`` is used as given; None draws no background.
+    tiles_attribution : str, optional
+        The credit of a tile service given as a URL template (plain text, escaped); required
+        with one. With a service name it replaces the service's own credit.
     popup_columns : mapping of str to sequence of str, optional
         Columns shown in the popups of a layer, replacing the default key figures.
     show : sequence of str, optional
@@ -351,10 +361,11 @@ def make_map(
     SchemaError
         For an unknown layer name, a layer without a legend, a missing legend or popup column,
         or a zoning result outside pass/fail/needs_review/not_applicable.
+    NinhBinhGeoError
+        For an unknown tile service name, or a tile URL template without
+        ``tiles_attribution``; when ``lang`` is not "vi" or "en".
     CRSError
         When a layer has no CRS or implausible coordinates.
-    NinhBinhGeoError
-        When ``lang`` is not "vi" or "en".
 
     Examples
     --------
@@ -378,7 +389,10 @@ def make_map(
     checked = _checked_layers(layers, legends)
 
     title = label("title.overview", lang) if title is None else str(title)
-    return _draw_map(checked, legends, lang, title, tiles, popup_columns, _shown(checked, show))
+    background = (tiles, tiles_attribution)
+    return _draw_map(
+        checked, legends, lang, title, background, popup_columns, _shown(checked, show)
+    )
 
 
 def _draw_map(
@@ -386,13 +400,13 @@ def _draw_map(
     legends: Mapping[str, Legend],
     lang: str,
     title: str,
-    tiles: str | folium.TileLayer | None,
+    background: tuple[str | folium.TileLayer | None, str | None],
     popup_columns: Mapping[str, Sequence[str]],
     shown: set[str],
 ) -> folium.Map:
     """Draw checked layers: features, layer control, credits, legend; the view on the sites."""
     sites = _sites_lookup(checked)
-    m = _new_map(tiles, title)
+    m = _new_map(*background, title, lang)
     bounds: dict[str, np.ndarray] = {}
     pairs: list[tuple[Any, str]] = []
     boxes: list[str] = []
