@@ -12,7 +12,7 @@ background is added here stays under every symbol.
   ``"CartoDB positron"``): that online service, credited with its own attribution.
 - a URL template (``https://…/{z}/{x}/{y}.png``): an online service; its attribution must be
   given (``tiles_attribution``), since every tile service requires one.
-- a ``folium.TileLayer``: used as given. ``None``: no background.
+- a ``folium.TileLayer``: used as given. ``None`` (or ``"none"``): no background.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def _add_basemap(
     The background is not listed in the layer control and credits itself in the attribution
     control.
     """
-    if tiles is None:
+    if tiles is None or (isinstance(tiles, str) and tiles.strip().lower() == "none"):
         return None
     if isinstance(tiles, folium.TileLayer):
         layer: MacroElement | folium.TileLayer = tiles

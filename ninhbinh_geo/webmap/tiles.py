@@ -148,7 +148,7 @@ def _basemap_data() -> dict[str, object]:
     }
 
 
-def _draw(ax, layers: dict, z: int) -> None:  # noqa: ANN001 - a matplotlib Axes
+def _draw(ax, layers: dict, z: int) -> None:
     """Draw the basemap layers on ``ax`` for zoom ``z`` (sizes in points at 72 dpi = px)."""
     grow = 1.0 + 0.25 * (z - EMBEDDED_ZOOMS[0])
     # the former provinces cover a few slivers the 2025 outline leaves out
@@ -157,7 +157,8 @@ def _draw(ax, layers: dict, z: int) -> None:  # noqa: ANN001 - a matplotlib Axes
     layers["districts"].boundary.plot(ax=ax, color=_DISTRICT, linewidth=0.6, linestyle=(0, (3, 2)))
     layers["former_provinces"].boundary.plot(ax=ax, color=_FORMER, linewidth=0.9 * grow)
     rivers = layers["rivers"]
-    rivers.plot(ax=ax, color=_WATER, linewidth=np.where(rivers["river_class"] == 0, 1.6, 0.9) * grow)
+    double = rivers["river_class"] == 0  # the large rivers, drawn as their two banks
+    rivers.plot(ax=ax, color=_WATER, linewidth=np.where(double, 1.6, 0.9) * grow)
     layers["coastline"].plot(ax=ax, color="#5b9bd0", linewidth=1.0 * grow)
     roads = layers["roads"]
     for level, (color, width) in [*((k, v) for k, v in _ROAD.items()), (None, _ROAD_OTHER)]:
@@ -176,7 +177,7 @@ def _draw(ax, layers: dict, z: int) -> None:  # noqa: ANN001 - a matplotlib Axes
     _draw_places(ax, layers["places"], z)
 
 
-def _draw_places(ax, places, z: int) -> None:  # noqa: ANN001 - matplotlib Axes, GeoDataFrame
+def _draw_places(ax, places, z: int) -> None:
     from matplotlib import patheffects
 
     halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
@@ -192,7 +193,7 @@ def _draw_places(ax, places, z: int) -> None:  # noqa: ANN001 - matplotlib Axes,
                     fontweight="bold" if city else "normal")  # fmt: skip
 
 
-def _palette_image(rgb: np.ndarray):  # noqa: ANN202 - a PIL image
+def _palette_image(rgb: np.ndarray):
     """Return the canvas as a palette image: one palette of a few dozen colours per zoom.
 
     Palette PNGs are a third of the size of RGB ones; quantising the whole canvas once is
@@ -205,7 +206,7 @@ def _palette_image(rgb: np.ndarray):  # noqa: ANN202 - a PIL image
     )
 
 
-def _png(tile) -> bytes:  # noqa: ANN001 - a PIL image
+def _png(tile) -> bytes:
     out = io.BytesIO()
     tile.save(out, format="PNG")
     return out.getvalue()
@@ -214,7 +215,6 @@ def _png(tile) -> bytes:  # noqa: ANN001 - a PIL image
 def _render_zoom(z: int, data: dict) -> dict[str, bytes]:
     """Draw zoom ``z`` on one canvas aligned on the tile grid and cut it into tiles."""
     import matplotlib
-
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -223,7 +223,8 @@ def _render_zoom(z: int, data: dict) -> dict[str, bytes]:
     x0, x1, y0, y1 = _tile_range(data["bounds"], z)
     nx, ny = x1 - x0 + 1, y1 - y0 + 1
     with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(nx * TILE_PX / 72, ny * TILE_PX / 72), dpi=72, facecolor=OUTSIDE_COLOR)
+        size_in = (nx * TILE_PX / 72, ny * TILE_PX / 72)
+        fig = Figure(figsize=size_in, dpi=72, facecolor=OUTSIDE_COLOR)
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_axis_off()
         left, right, bottom, top = _tile_edges_m(z, x0, x1, y0, y1)
@@ -248,7 +249,7 @@ def _render_zoom(z: int, data: dict) -> dict[str, bytes]:
 
 @functools.lru_cache(maxsize=4)
 def render_basemap(zooms: tuple[int, int] = EMBEDDED_ZOOMS) -> BasemapTiles:
-    """Draw the offline basemap of the province as XYZ raster tiles (PNG, EPSG:3857).
+    r"""Draw the offline basemap of the province as XYZ raster tiles (PNG, EPSG:3857).
 
     The province, former provinces and districts (with their names from zoom 10), coastline,
     rivers, national and provincial roads, and towns with their names, all from the data the
@@ -276,8 +277,8 @@ def render_basemap(zooms: tuple[int, int] = EMBEDDED_ZOOMS) -> BasemapTiles:
     --------
     >>> tiles = render_basemap((8, 8))
     >>> sorted(tiles.tiles)
-    ['8/202/113', '8/203/113']
-    >>> tiles.tiles['8/202/113'][:8] == b'\\x89PNG\\r\\n\\x1a\\n'
+    ['8/202/112', '8/202/113', '8/203/112', '8/203/113']
+    >>> tiles.tiles["8/202/113"].startswith(b"\x89PNG")
     True
     """
     from .._errors import NinhBinhGeoError
