@@ -43,7 +43,7 @@ class _EmbeddedTiles(MacroElement):
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-        <style>.leaflet-container {background: {{ this.outside }};}</style>
+        <style>div.leaflet-container {background: {{ this.outside }};}</style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {

@@ -13,6 +13,7 @@ A new layer (a risk index, travel times) is one name in :data:`LAYER_ORDER` with
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import folium
@@ -39,6 +40,7 @@ from .features import (
 from .legend import _Legend, _legend_box
 from .popups import _placed_by_district, _popup_columns
 from .save import _inline_leaflet
+from .scenarios import SCENARIO_LAYERS, _ScenarioSwitch, default_scenario, scenarios, split
 from .text import _esc
 
 #: Layers :func:`make_map` draws, in the order of the layer control (areas, lines, the rings
@@ -214,6 +216,32 @@ def _new_map(
     return m
 
 
+def _features(
+    name: str, table: pd.DataFrame, legend: Legend, **kwargs: Any
+) -> tuple[list[Any], list[object], bool]:
+    """Return the features of one layer, the ids of the sites not located, and any no-data."""
+    if name in _SITE_TABLES:
+        return _site_features(table, name, legend, **kwargs)
+    interactive = name not in _BASE_LAYERS
+    return _geometry_features(table, name, legend, interactive=interactive, **kwargs)
+
+
+def _geojson(features: list[Any], name: str, layer_name: str, **kwargs: Any) -> folium.GeoJson:
+    """Return a GeoJSON layer holding ``features`` (written by :class:`_GeoJsonData`)."""
+    interactive = name not in _BASE_LAYERS
+    # Leaflet's layer control inserts names as HTML.
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": []},
+        name=_esc(layer_name),
+        marker=folium.CircleMarker(),
+        on_each_feature=_ON_EACH_FEATURE if interactive else None,
+        interactive=interactive,
+        **kwargs,
+    )
+    layer.add_child(_GeoJsonData(features))
+    return layer
+
+
 def _add_layer(
     m: folium.Map,
     name: str,
@@ -224,34 +252,34 @@ def _add_layer(
     columns: Sequence[str],
     lang: str,
     shown: bool,
-) -> tuple[folium.GeoJson, str, np.ndarray | None]:
-    """Draw one checked layer on ``m``; return it, its legend box and its bounds (or None)."""
-    interactive = name not in _BASE_LAYERS
-    if name in _SITE_TABLES:
-        features, lost, nodata = _site_features(
-            table, name, legend, sites=sites, columns=columns, lang=lang
-        )
-    else:
-        features, lost, nodata = _geometry_features(
-            table, name, legend, columns=columns, lang=lang, interactive=interactive, sites=sites
-        )
-    bounds = None
-    if features and name != "roads":  # roads run far beyond the province
-        bounds = shapely.total_bounds(np.array([g for g, _ in features], dtype=object))
+    parts: Mapping[Any, pd.DataFrame] | None = None,
+) -> tuple[Any, str, np.ndarray | None, dict[Any, folium.GeoJson]]:
+    """Draw one checked layer on ``m``; return it, its legend box, its bounds (or None).
+
+    With ``parts`` (the rows of each scenario), the layer is one overlay holding one sub-layer
+    per scenario, also returned by scenario, for the scenario switch.
+    """
     layer_name = label(f"layer.{name}", lang)
     if legend.illustrative:
         layer_name += f" ({label('accuracy.illustrative', lang).upper()})"
-    # Leaflet's layer control inserts names as HTML.
-    layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": []},
-        name=_esc(layer_name),
-        marker=folium.CircleMarker(),
-        on_each_feature=_ON_EACH_FEATURE if interactive else None,
-        interactive=interactive,
-        show=shown,
-    )
-    layer.add_child(_GeoJsonData(features))
-    layer.add_to(m)
+    kwargs = {"sites": sites, "columns": columns, "lang": lang}
+    subs: dict[Any, folium.GeoJson] = {}
+    if parts is None:
+        features, lost, nodata = _features(name, table, legend, **kwargs)
+        layer: Any = _geojson(features, name, layer_name, show=shown).add_to(m)
+    else:
+        layer = folium.FeatureGroup(name=_esc(layer_name), show=shown).add_to(m)
+        features, lost, nodata = [], [], False
+        for key, rows in parts.items():
+            some, gone, blank = _features(name, rows, replace(legend, where={}), **kwargs)
+            subs[key] = _geojson(some, name, layer_name, control=False).add_to(layer)
+            features += some
+            lost += [x for x in gone if x not in lost]
+            nodata = nodata or blank
+        legend = replace(legend, note=None)  # the scenario switch names the scenario
+    bounds = None
+    if features and name != "roads":  # roads run far beyond the province
+        bounds = shapely.total_bounds(np.array([g for g, _ in features], dtype=object))
     by_district = 0
     if name in ("clusters", "parks") and "location_accuracy" in table.columns:
         by_district = int(sum(_placed_by_district(r) for r in table.to_dict("records")))
@@ -264,7 +292,7 @@ def _add_layer(
         shown=shown,
         by_district=by_district,
     )
-    return layer, box, bounds
+    return layer, box, bounds, subs
 
 
 def _fit_bounds(m: folium.Map, bounds: list[np.ndarray]) -> None:
@@ -411,12 +439,18 @@ def _draw_map(
     pairs: list[tuple[Any, str]] = []
     boxes: list[str] = []
     credited: list[tuple[Any, list[list[str]]]] = []
+    found = scenarios(checked)
+    groups = []
     for name, table in checked.items():
         legend = _drawing_legend(name, legends)
         columns = _popup_columns(name, legends[name], popup_columns)
-        layer, box, layer_bounds = _add_layer(
-            m, name, table, legend, sites=sites, columns=columns, lang=lang, shown=name in shown
-        )
+        parts = split(table) if len(found) > 1 and name in SCENARIO_LAYERS else None
+        layer, box, layer_bounds, subs = _add_layer(
+            m, name, table, legend, sites=sites, columns=columns, lang=lang,
+            shown=name in shown, parts=parts,
+        )  # fmt: skip
+        if parts is not None:
+            groups.append((layer, subs))
         if layer_bounds is not None:
             bounds[name] = layer_bounds
         pairs.append((layer, name))
@@ -426,6 +460,8 @@ def _draw_map(
     framing = [b for n, b in bounds.items() if n in _FRAMING_LAYERS]
     _fit_bounds(m, framing or list(bounds.values()))
     folium.LayerControl(collapsed=False).add_to(m)
+    if groups:
+        _ScenarioSwitch(groups, found, default_scenario(found, legends), lang).add_to(m)
     _Credits(credited, lang).add_to(m)
     illustrative = any(legends[n].illustrative for n in checked)
     warn = f'<div class="nbg-warn">{_esc(label("warn.illustrative", lang))}</div>'
