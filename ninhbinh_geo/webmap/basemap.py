@@ -146,7 +146,7 @@ def _online_tiles(tiles: str, attribution: str | None) -> folium.TileLayer:
 def _add_basemap(
     m: folium.Map,
     tiles: str | folium.TileLayer | None,
-    lang: str,
+    lang: str = "vi",
     attribution: str | None = None,
 ) -> MacroElement | folium.TileLayer | None:
     """Add the background ``tiles`` to ``m``; return it (None: no background).

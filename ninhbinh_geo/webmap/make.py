@@ -40,7 +40,14 @@ from .features import (
 from .legend import _Legend, _legend_box
 from .popups import _placed_by_district, _popup_columns
 from .save import _inline_leaflet
-from .scenarios import SCENARIO_LAYERS, _ScenarioSwitch, default_scenario, scenarios, split
+from .scenarios import (
+    SCENARIO_LAYERS,
+    _ScenarioSwitch,
+    default_scenario,
+    scenarios,
+    split,
+    splits,
+)
 from .text import _esc
 
 #: Layers :func:`make_map` draws, in the order of the layer control (areas, lines, the rings
@@ -276,7 +283,6 @@ def _add_layer(
             features += some
             lost += [x for x in gone if x not in lost]
             nodata = nodata or blank
-        legend = replace(legend, note=None)  # the scenario switch names the scenario
     bounds = None
     if features and name != "roads":  # roads run far beyond the province
         bounds = shapely.total_bounds(np.array([g for g, _ in features], dtype=object))
@@ -440,17 +446,21 @@ def _draw_map(
     boxes: list[str] = []
     credited: list[tuple[Any, list[list[str]]]] = []
     found = scenarios(checked)
-    groups = []
+    groups: list[tuple[Any, dict]] = []
+    switched: dict[str, Legend] = {}
     for name, table in checked.items():
         legend = _drawing_legend(name, legends)
         columns = _popup_columns(name, legends[name], popup_columns)
-        parts = split(table) if len(found) > 1 and name in SCENARIO_LAYERS else None
+        parts = None
+        if len(found) > 1 and name in SCENARIO_LAYERS and splits(table):
+            parts = split(table)
         layer, box, layer_bounds, subs = _add_layer(
             m, name, table, legend, sites=sites, columns=columns, lang=lang,
             shown=name in shown, parts=parts,
         )  # fmt: skip
         if parts is not None:
             groups.append((layer, subs))
+            switched[name] = legend
         if layer_bounds is not None:
             bounds[name] = layer_bounds
         pairs.append((layer, name))
@@ -461,7 +471,8 @@ def _draw_map(
     _fit_bounds(m, framing or list(bounds.values()))
     folium.LayerControl(collapsed=False).add_to(m)
     if groups:
-        _ScenarioSwitch(groups, found, default_scenario(found, legends), lang).add_to(m)
+        first = default_scenario(found, legends)
+        _ScenarioSwitch(groups, switched, first, lang).add_to(m)
     _Credits(credited, lang).add_to(m)
     illustrative = any(legends[n].illustrative for n in checked)
     warn = f'<div class="nbg-warn">{_esc(label("warn.illustrative", lang))}</div>'

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -27,6 +28,7 @@ from folium.template import Template
 from ..formatting import format_number
 from ..labels import label
 from ..styles import Legend
+from ..styles.outcomes import scenario_note
 from .elements import _json_for_script
 from .text import _esc
 
@@ -79,16 +81,26 @@ def _title(key: tuple[int, float, str], lang: str) -> str:
 
 
 def scenarios(layers: Mapping[str, pd.DataFrame]) -> list[tuple[int, float, str]]:
-    """Return the scenarios of the scenario layers, return periods first, in order."""
+    """Return the scenarios of the scenario layers, return periods first, in order.
+
+    Only layers whose every row names a scenario count: a layer of hazard zones that names
+    none is drawn whole, as without scenarios.
+    """
     found: set[tuple[int, float, str]] = set()
     for name in SCENARIO_LAYERS:
-        if name in layers:
-            found.update(k for k in _keys(layers[name]) if k is not None)
+        keys = _keys(layers[name]) if name in layers else pd.Series([None])
+        if keys.notna().all():
+            found.update(keys)
     return sorted(found)
 
 
+def splits(table: pd.DataFrame) -> bool:
+    """Whether a scenario layer is drawn per scenario: every row names one."""
+    return bool(len(table)) and bool(_keys(table).notna().all())
+
+
 def split(table: pd.DataFrame) -> dict[tuple[int, float, str], pd.DataFrame]:
-    """Return the rows of a layer by scenario (rows naming none are left out)."""
+    """Return the rows of a layer by scenario (see :func:`splits`)."""
     keys = _keys(table)
     return {k: table.loc[keys.apply(lambda v, k=k: v == k)] for k in sorted(set(keys) - {None})}
 
@@ -103,6 +115,18 @@ def default_scenario(
         if key in found:
             return key  # type: ignore[return-value]
     return next((k for k in found if k[:2] == (0, 100.0)), found[0])
+
+
+def legend_title(legend: Legend, key: tuple[int, float, str], lang: str) -> str:
+    """Return a legend's title naming scenario ``key`` (as the legends of one scenario do)."""
+    kind, value, name = key
+    if kind == 0:
+        note = scenario_note(name, value)
+    elif kind == 1:
+        note = tuple(_title(key, g) for g in ("vi", "en"))
+    else:
+        note = scenario_note(name, None)
+    return replace(legend, note=note).title(lang)
 
 
 class _ScenarioSwitch(MacroElement):
@@ -124,12 +148,21 @@ class _ScenarioSwitch(MacroElement):
                 }],
             {%- endfor %}
             ];
+            var titles = {{ this.titles }};
             function pick(key) {
                 groups.forEach(function (g) {
                     Object.keys(g[1]).forEach(function (k) {
                         if (k === key) { g[0].addLayer(g[1][k]); }
                         else { g[0].removeLayer(g[1][k]); }
                     });
+                });
+                // the legend titles name the scenario shown
+                Object.keys(titles).forEach(function (layer) {
+                    var summary = document.querySelector(
+                        '.nbg-legend-box[data-layer="' + layer + '"] summary');
+                    if (summary && summary.lastChild) {
+                        summary.lastChild.textContent = titles[layer][key] || '';
+                    }
                 });
             }
             var Switch = L.Control.extend({
@@ -154,13 +187,19 @@ class _ScenarioSwitch(MacroElement):
     def __init__(
         self,
         groups: list[tuple[Any, dict[tuple[int, float, str], Any]]],
-        found: list[tuple[int, float, str]],
+        legends: Mapping[str, Legend],
         first: tuple[int, float, str],
         lang: str,
     ) -> None:
         super().__init__()
         self._name = "NbgScenarios"
         self.groups = [(g, [(_key_text(k), v) for k, v in parts.items()]) for g, parts in groups]
+        found = sorted({k for _, parts in groups for k in parts})
+        titles = {
+            legend.layer: {_key_text(k): legend_title(legend, k, lang) for k in found}
+            for legend in legends.values()
+        }
+        self.titles = _json_for_script(titles)
         self.first = _key_text(first)
         rows = [
             f'<label><input type="radio" name="nbg-scenario" value="{_esc(_key_text(k))}"'
