@@ -406,7 +406,7 @@ def _add_web(p: argparse.ArgumentParser) -> None:
         "--tiles",
         metavar="NAME|URL",
         help="background of map.html: an online tile service instead of the offline basemap "
-        "embedded in the page, by name ('OpenStreetMap', 'CartoDB positron') or URL template "
+        "embedded in the page, by name ('OpenStreetMap', 'OpenTopoMap') or URL template "
         "(https://…/{z}/{x}/{y}.png, with --tiles-attribution); 'none' for no background",
     )
     g.add_argument(
@@ -434,7 +434,7 @@ def _check_tiles(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
         except ValueError:
             parser.error(
                 f"--tiles '{tiles}': unknown tile service; try 'OpenStreetMap' or "
-                "'CartoDB positron', or a URL template with --tiles-attribution"
+                "'OpenTopoMap', or a URL template with --tiles-attribution"
             )
 
 

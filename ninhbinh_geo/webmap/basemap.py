@@ -9,7 +9,7 @@ background is added here stays under every symbol.
   looks them up; identical tiles (the empty land around the province) are stored once. The page
   needs no internet, and the credits of every dataset drawn are in the attribution control.
 - a name of `xyzservices <https://xyzservices.readthedocs.io>`_ (``"OpenStreetMap"``,
-  ``"CartoDB positron"``): that online service, credited with its own attribution.
+  ``"OpenTopoMap"``): that online service, credited with its own attribution.
 - a URL template (``https://…/{z}/{x}/{y}.png``): an online service; its attribution must be
   given (``tiles_attribution``), since every tile service requires one.
 - a ``folium.TileLayer``: used as given. ``None`` (or ``"none"``): no background.
@@ -132,7 +132,7 @@ def _online_tiles(tiles: str, attribution: str | None) -> folium.TileLayer:
     except ValueError:
         raise NinhBinhGeoError(
             f"Unknown tile service '{tiles}': give a name such as 'OpenStreetMap' or "
-            f"'CartoDB positron' (xyzservices), a URL template with {{z}}/{{x}}/{{y}} and "
+            f"'OpenTopoMap' (xyzservices), a URL template with {{z}}/{{x}}/{{y}} and "
             f"--tiles-attribution, or leave --tiles out for the offline basemap."
         ) from None
     if provider.requires_token():

@@ -28,7 +28,7 @@ from ..labels import LANGS, label
 from ..styles import Legend
 from .basemap import EMBEDDED, _add_basemap
 from .credits import _Credits, _credits
-from .elements import _ON_EACH_FEATURE, _GeoJsonData, _MapSetup
+from .elements import _ON_EACH_FEATURE, DECIMALS, _GeoJsonData, _MapSetup
 from .features import (
     _RESULT_ORDER,
     PANES,
@@ -233,7 +233,9 @@ def _features(
     return _geometry_features(table, name, legend, interactive=interactive, **kwargs)
 
 
-def _geojson(features: list[Any], name: str, layer_name: str, **kwargs: Any) -> folium.GeoJson:
+def _geojson(
+    features: list[Any], name: str, layer_name: str, decimals: int, **kwargs: Any
+) -> folium.GeoJson:
     """Return a GeoJSON layer holding ``features`` (written by :class:`_GeoJsonData`)."""
     interactive = name not in _BASE_LAYERS
     # Leaflet's layer control inserts names as HTML.
@@ -245,8 +247,14 @@ def _geojson(features: list[Any], name: str, layer_name: str, **kwargs: Any) -> 
         interactive=interactive,
         **kwargs,
     )
-    layer.add_child(_GeoJsonData(features))
+    layer.add_child(_GeoJsonData(features, decimals))
     return layer
+
+
+def _decimals(table: pd.DataFrame) -> int:
+    """Return the decimals of a degree a layer's positions support (:data:`DECIMALS`)."""
+    surveyed = "accuracy" in table.columns and bool((table["accuracy"] == "surveyed").any())
+    return DECIMALS["surveyed" if surveyed else None]
 
 
 def _add_layer(
@@ -273,13 +281,14 @@ def _add_layer(
     subs: dict[Any, folium.GeoJson] = {}
     if parts is None:
         features, lost, nodata = _features(name, table, legend, **kwargs)
-        layer: Any = _geojson(features, name, layer_name, show=shown).add_to(m)
+        layer: Any = _geojson(features, name, layer_name, _decimals(table), show=shown).add_to(m)
     else:
         layer = folium.FeatureGroup(name=_esc(layer_name), show=shown).add_to(m)
         features, lost, nodata = [], [], False
         for key, rows in parts.items():
             some, gone, blank = _features(name, rows, replace(legend, where={}), **kwargs)
-            subs[key] = _geojson(some, name, layer_name, control=False).add_to(layer)
+            sub = _geojson(some, name, layer_name, _decimals(rows), control=False)
+            subs[key] = sub.add_to(layer)
             features += some
             lost += [x for x in gone if x not in lost]
             nodata = nodata or blank
@@ -373,7 +382,7 @@ def make_map(
         The background under the layers. By default ``"embedded"``: the offline basemap drawn
         from the shipped data (:func:`~ninhbinh_geo.webmap.render_basemap`, zoom 8 to 11,
         enlarged beyond) written into the page, credited on the map face. A tile service name
-        of xyzservices (``"OpenStreetMap"``, ``"CartoDB positron"``) or a URL template
+        of xyzservices (``"OpenStreetMap"``, ``"OpenTopoMap"``) or a URL template
         (``https://…/{z}/{x}/{y}.png``, with ``tiles_attribution``) uses that online service
         instead; a ``folium.TileLayer`` is used as given; None draws no background.
     tiles_attribution : str, optional
