@@ -264,6 +264,26 @@ def test_scenarios_switch_one_at_a_time(layers, tmp_path):
     assert titles["exposure"]["0:100:"].endswith("– 100-year return period (ILLUSTRATIVE)")
 
 
+def test_sea_level_scenarios_join_the_switch(layers, tmp_path):
+    """Sea-level zones (``slr_cm``) and exposure rows named ``slr_<cm>cm…`` share a scenario."""
+    province = layers["province"]
+    zones = gpd.GeoDataFrame(
+        {"inundation_class": ["flooded", "flooded"], "slr_cm": [28.0, 77.0],
+         "accuracy": ["illustrative"] * 2},
+        geometry=[province.geometry.iloc[0].centroid.buffer(0.01)] * 2, crs=4326,
+    )  # fmt: skip
+    expo = layers["exposure"].copy()
+    slr = expo.iloc[:2].assign(hazard=["slr_28cm_depth", "slr_77cm_depth"], return_period=np.nan)
+    data = {**layers, "sea_level_zones": zones, "exposure": gpd.pd.concat([expo, slr])}
+    page = _save(webmap.make_map(data, _legends(data), lang="vi"), tmp_path)
+    radios, groups = _switch(page)
+    assert [t for t, _ in radios] == [
+        "Lũ chu kỳ 10 năm", "Lũ chu kỳ 100 năm", "Nước biển dâng 28 cm", "Nước biển dâng 77 cm",
+    ]  # fmt: skip
+    assert groups["sea_level_zones"] == ["1:28:", "1:77:"]
+    assert groups["exposure"] == ["0:10:", "0:100:", "1:28:", "1:77:"]
+
+
 def test_one_scenario_draws_layers_whole(layers, tmp_path):
     data = {**layers, "exposure": layers["exposure"].query("return_period == 100")}
     page = _save(webmap.make_map(data, _legends(data)), tmp_path)

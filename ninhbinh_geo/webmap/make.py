@@ -42,11 +42,11 @@ from .popups import _placed_by_district, _popup_columns
 from .save import _inline_leaflet
 from .scenarios import (
     SCENARIO_LAYERS,
+    _default_scenario,
+    _scenarios,
     _ScenarioSwitch,
-    default_scenario,
-    scenarios,
-    split,
-    splits,
+    _split,
+    _splits,
 )
 from .text import _esc
 
@@ -454,15 +454,15 @@ def _draw_map(
     pairs: list[tuple[Any, str]] = []
     boxes: list[str] = []
     credited: list[tuple[Any, list[list[str]]]] = []
-    found = scenarios(checked)
+    found = _scenarios(checked)
     groups: list[tuple[Any, dict]] = []
     switched: dict[str, Legend] = {}
     for name, table in checked.items():
         legend = _drawing_legend(name, legends)
         columns = _popup_columns(name, legends[name], popup_columns)
         parts = None
-        if len(found) > 1 and name in SCENARIO_LAYERS and splits(table):
-            parts = split(table)
+        if len(found) > 1 and name in SCENARIO_LAYERS and _splits(table):
+            parts = _split(table)
         layer, box, layer_bounds, subs = _add_layer(
             m, name, table, legend, sites=sites, columns=columns, lang=lang,
             shown=name in shown, parts=parts,
@@ -480,7 +480,7 @@ def _draw_map(
     _fit_bounds(m, framing or list(bounds.values()))
     folium.LayerControl(collapsed=False).add_to(m)
     if groups:
-        first = default_scenario(found, legends)
+        first = _default_scenario(found, legends)
         _ScenarioSwitch(groups, switched, first, lang).add_to(m)
     _Credits(credited, lang).add_to(m)
     illustrative = any(legends[n].illustrative for n in checked)

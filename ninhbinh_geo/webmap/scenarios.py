@@ -77,10 +77,12 @@ def _title(key: tuple[int, float, str], lang: str) -> str:
     if kind == 2:
         return name
     text = format_number(value, lang, decimals=0 if value == int(value) else 1)
-    return label("scenario.return_period" if kind == 0 else "scenario.slr", lang).format(n=text)
+    # (both placeholders: the report's labels name the number {cm}, the QGIS themes' {n})
+    name = "scenario.return_period" if kind == 0 else "scenario.slr"
+    return label(name, lang).format(n=text, cm=text)
 
 
-def scenarios(layers: Mapping[str, pd.DataFrame]) -> list[tuple[int, float, str]]:
+def _scenarios(layers: Mapping[str, pd.DataFrame]) -> list[tuple[int, float, str]]:
     """Return the scenarios of the scenario layers, return periods first, in order.
 
     Only layers whose every row names a scenario count: a layer of hazard zones that names
@@ -94,18 +96,18 @@ def scenarios(layers: Mapping[str, pd.DataFrame]) -> list[tuple[int, float, str]
     return sorted(found)
 
 
-def splits(table: pd.DataFrame) -> bool:
+def _splits(table: pd.DataFrame) -> bool:
     """Whether a scenario layer is drawn per scenario: every row names one."""
     return bool(len(table)) and bool(_keys(table).notna().all())
 
 
-def split(table: pd.DataFrame) -> dict[tuple[int, float, str], pd.DataFrame]:
-    """Return the rows of a layer by scenario (see :func:`splits`)."""
+def _split(table: pd.DataFrame) -> dict[tuple[int, float, str], pd.DataFrame]:
+    """Return the rows of a layer by scenario (see :func:`_splits`)."""
     keys = _keys(table)
     return {k: table.loc[keys.apply(lambda v, k=k: v == k)] for k in sorted(set(keys) - {None})}
 
 
-def default_scenario(
+def _default_scenario(
     found: list[tuple[int, float, str]], legends: Mapping[str, Legend]
 ) -> tuple[int, float, str]:
     """Return the scenario shown first: the exposure legend's, the 100-year flood, the first."""
@@ -117,7 +119,7 @@ def default_scenario(
     return next((k for k in found if k[:2] == (0, 100.0)), found[0])
 
 
-def legend_title(legend: Legend, key: tuple[int, float, str], lang: str) -> str:
+def _legend_title(legend: Legend, key: tuple[int, float, str], lang: str) -> str:
     """Return a legend's title naming scenario ``key`` (as the legends of one scenario do)."""
     kind, value, name = key
     if kind == 0:
@@ -196,7 +198,7 @@ class _ScenarioSwitch(MacroElement):
         self.groups = [(g, [(_key_text(k), v) for k, v in parts.items()]) for g, parts in groups]
         found = sorted({k for _, parts in groups for k in parts})
         titles = {
-            legend.layer: {_key_text(k): legend_title(legend, k, lang) for k in found}
+            legend.layer: {_key_text(k): _legend_title(legend, k, lang) for k in found}
             for legend in legends.values()
         }
         self.titles = _json_for_script(titles)
