@@ -95,6 +95,14 @@ def test_tiles_are_georeferenced():
         patch = rgb[max(py - 7, 0) : py + 8, max(px - 7, 0) : px + 8]
         assert _near(patch, LAND).mean() > 0.3  # (a district edge or a label may cross it)
         assert _near(patch, OUTSIDE).mean() < 0.05
+    # each city's dot is drawn at its own place (dark, a few px across) at zoom 10 and 11
+    cities = datasets.load_places().query("place_type == 'thành phố'")
+    assert len(cities) == 4
+    for point in cities.geometry:
+        for z in (10, 11):
+            col, row, px, py = _lonlat_pixel(point.x, point.y, z)
+            rgb = _decode(basemap.tiles[f"{z}/{col}/{row}"])
+            assert (rgb[py, px] < 110).all(), (z, point)
     west, _, _, north = basemap.bounds
     col, row, px, py = _lonlat_pixel(west + 0.01, north - 0.01, 11)  # the NW corner
     rgb = _decode(basemap.tiles[f"11/{col}/{row}"])
