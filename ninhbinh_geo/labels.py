@@ -400,6 +400,7 @@ _RAW: dict[str, tuple[str, str]] = {
     "map.credits": ("Nguồn dữ liệu", "Data"),
     "map.basemap": ("Nền bản đồ", "Basemap"),
     "map.scenario": ("Kịch bản", "Scenario"),
+    "map.no_scenario": ("không có ở kịch bản này", "none in this scenario"),
     "col.outcome": ("Kết quả của khu", "Site outcome"),
     "col.address_2025": ("Địa chỉ (2025)", "Address (2025)"),
     "map.legend": ("Chú giải", "Legend"),

@@ -290,6 +290,10 @@ def test_sea_level_scenarios_join_the_switch(layers, tmp_path):
     ]  # fmt: skip
     assert groups["sea_level_zones"] == ["1:28:", "1:77:"]
     assert groups["exposure"] == ["0:10:", "0:100:", "1:28:", "1:77:"]
+    # a layer without the scenario chosen shows nothing, and its legend says so
+    titles = json.loads(page.split("var titles = ", 1)[1].split(";\n", 1)[0])
+    assert titles["sea_level_zones"]["0:10:"].endswith("(không có ở kịch bản này)")
+    assert titles["sea_level_zones"]["1:28:"].endswith("Nước biển dâng 28 cm (MINH HỌA)")
 
 
 def test_one_scenario_draws_layers_whole(layers, tmp_path):

@@ -197,9 +197,13 @@ class _ScenarioSwitch(MacroElement):
         self._name = "NbgScenarios"
         self.groups = [(g, [(_key_text(k), v) for k, v in parts.items()]) for g, parts in groups]
         found = sorted({k for _, parts in groups for k in parts})
+        none = f" ({label('map.no_scenario', lang)})"
         titles = {
-            legend.layer: {_key_text(k): _legend_title(legend, k, lang) for k in found}
-            for legend in legends.values()
+            legend.layer: {
+                _key_text(k): _legend_title(legend, k, lang) + ("" if k in parts else none)
+                for k in found
+            }
+            for legend, (_, parts) in zip(legends.values(), groups, strict=True)
         }
         self.titles = _json_for_script(titles)
         self.first = _key_text(first)
