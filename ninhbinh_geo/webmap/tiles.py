@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import io
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -241,10 +240,8 @@ def _render_zoom(z: int, data: dict) -> dict[str, bytes]:
         for j in range(ny)
         for i in range(nx)
     }
-    # Pillow's encoder releases the GIL: two threads halve the time on two cores.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        pngs = pool.map(lambda box: _png(image.crop(box)), boxes.values())
-        return dict(zip(boxes, pngs, strict=True))
+    # (no threads: the static maps fork workers, safe only from a single-threaded process)
+    return {key: _png(image.crop(box)) for key, box in boxes.items()}
 
 
 @functools.lru_cache(maxsize=4)
