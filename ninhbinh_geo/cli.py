@@ -400,6 +400,44 @@ def _add_outputs(p: argparse.ArgumentParser, default_out: str, *, maps: bool = F
     )
 
 
+def _add_web(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("web map background")
+    g.add_argument(
+        "--tiles",
+        metavar="NAME|URL",
+        help="background of map.html: an online tile service instead of the offline basemap "
+        "embedded in the page, by name ('OpenStreetMap', 'OpenTopoMap') or URL template "
+        "(https://…/{z}/{x}/{y}.png, with --tiles-attribution); 'none' for no background",
+    )
+    g.add_argument(
+        "--tiles-attribution",
+        metavar="TEXT",
+        help="credit of the tile service, shown on the map (required with a URL template)",
+    )
+
+
+def _check_tiles(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse a tile URL template without its credit (exit 2) before any work is done."""
+    tiles, credit = getattr(args, "tiles", None), getattr(args, "tiles_attribution", None)
+    if tiles and "{z}" in tiles and not (credit or "").strip():
+        parser.error(
+            f"--tiles '{tiles}' is a URL template: pass --tiles-attribution with the "
+            "credit the tile service requires (e.g. '© OpenStreetMap contributors')"
+        )
+    elif tiles and "{z}" not in tiles and tiles.lower() not in ("none", "embedded"):
+        import xyzservices  # a small package of names and URLs
+
+        try:
+            xyzservices.providers.query_name(
+                tiles + (" Mapnik" * (tiles.lower() == "openstreetmap"))
+            )
+        except ValueError:
+            parser.error(
+                f"--tiles '{tiles}': unknown tile service; try 'OpenStreetMap' or "
+                "'OpenTopoMap', or a URL template with --tiles-attribution"
+            )
+
+
 def _speed(text: str) -> tuple[str, float]:
     name, _, value = text.rpartition("=")
     try:
@@ -492,6 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inputs(review)
     _add_risk(review)
     _add_outputs(review, "review-out", maps=True)
+    _add_web(review)
     _add_access(review)
 
     check = sub.add_parser("check", help="validate a cluster or park layer and report problems")
@@ -533,6 +572,8 @@ def build_parser() -> argparse.ArgumentParser:
         _add_inputs(p)
         _add_risk(p)
         _add_outputs(p, "review-out")
+        if name == "map":
+            _add_web(p)
         _add_access(p)
     return parser
 
@@ -545,6 +586,7 @@ _NEEDS = {
     "--datum-offset-m": ("--dem", "dem"),
     "--slr-draws": ("--dem-error-m", "dem_error_m"),
     "--dem-error-m": ("--dem", "dem"),
+    "--tiles-attribution": ("--tiles", "tiles"),
 }
 
 
@@ -604,6 +646,8 @@ def _options(args: argparse.Namespace) -> object:
         siting=not args.no_siting,
         siting_cell_m=args.siting_cell_m,
         to_postgis=getattr(args, "to_postgis", None),
+        tiles=getattr(args, "tiles", None) or "embedded",
+        tiles_attribution=getattr(args, "tiles_attribution", None),
     )
 
 
@@ -686,6 +730,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _check_needs(parser, args)
+    _check_tiles(parser, args)
     try:
         return _run(args)
     except OutputError as exc:

@@ -278,6 +278,13 @@ internet. Illustrative layers say so in the layer list and the legend. The map o
 overview (province, links, parks, clusters); the other layers are one click away in the layer
 list, the sources of the layers shown are credited on the map, and a site still placed by
 district is drawn hollow and dashed.
+
+Under the layers lies an **offline basemap**: the province, former provinces and districts,
+coastline, rivers, roads and towns with their names, drawn from the data the package ships as
+raster tiles (zoom 8 to 11, about 70 m a pixel at the finest, which is as precise as those
+data are) and written into the page, with the credit of every source on the map face.
+`tiles="OpenStreetMap"` (or any xyzservices name, or a URL template with
+`tiles_attribution=`) uses an online tile service instead; `tiles=None` draws none.
 """),
     code("""
 layers = {
@@ -289,6 +296,9 @@ layers = {
     "satellite_links": links,
 }
 legends = nb.styles.default_legends(layers)
+basemap = nb.webmap.render_basemap()
+print(f"offline basemap: {len(basemap.tiles)} tiles, zoom {basemap.zooms[0]}-{basemap.zooms[1]}, "
+      f"{basemap.nbytes / 1e3:.0f} kB of PNG")
 m = nb.webmap.make_map(layers, legends, lang="en", title="Ninh Bình: satellite clusters")
 html = nb.webmap.save_map(m, work / "map.html")
 print(f"web map written: {html} ({html.stat().st_size / 1e6:.1f} MB)")
@@ -451,6 +461,26 @@ table = (clusters.set_index("site_id")[["name_vi", "area_ha"]]
          .join(cl_ead.set_index("site_id")[["ead_ha", "accuracy"]])
          .join(rp100[["exposed_ha", "exposed_share", "mean_depth_m"]].add_suffix("_rp100")))
 table.sort_values("ead_ha", ascending=False).head(8).round(3)
+"""),
+    md("""
+### On a web map, one return period at a time
+
+The hazard zones of each return period and the exposure of every cluster in each go on one web
+map (still ILLUSTRATIVE). A "Scenario" switch beside the layer list shows one return period at a
+time in the hazard and exposure layers, and the legend names it; the offline basemap lies under
+them.
+"""),
+    code("""
+hazard_zones = pd.concat([nb.exposure.depth_zones(p) for p in hazard_paths.values()],
+                         ignore_index=True)
+layers = {"province": nb.datasets.load_province(), "hazard": hazard_zones,
+          "clusters": clusters, "exposure": cl_expo}
+m = nb.webmap.make_map(layers, nb.styles.default_legends(layers), lang="en",
+                       title="Clusters on the ILLUSTRATIVE flood hazard")
+html = nb.webmap.save_map(m, work / "flood_map.html")
+print(f"{html.name}: {html.stat().st_size / 1e6:.1f} MB, return periods in the switch:",
+      sorted(hazard_zones["return_period"].unique().tolist()))
+m
 """),
     md("""
 ## 3. Sea-level rise on a synthetic DEM

@@ -155,6 +155,8 @@ def test_quickstart_runs(tmp_path):
     html = "".join(o.get("data", {}).get("text/html", "") for o in last.outputs)
     assert "L.map(" in html
     assert "Leaflet 1.9" in html  # leaflet.js inlined by save_map, so it draws without internet
+    assert "offline basemap: 105 tiles, zoom 8-11" in text
+    assert "var Embedded = L.TileLayer.extend" in html  # the basemap's tiles are in the page
     print(f"01_quickstart: {seconds:.1f} s")
 
 
@@ -179,6 +181,7 @@ def test_flood_and_sea_level_runs(tmp_path):
     assert "accuracy of the exposure rows: ['illustrative']" in text
     assert "mosaic equals the synthetic DEM: True" in text
     assert "flooded cells from the tiles at +77 cm: 1028" in text
+    assert "return periods in the switch: [10.0, 100.0, 1000.0]" in text
     print(f"02_flood_and_sea_level: {seconds:.1f} s")
 
 

@@ -711,8 +711,9 @@ def test_web_map_escapes_hostile_text(embedded, hostile, hostile_ids):
                     # Isolated, so the override cannot reorder the popup around the name.
                     assert [t for t, _ in popup.elements][:3] == ["div", "h4", "bdi"]
     for name in hostile_ids.values():
-        # The cluster's footprint and its marker, its exposure halo and its zoning ring.
-        assert titles.count(name) == 4, name[:60]
+        # The cluster's footprint and its marker, its exposure halo in each of the three return
+        # periods of the scenario switch, and its zoning ring.
+        assert titles.count(name) == 6, name[:60]
     # Jinja braces are shown, not evaluated; a long name is shown in full in the popup.
     assert any(JINJA in t for t in titles)
     assert not any("49" in t for t in titles if "7*7" in t)

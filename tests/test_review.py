@@ -1,6 +1,7 @@
 """The whole review on the embedded data: what it writes, and that it never half-writes."""
 
 import hashlib
+import re
 import sqlite3
 
 import geopandas as gpd
@@ -60,6 +61,23 @@ def test_every_output_is_written(reviewed):
     assert lines[0].startswith(f"[1/{total}]")
     assert lines[-1].startswith(f"[{total}/{total}]")
     assert not list(out.glob(".ninhbinh-geo-staging-*"))
+
+
+def test_web_map_has_the_basemap_and_scenarios_within_its_size_budget(reviewed):
+    out, _, _ = reviewed
+    page = (out / "map.html").read_text(encoding="utf-8")
+    # issue 15: under 6 MB with the offline basemap embedded and every scenario drawn
+    assert (out / "map.html").stat().st_size < 6_000_000
+    assert "var Embedded = L.TileLayer.extend" in page
+    assert '"minNativeZoom":8,"maxNativeZoom":11' in page
+    # one scenario at a time: the hazard zones traced from the 100-year raster, the demo's
+    # exposure per return period (10, 100 and 1000 years)
+    keys = re.findall(r'"0:\d+:"(?=: geo_json)', page)
+    assert keys == ['"0:100:"', '"0:10:"', '"0:100:"', '"0:1000:"']
+    # coordinates cut to 5 decimals: no number with 6 in the GeoJSON
+    geometry = re.findall(r'"coordinates":\[[^"]*', page)
+    assert geometry
+    assert not any(re.search(r"\.\d{6}", g) for g in geometry)
 
 
 def test_geopackage_layers_columns_and_zone(reviewed):

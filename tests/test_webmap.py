@@ -185,12 +185,32 @@ def _parse(fragment: str) -> _Tags:
     return p
 
 
-def _page_features(page: str) -> dict[str, list[dict]]:
-    """Features of every layer, read from the page's own addData(...) scripts."""
-    names = dict(re.findall(r"\[(geo_json_\w+), \"(\w+)\"\]", page))
+def _scenario_parts(page: str) -> dict[str, tuple[str, str]]:
+    """The group and scenario of every per-scenario GeoJSON variable (the scenario switch)."""
+    out = {}
+    for group, parts in re.findall(r"\[(feature_group_\w+), \{(.*?)\}\]", page):
+        for key, var in re.findall(r"\"([^\"]*)\": (geo_json_\w+)", parts):
+            out[var] = (group, key)
+    return out
+
+
+def _layer_names(page: str) -> dict[str, str]:
+    """Layer of every GeoJSON variable: from the legend's pairs and the scenario switch."""
+    names = dict(re.findall(r"\[((?:geo_json|feature_group)_\w+), \"(\w+)\"\]", page))
+    for var, (group, _key) in _scenario_parts(page).items():
+        names[var] = names[group]
+    return names
+
+
+def _page_features(page: str, scenario: str | None = None) -> dict[str, list[dict]]:
+    """Features of every layer read from the page's addData(...) scripts: of every scenario,
+    or of ``scenario`` only (e.g. "0:100:", the 100-year flood) for layers drawn per scenario."""
+    names, parts = _layer_names(page), _scenario_parts(page)
     out: dict[str, list[dict]] = {}
     for var, data in re.findall(r"^\s*(geo_json_\w+)\.addData\((.*)\);$", page, flags=re.M):
-        out[names[var]] = json.loads(data)["features"]
+        if scenario is not None and var in parts and parts[var][1] != scenario:
+            continue
+        out.setdefault(names[var], []).extend(json.loads(data)["features"])
     return out
 
 
@@ -349,7 +369,8 @@ def test_non_illustrative_rows_have_no_warning(layers, tmp_path):
     assert not legends["parks"].illustrative
     page = _save(webmap.make_map(data, legends), tmp_path)
     assert label("warn.illustrative", "vi") not in page
-    assert "MINH" not in "".join(_parse(page).text)
+    # (the words, not the letters: the basemap's base64 tiles hold any four letters)
+    assert "MINH HỌA" not in "".join(_parse(page).text)
 
 
 # --- the shared legend ----------------------------------------------------------------------
@@ -369,7 +390,7 @@ def test_colours_and_breaks_come_from_the_legends(layers, tmp_path):
             assert [float(r["data-upper"]) for r in classes] == legend.breaks
             assert [float(r["data-lower"]) for r in classes] == [c.lower for c in legend.classes]
     # Every cluster is drawn in its class colour: 5, 12, 30, 48 ha and one without area.
-    feats = _page_features(page)
+    feats = _page_features(page, scenario="0:100:")
     colors = [f["properties"]["style"]["fillColor"] for f in feats["clusters"][::2]]
     lg = legends["clusters"]
     assert colors == [lg.color_for(v) for v in (5.0, 12.0, 30.0, 48.0, np.nan)]
@@ -392,9 +413,7 @@ def test_colours_and_breaks_come_from_the_legends(layers, tmp_path):
     # Worst result per site: fail beats pass; pass beats not applicable; a needs-review
     # nothing says more about is a case review.
     rings = [f["properties"]["style"]["color"] for f in feats["zoning_findings"]]
-    assert rings == [
-        styles.OUTCOME_COLORS[r] for r in ("fail", "pass", "needs_review.review")
-    ]
+    assert rings == [styles.OUTCOME_COLORS[r] for r in ("fail", "pass", "needs_review.review")]
     # Exposure: the largest share of a site (0.4 of 0.1 and 0.4), no data where unknown.
     halos = [f["properties"]["style"]["fillColor"] for f in feats["exposure"]]
     assert halos == [legends["exposure"].color_for(0.4), legends["exposure"].nodata_color]
@@ -721,8 +740,9 @@ def test_single_colour_layer_has_no_nodata_row(tmp_path):
 
 def _added_to_map(page: str) -> set[str]:
     """Names of the layers added to the map when the page opens."""
-    names = dict(re.findall(r"\[(geo_json_\w+), \"(\w+)\"\]", page))
-    return {names[v] for v in re.findall(r"^\s*(geo_json_\w+)\.addTo\(map_\w+\);$", page, re.M)}
+    names = _layer_names(page)
+    added = r"^\s*((?:geo_json|feature_group)_\w+)\.addTo\(map_\w+\);$"
+    return {names[v] for v in re.findall(added, page, re.M)}
 
 
 def test_overview_layers_open_and_the_rest_are_one_click_away(layers, tmp_path):
@@ -732,7 +752,7 @@ def test_overview_layers_open_and_the_rest_are_one_click_away(layers, tmp_path):
     # every layer is in the layer control, listed expanded (one click away)
     assert page.count('"collapsed": false') == 1
     control = page.split("_layers = {")[1].split("};")[0]
-    assert control.count("geo_json_") == len(data)
+    assert control.count("geo_json_") + control.count("feature_group_") == len(data)
     # the legend shows the boxes of the layers shown; the others wait, hidden, with their layer
     hidden = {
         a["data-layer"]
@@ -792,8 +812,8 @@ def test_credits_of_every_layer_are_on_the_map_face_escaped(layers, tmp_path):
     data = {**layers, "clusters": clusters}
     page = _save(webmap.make_map(data, _legends(data)), tmp_path)
     script = page.split("var heading = ")[0].rsplit("var layers = [", 1)[1]
-    pairs = dict(re.findall(r"\[(geo_json_\w+), (\[.*?\]\]|\[\])\]", script))
-    names = dict(re.findall(r"\[(geo_json_\w+), \"(\w+)\"\]", page))
+    pairs = dict(re.findall(r"\[((?:geo_json|feature_group)_\w+), (\[.*?\]\]|\[\])\]", script))
+    names = _layer_names(page)
     credited = {names[v]: json.loads(p) for v, p in pairs.items()}
     assert set(credited) == set(data)
     assert credited["clusters"] == [
@@ -809,7 +829,13 @@ def test_credits_of_every_layer_are_on_the_map_face_escaped(layers, tmp_path):
 
 def test_sites_placed_by_district_are_drawn_and_said_differently(layers, tmp_path):
     clusters = layers["clusters"].assign(
-        location_accuracy=["approximate", "illustrative", "approximate", "illustrative", "approximate"]
+        location_accuracy=[
+            "approximate",
+            "illustrative",
+            "approximate",
+            "illustrative",
+            "approximate",
+        ]
     )
     data = {**layers, "clusters": clusters}
     page = _save(webmap.make_map(data, _legends(data), lang="en"), tmp_path)
@@ -835,10 +861,22 @@ def test_popups_write_numbers_the_readers_way(layers, tmp_path):
         nearest_park=["KCN Số 0"] * 5,
         straight_km=[14.0276, 2.9752, 5.4711, 0.0, 8.57198],
         straight_basis=["points", "points", "edges", "points", "points"],
-        distance_accuracy=["illustrative", "illustrative", "digitized", "approximate", "approximate"],
+        distance_accuracy=[
+            "illustrative",
+            "illustrative",
+            "digitized",
+            "approximate",
+            "approximate",
+        ],
         distance_precision_km=[1.0, 1.0, 0.01, 0.1, 0.1],
         road_km_to_nearest=[26.0913, np.nan, 7.254, np.nan, 12.34],
-        road_reason_to_nearest=[pd.NA, "road_reason.site_far", pd.NA, "road_reason.no_route", pd.NA],
+        road_reason_to_nearest=[
+            pd.NA,
+            "road_reason.site_far",
+            pd.NA,
+            "road_reason.no_route",
+            pd.NA,
+        ],
         road_park=["KCN Số 0", "KCN Số 2", "KCN Số 0", pd.NA, "KCN Số 0"],
         road_km=[26.0913, 30.51, 7.254, np.nan, 12.34],
         road_reason=[pd.NA, pd.NA, pd.NA, "road_reason.no_hub_reached", pd.NA],
@@ -858,7 +896,10 @@ def test_popups_write_numbers_the_readers_way(layers, tmp_path):
                 ("col.road_km", "26 (Minh họa, làm tròn 1 km)"),
             ],
         ),
-        ("en", [("col.area_ha", "355.5"), ("col.straight_km", "14 (Illustrative, rounded to 1 km)")]),
+        (
+            "en",
+            [("col.area_ha", "355.5"), ("col.straight_km", "14 (Illustrative, rounded to 1 km)")],
+        ),
     ):
         page = _save(webmap.make_map(data, _legends(data), lang=lang), tmp_path)
         popups = [

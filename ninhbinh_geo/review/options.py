@@ -102,6 +102,12 @@ class ReviewOptions:
     to_postgis : str, optional
         A ``postgresql://…[?schema=NAME]`` URL: the review's layers and QGIS styles are also
         written into that PostGIS schema (output group ``postgis``).
+    tiles : str, optional
+        Background of the web map: ``"embedded"`` (the offline basemap drawn from the shipped
+        data, the default), a tile service name (``"OpenStreetMap"``), a URL template with
+        ``tiles_attribution``, or None for none (``webmap.make_map``'s ``tiles``).
+    tiles_attribution : str, optional
+        The credit of a tile service given as a URL template.
 
     Examples
     --------
@@ -142,6 +148,8 @@ class ReviewOptions:
     siting: bool = True
     siting_cell_m: float = 250.0
     to_postgis: str | None = None
+    tiles: str | None = "embedded"
+    tiles_attribution: str | None = None
 
     def __post_init__(self) -> None:
         formats = tuple(str(f).lower() for f in self.formats)

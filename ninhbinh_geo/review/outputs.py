@@ -116,7 +116,13 @@ def _write_web_map(
 ) -> list[Path]:
     from .. import webmap
 
-    m = webmap.make_map(result.layers, result.legends, lang=options.lang)
+    m = webmap.make_map(
+        result.layers,
+        result.legends,
+        lang=options.lang,
+        tiles=options.tiles,
+        tiles_attribution=options.tiles_attribution,
+    )
     webmap.save_map(m, staging / "map.html")
     return [staging / "map.html"]
 

@@ -20,12 +20,25 @@ Rooms, in the order the data flows through them:
 - ``elements``: pieces of the page written as finished text: raw HTML, inline GeoJSON.
 - ``legend``: the HTML legend boxes, the title and the page's stylesheet.
 - ``save``: Leaflet inlined from ``django-js-lib-leaflet`` and the atomic write (:func:`save_map`).
+- ``tiles``: the offline basemap drawn from the shipped data as XYZ PNG tiles
+  (:func:`render_basemap`).
+- ``basemap``: the background under the layers: the embedded tiles, an online service, none.
 - ``make``: the door :func:`make_map`, checking the layers once and drawing them in order.
 """
 
 from __future__ import annotations
 
+from .basemap import EMBEDDED
 from .make import LAYER_ORDER, make_map
 from .save import save_map
+from .tiles import EMBEDDED_ZOOMS, BasemapTiles, render_basemap
 
-__all__ = ["LAYER_ORDER", "make_map", "save_map"]
+__all__ = [
+    "EMBEDDED",
+    "EMBEDDED_ZOOMS",
+    "LAYER_ORDER",
+    "BasemapTiles",
+    "make_map",
+    "render_basemap",
+    "save_map",
+]

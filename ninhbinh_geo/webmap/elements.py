@@ -19,7 +19,10 @@ from folium.utilities import JsCode
 
 from .features import _Feature
 
-_SIX_DECIMALS = re.compile(r"(\.\d{6})\d+")
+#: Decimals of a degree kept in the page: 5 (about 1 m) for every layer, 6 (about 0.1 m) for a
+#: layer with surveyed rows. The package's own data are digitized, approximate or illustrative
+#: (tens of metres at best), so the sixth decimal of those adds bytes, not position.
+DECIMALS = {"surveyed": 6, None: 5}
 
 
 class _Raw(Element):
@@ -49,18 +52,20 @@ class _GeoJsonData(MacroElement):
     as finished JSON instead. The features carry their style, popup and tooltip.
     """
 
-    def __init__(self, features: list[_Feature]) -> None:
+    def __init__(self, features: list[_Feature], decimals: int = 6) -> None:
         super().__init__()
         self._name = "GeoJsonData"
         self.features = features
+        self.decimals = decimals
 
     def render(self, **kwargs: Any) -> None:
         """Add the script that loads and styles the features to the page."""
         layer = self._parent.get_name()
         geoms = shapely.to_geojson(np.array([g for g, _ in self.features], dtype=object))
-        # Six decimals of a degree (about 0.1 m), as RFC 7946 section 11.2 suggests: the digits
-        # beyond add bytes, not position.
-        geoms = [_SIX_DECIMALS.sub(r"\1", g) for g in geoms]
+        # Cut to the decimals the data support (RFC 7946 section 11.2): the digits beyond add
+        # bytes, not position. (Truncated, not rounded: at most one unit of the last decimal.)
+        cut = re.compile(rf"(\.\d{{{self.decimals}}})\d+")
+        geoms = [cut.sub(r"\1", g) for g in geoms]
         parts = ",".join(
             f'{{"type":"Feature","geometry":{g},"properties":{_json_for_script(p)}}}'
             for g, (_, p) in zip(geoms, self.features, strict=True)

@@ -13,6 +13,7 @@ A new layer (a risk index, travel times) is one name in :data:`LAYER_ORDER` with
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import folium
@@ -25,9 +26,9 @@ from .. import crs as _crs
 from .._errors import NinhBinhGeoError, SchemaError, first_ids
 from ..labels import LANGS, label
 from ..styles import Legend
-from .basemap import _add_basemap
+from .basemap import EMBEDDED, _add_basemap
 from .credits import _Credits, _credits
-from .elements import _ON_EACH_FEATURE, _GeoJsonData, _MapSetup
+from .elements import _ON_EACH_FEATURE, DECIMALS, _GeoJsonData, _MapSetup
 from .features import (
     _RESULT_ORDER,
     PANES,
@@ -39,6 +40,14 @@ from .features import (
 from .legend import _Legend, _legend_box
 from .popups import _placed_by_district, _popup_columns
 from .save import _inline_leaflet
+from .scenarios import (
+    SCENARIO_LAYERS,
+    _default_scenario,
+    _scenarios,
+    _ScenarioSwitch,
+    _split,
+    _splits,
+)
 from .text import _esc
 
 #: Layers :func:`make_map` draws, in the order of the layer control (areas, lines, the rings
@@ -194,7 +203,9 @@ def _drawing_legend(name: str, legends: Mapping[str, Legend]) -> Legend:
     return legends[name]
 
 
-def _new_map(tiles: str | folium.TileLayer | None, title: str) -> folium.Map:
+def _new_map(
+    tiles: str | folium.TileLayer | None, attribution: str | None, title: str, lang: str
+) -> folium.Map:
     """Return an empty map with Leaflet inlined, its panes and scale, the background if any."""
     # Quarter zoom steps let the view fit the province between the legend and the controls.
     m = folium.Map(
@@ -207,9 +218,43 @@ def _new_map(tiles: str | folium.TileLayer | None, title: str) -> folium.Map:
     # these assets for CDN links when asked to write an online page).
     _inline_leaflet(m.get_root().header)
     _MapSetup(PANES).add_to(m)
-    _add_basemap(m, tiles)
+    _add_basemap(m, tiles, lang, attribution)
     m.get_root().title = _esc(title)
     return m
+
+
+def _features(
+    name: str, table: pd.DataFrame, legend: Legend, **kwargs: Any
+) -> tuple[list[Any], list[object], bool]:
+    """Return the features of one layer, the ids of the sites not located, and any no-data."""
+    if name in _SITE_TABLES:
+        return _site_features(table, name, legend, **kwargs)
+    interactive = name not in _BASE_LAYERS
+    return _geometry_features(table, name, legend, interactive=interactive, **kwargs)
+
+
+def _geojson(
+    features: list[Any], name: str, layer_name: str, decimals: int, **kwargs: Any
+) -> folium.GeoJson:
+    """Return a GeoJSON layer holding ``features`` (written by :class:`_GeoJsonData`)."""
+    interactive = name not in _BASE_LAYERS
+    # Leaflet's layer control inserts names as HTML.
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": []},
+        name=_esc(layer_name),
+        marker=folium.CircleMarker(),
+        on_each_feature=_ON_EACH_FEATURE if interactive else None,
+        interactive=interactive,
+        **kwargs,
+    )
+    layer.add_child(_GeoJsonData(features, decimals))
+    return layer
+
+
+def _decimals(table: pd.DataFrame) -> int:
+    """Return the decimals of a degree a layer's positions support (:data:`DECIMALS`)."""
+    surveyed = "accuracy" in table.columns and bool((table["accuracy"] == "surveyed").any())
+    return DECIMALS["surveyed" if surveyed else None]
 
 
 def _add_layer(
@@ -222,34 +267,34 @@ def _add_layer(
     columns: Sequence[str],
     lang: str,
     shown: bool,
-) -> tuple[folium.GeoJson, str, np.ndarray | None]:
-    """Draw one checked layer on ``m``; return it, its legend box and its bounds (or None)."""
-    interactive = name not in _BASE_LAYERS
-    if name in _SITE_TABLES:
-        features, lost, nodata = _site_features(
-            table, name, legend, sites=sites, columns=columns, lang=lang
-        )
-    else:
-        features, lost, nodata = _geometry_features(
-            table, name, legend, columns=columns, lang=lang, interactive=interactive, sites=sites
-        )
-    bounds = None
-    if features and name != "roads":  # roads run far beyond the province
-        bounds = shapely.total_bounds(np.array([g for g, _ in features], dtype=object))
+    parts: Mapping[Any, pd.DataFrame] | None = None,
+) -> tuple[Any, str, np.ndarray | None, dict[Any, folium.GeoJson]]:
+    """Draw one checked layer on ``m``; return it, its legend box, its bounds (or None).
+
+    With ``parts`` (the rows of each scenario), the layer is one overlay holding one sub-layer
+    per scenario, also returned by scenario, for the scenario switch.
+    """
     layer_name = label(f"layer.{name}", lang)
     if legend.illustrative:
         layer_name += f" ({label('accuracy.illustrative', lang).upper()})"
-    # Leaflet's layer control inserts names as HTML.
-    layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": []},
-        name=_esc(layer_name),
-        marker=folium.CircleMarker(),
-        on_each_feature=_ON_EACH_FEATURE if interactive else None,
-        interactive=interactive,
-        show=shown,
-    )
-    layer.add_child(_GeoJsonData(features))
-    layer.add_to(m)
+    kwargs = {"sites": sites, "columns": columns, "lang": lang}
+    subs: dict[Any, folium.GeoJson] = {}
+    if parts is None:
+        features, lost, nodata = _features(name, table, legend, **kwargs)
+        layer: Any = _geojson(features, name, layer_name, _decimals(table), show=shown).add_to(m)
+    else:
+        layer = folium.FeatureGroup(name=_esc(layer_name), show=shown).add_to(m)
+        features, lost, nodata = [], [], False
+        for key, rows in parts.items():
+            some, gone, blank = _features(name, rows, replace(legend, where={}), **kwargs)
+            sub = _geojson(some, name, layer_name, _decimals(rows), control=False)
+            subs[key] = sub.add_to(layer)
+            features += some
+            lost += [x for x in gone if x not in lost]
+            nodata = nodata or blank
+    bounds = None
+    if features and name != "roads":  # roads run far beyond the province
+        bounds = shapely.total_bounds(np.array([g for g, _ in features], dtype=object))
     by_district = 0
     if name in ("clusters", "parks") and "location_accuracy" in table.columns:
         by_district = int(sum(_placed_by_district(r) for r in table.to_dict("records")))
@@ -262,7 +307,7 @@ def _add_layer(
         shown=shown,
         by_district=by_district,
     )
-    return layer, box, bounds
+    return layer, box, bounds, subs
 
 
 def _fit_bounds(m: folium.Map, bounds: list[np.ndarray]) -> None:
@@ -293,7 +338,8 @@ def make_map(
     *,
     lang: str = "vi",
     title: str | None = None,
-    tiles: str | folium.TileLayer | None = None,
+    tiles: str | folium.TileLayer | None = EMBEDDED,
+    tiles_attribution: str | None = None,
     popup_columns: Mapping[str, Sequence[str]] | None = None,
     show: Sequence[str] | None = None,
 ) -> folium.Map:
@@ -333,8 +379,15 @@ def make_map(
     title : str, optional
         Title drawn on the map and of the page; by default the overview title in ``lang``.
     tiles : str or folium.TileLayer, optional
-        A background under the layers (a folium tile name, URL template or layer). By default
-        none: the boundaries are the base map and the page works offline.
+        The background under the layers. By default ``"embedded"``: the offline basemap drawn
+        from the shipped data (:func:`~ninhbinh_geo.webmap.render_basemap`, zoom 8 to 11,
+        enlarged beyond) written into the page, credited on the map face. A tile service name
+        of xyzservices (``"OpenStreetMap"``, ``"OpenTopoMap"``) or a URL template
+        (``https://…/{z}/{x}/{y}.png``, with ``tiles_attribution``) uses that online service
+        instead; a ``folium.TileLayer`` is used as given; None draws no background.
+    tiles_attribution : str, optional
+        The credit of a tile service given as a URL template (plain text, escaped); required
+        with one. With a service name it replaces the service's own credit.
     popup_columns : mapping of str to sequence of str, optional
         Columns shown in the popups of a layer, replacing the default key figures.
     show : sequence of str, optional
@@ -351,10 +404,11 @@ def make_map(
     SchemaError
         For an unknown layer name, a layer without a legend, a missing legend or popup column,
         or a zoning result outside pass/fail/needs_review/not_applicable.
+    NinhBinhGeoError
+        For an unknown tile service name, or a tile URL template without
+        ``tiles_attribution``; when ``lang`` is not "vi" or "en".
     CRSError
         When a layer has no CRS or implausible coordinates.
-    NinhBinhGeoError
-        When ``lang`` is not "vi" or "en".
 
     Examples
     --------
@@ -378,7 +432,10 @@ def make_map(
     checked = _checked_layers(layers, legends)
 
     title = label("title.overview", lang) if title is None else str(title)
-    return _draw_map(checked, legends, lang, title, tiles, popup_columns, _shown(checked, show))
+    background = (tiles, tiles_attribution)
+    return _draw_map(
+        checked, legends, lang, title, background, popup_columns, _shown(checked, show)
+    )
 
 
 def _draw_map(
@@ -386,23 +443,33 @@ def _draw_map(
     legends: Mapping[str, Legend],
     lang: str,
     title: str,
-    tiles: str | folium.TileLayer | None,
+    background: tuple[str | folium.TileLayer | None, str | None],
     popup_columns: Mapping[str, Sequence[str]],
     shown: set[str],
 ) -> folium.Map:
     """Draw checked layers: features, layer control, credits, legend; the view on the sites."""
     sites = _sites_lookup(checked)
-    m = _new_map(tiles, title)
+    m = _new_map(*background, title, lang)
     bounds: dict[str, np.ndarray] = {}
     pairs: list[tuple[Any, str]] = []
     boxes: list[str] = []
     credited: list[tuple[Any, list[list[str]]]] = []
+    found = _scenarios(checked)
+    groups: list[tuple[Any, dict]] = []
+    switched: dict[str, Legend] = {}
     for name, table in checked.items():
         legend = _drawing_legend(name, legends)
         columns = _popup_columns(name, legends[name], popup_columns)
-        layer, box, layer_bounds = _add_layer(
-            m, name, table, legend, sites=sites, columns=columns, lang=lang, shown=name in shown
-        )
+        parts = None
+        if len(found) > 1 and name in SCENARIO_LAYERS and _splits(table):
+            parts = _split(table)
+        layer, box, layer_bounds, subs = _add_layer(
+            m, name, table, legend, sites=sites, columns=columns, lang=lang,
+            shown=name in shown, parts=parts,
+        )  # fmt: skip
+        if parts is not None:
+            groups.append((layer, subs))
+            switched[name] = legend
         if layer_bounds is not None:
             bounds[name] = layer_bounds
         pairs.append((layer, name))
@@ -412,6 +479,9 @@ def _draw_map(
     framing = [b for n, b in bounds.items() if n in _FRAMING_LAYERS]
     _fit_bounds(m, framing or list(bounds.values()))
     folium.LayerControl(collapsed=False).add_to(m)
+    if groups:
+        first = _default_scenario(found, legends)
+        _ScenarioSwitch(groups, switched, first, lang).add_to(m)
     _Credits(credited, lang).add_to(m)
     illustrative = any(legends[n].illustrative for n in checked)
     warn = f'<div class="nbg-warn">{_esc(label("warn.illustrative", lang))}</div>'
