@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from io_corpus import CASES, Case
 
-from ninhbinh_geo import cli, schema
+from ninhbinh_geo import cli, cli_types, schema
 
 _FOREIGN = ("GDAL", "pyogrio", "shapely", "GEOS", "Traceback", "driver", "openpyxl",
             "IllegalArgumentException")  # fmt: skip
@@ -124,7 +124,7 @@ def test_reading_options_reach_read_inventory():
         "encoding": "vni", "allow_missing": True, "allow_outside": True, "repair": True,
         "status_words": {"hoàn thành": "operating"},
     }  # fmt: skip
-    assert tuple(schema.STATUS_VALUES) == cli._STATUSES
+    assert tuple(schema.STATUS_VALUES) == cli_types._STATUSES
 
 
 def test_console_script(corpus: dict[str, Path]):
