@@ -450,3 +450,30 @@ def test_real_qgis_styles_themes_and_layout_pdf(tmp_path, outputs, layers, legen
             timeout=60,
         )
         assert (tmp_path / "layout.png").stat().st_size > 10_000
+
+
+def test_themes_show_the_overview_and_their_scenario_only():
+    from ninhbinh_geo.qgis import themes
+
+    entries = [
+        themes.LayerEntry("province", "p", "Tỉnh"),
+        themes.LayerEntry("service_areas", "s", "Vùng phục vụ"),
+        themes.LayerEntry("clusters", "c", "CCN"),
+        themes.LayerEntry("exposure", "e10", "Phơi nhiễm – 10", scenario="rp10"),
+        themes.LayerEntry("exposure", "e100", "Phơi nhiễm – 100", scenario="rp100"),
+    ]
+    # the review's other layers (service areas …) stay in the project, unchecked in every theme
+    assert [e.layer_id for e in themes.theme_layers(entries, "rp10")] == ["p", "c", "e10"]
+    assert [e.layer_id for e in themes.theme_layers(entries, None)] == ["p", "c"]
+
+
+def test_a_scenario_table_is_named_without_the_scenario_its_legend_draws(layers, legends):
+    from ninhbinh_geo.qgis.geopackage import _layer_title
+
+    lg = legends["exposure"]
+    assert lg.where  # the maps draw one scenario of the table …
+    assert "100" in lg.title("vi")
+    # … but the layer holds every scenario: its name names none
+    name = _layer_title(lg, "vi")
+    assert name.startswith(label("layer.exposure", "vi"))
+    assert "100" not in name

@@ -9,6 +9,7 @@ GeoPackage that replaces the target only when complete.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import os
 import re
@@ -230,7 +231,13 @@ def _check_output(path: Path, suffixes: tuple[str, ...], what: str) -> None:
 
 
 def _layer_title(legend: Legend, lang: str) -> str:
-    """Name of the layer in QGIS: the layer label, then the legend title when it adds to it."""
+    """Name of the layer in QGIS: the layer label, then the legend title when it adds to it.
+
+    A legend drawing one scenario of its table (``where``) names that scenario in its title;
+    the layer holds every scenario (the project splits it per scenario), so the name does not.
+    """
+    if legend.where:
+        legend = dataclasses.replace(legend, note=None)
     title = legend.title(lang)
     try:
         layer_label = label(f"layer.{legend.layer}", lang)

@@ -25,6 +25,19 @@ from .xml import _el
 SCENARIO_TABLES = ("exposure",)
 #: Tables that belong to the scenario their ``hazard`` column names (when it names one).
 SCENARIO_BOUND_TABLES = ("hazard",)
+#: Tables of no scenario that every map theme (and the print layout) shows: the overview, as the
+#: web map opens. The review's other layers stay in the project, one click away, so that the
+#: layout's legend holds what its map shows.
+THEME_TABLES = (
+    "province",
+    "former_provinces",
+    "coastline",
+    "roads",
+    "flood_cut_roads",
+    "satellite_links",
+    "parks",
+    "clusters",
+)
 
 _SLR_RE = re.compile(r"slr[_-]?(\d+(?:\.\d+)?)\s*cm", re.IGNORECASE)
 
@@ -158,8 +171,16 @@ def layer_entries(
 
 
 def theme_layers(entries: Sequence[LayerEntry], scenario: str | None) -> list[LayerEntry]:
-    """Return the layers a theme shows: every layer of no scenario, and those of ``scenario``."""
-    return [e for e in entries if e.scenario is None or e.scenario == scenario]
+    """Return the layers a theme shows: the overview tables and the layers of ``scenario``.
+
+    The overview tables are :data:`THEME_TABLES`; the other layers of no scenario are left
+    unchecked.
+    """
+    return [
+        e
+        for e in entries
+        if (e.table in THEME_TABLES if e.scenario is None else e.scenario == scenario)
+    ]
 
 
 def theme_names(scenarios: Sequence[Scenario], lang: str) -> list[tuple[str, str | None]]:
