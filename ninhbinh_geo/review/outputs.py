@@ -236,6 +236,10 @@ def write_outputs(
 ) -> dict[str, list[Path]]:
     """Write the outputs of ``groups`` (keys of :data:`OUTPUT_GROUPS`) into ``staging``.
 
+    The static maps are started first, in worker processes, and drawn while the GeoPackage and
+    the web map are written; the report waits for them (it shows them). When a writer fails,
+    the map workers are stopped before the error goes on (and the staging folder with it).
+
     Returns
     -------
     dict of str to list of Path
