@@ -986,6 +986,56 @@ for path in sorted(out.rglob("*")):
 The same from Python, without the command line: `nb.review.run_review(out_dir,
 nb.review.ReviewOptions(clusters=Path("my_ccn.gpkg"), hazards=[...], lang="en"), force=True)`
 returns the layers and tables as well as the paths it wrote.
+"""),    md("""
+## 6. For the office: alternate styles, map themes, PostGIS, and what changed
+
+Each layer of `review.gpkg` carries its default style and alternate named styles (QGIS: Layer
+Properties → Style → the list at the bottom), each also as SLD 1.1 for GeoServer. The project has
+one map theme per flood or sea-level scenario and an A3 print layout (Project → Layouts).
+`--to-postgis "postgresql://user@host/db?schema=ninhbinh_review"` (or
+`nb.qgis.write_postgis(layers, legends, url)`) writes the same styled layers into the office's
+PostGIS, replacing the schema in one transaction; `--clusters "postgresql://…?table=…"` reads a
+layer back through the same checks.
+"""),
+    code("""
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pyogrio
+
+with sqlite3.connect(out / "review.gpkg") as con:
+    named = pd.read_sql(
+        "SELECT f_table_name, styleName, useAsDefault, length(styleSLD) AS sld_chars"
+        " FROM layer_styles ORDER BY f_table_name, useAsDefault DESC", con)
+print(named.to_string(index=False))
+with zipfile.ZipFile(out / "review.qgz") as zf:
+    qgs = zf.read(zf.namelist()[0]).decode("utf-8")
+root = ET.fromstring(qgs.split("\\n", 1)[1])  # the text after the QGIS doctype line
+print("map themes:", [p.get("name") for p in root.iter("visibility-preset")])
+print("print layouts:", [lay.get("name") for lay in root.iter("Layout")])
+"""),
+    md("""
+Reviews recur. `ninhbinh-geo diff OLD NEW --out DIR` (or `nb.diff.compare_reviews`) lists, per
+site and rule, the outcomes that changed and why: an input value, a rule's threshold, its
+wording or definition, its effective date. To show it, a *hypothetical* edit of the inventory
+(one cluster's area set to 120 ha, invented here, not a fact) is reviewed again.
+"""),
+    code("""
+edited = nb.datasets.load_clusters()
+first = edited.index[0]
+print("hypothetical edit:", edited.loc[first, "site_id"], edited.loc[first, "area_ha"], "ha -> 120")
+edited.loc[first, "area_ha"] = 120.0
+edited.loc[first, "note"] = hypothetical
+pyogrio.write_dataframe(edited, work / "ccn_edited.gpkg", layer="clusters", driver="GPKG")
+out2 = work / "review-edited"
+nb.review.run_review(
+    out2, nb.review.ReviewOptions(clusters=work / "ccn_edited.gpkg", lang="en"),
+    only=("gpkg", "report"), force=True,
+)
+changes = nb.diff.compare_reviews(out, out2)
+print("\\n".join(nb.diff.summary_lines(changes, "en")))
+changes.sites.loc[changes.sites["outcome_changed"],
+                  ["site_id", "rule_id", "result_old", "result_new", "cause", "changed_inputs"]]
 """),
 ]
 

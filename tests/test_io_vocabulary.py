@@ -6,6 +6,7 @@ All names below are made up for the tests or are real place names with illustrat
 from __future__ import annotations
 
 import geopandas as gpd
+import pytest
 from shapely.geometry import Point
 
 from ninhbinh_geo import io
@@ -96,3 +97,24 @@ def test_kind_column_wins_over_name_and_yes_no_words():
     assert out["has_wwtp"].tolist()[:2] == [True, False]
     assert out["has_wwtp"].isna().tolist() == [False, False, True]
     assert str(out["has_wwtp"].dtype) == "boolean"
+
+
+def test_yes_no_columns_survive_a_geopackage_round_trip_and_refuse_other_words(tmp_path):
+    # A GeoPackage stores a yes/no column as 1/0 (REAL): read back as yes/no, not as unknown.
+    import pyogrio
+
+    from ninhbinh_geo import datasets, io
+    from ninhbinh_geo._errors import VocabularyError
+
+    clusters = datasets.load_clusters()
+    path = tmp_path / "ccn.gpkg"
+    pyogrio.write_dataframe(clusters, path, layer="clusters", driver="GPKG")
+    back = io.read_inventory(path)
+    assert back["craft_village"].sum() == clusters["craft_village"].sum() == 2
+    assert back["craft_village"].isna().sum() == clusters["craft_village"].isna().sum()
+    # a value that is neither yes nor no is refused with its column and row, never made unknown
+    edited = clusters.assign(craft_village=clusters["craft_village"].astype(object))
+    edited.loc[edited.index[3], "craft_village"] = "đang xây"
+    pyogrio.write_dataframe(edited, path, layer="clusters", driver="GPKG")
+    with pytest.raises(VocabularyError, match=r"craft_village.*đang xây.*feature 4"):
+        io.read_inventory(path)

@@ -203,7 +203,7 @@ def _harmonise(
         out, geometry, layer=layer, ids=pd.Series(ids, index=out.index),
         allow_outside=bool(options["allow_outside"]), report=report,
     )  # fmt: skip
-    out = _flags(out)
+    out = _flags(out, layer=layer, headings=headings, ids=ids)
     out = _fill_provenance(out, provenance, report)
     out = _keep_unmapped(out, src, unmapped, report)
     result = _conform(_with_geometry(out, geometry))

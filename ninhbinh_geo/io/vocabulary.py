@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema as _schema
+from .._errors import VocabularyError, first_ids
 from .spelling import _fold, _fold_same_length
 
 # Name prefixes and suffixes, matched on the folded name.
@@ -102,17 +103,31 @@ def _province_from_district(value: object) -> object:
     return _DISTRICT_PROVINCE.get(f)
 
 
+#: Cells that say "unknown" the way exports write an empty cell.
+_EMPTY_WORDS = {
+    *("", "na", "n a", "nan", "none", "null", "?", "unknown"),
+    *("chua ro", "khong ro", "chua xac dinh"),
+}
+#: What an unreadable yes/no value becomes before it is refused (never a silent unknown).
+_UNREADABLE = object()
+
+
 def _bool_value(value: object) -> object:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return pd.NA
     if isinstance(value, bool | np.bool_):
         return bool(value)
+    if isinstance(value, int | float | np.number):
+        # 1/0 as a GeoPackage, Shapefile or spreadsheet stores a yes/no column
+        return bool(value) if value in (0, 1) else _UNREADABLE
     f = _fold(str(value))
+    if f in _EMPTY_WORDS:
+        return pd.NA
     if f in _TRUE_WORDS:
         return True
     if f in _FALSE_WORDS:
         return False
-    return pd.NA
+    return _UNREADABLE
 
 
 def _slug(name: str) -> str:
@@ -197,11 +212,30 @@ def _province_argument(
     return out
 
 
-def _flags(out: pd.DataFrame) -> pd.DataFrame:
-    """Yes/no columns as booleans: pandas ``boolean`` where some are unknown."""
+def _flags(
+    out: pd.DataFrame, *, layer: str, headings: dict[str, str], ids: list[str]
+) -> pd.DataFrame:
+    """Yes/no columns as booleans: pandas ``boolean`` where some are unknown (empty cells).
+
+    Raises
+    ------
+    VocabularyError
+        When a cell holds something that is neither yes nor no ("đang xây", 2): it is never
+        read as unknown without a word.
+    """
     for col in (*_schema.NULLABLE_BOOL_COLUMNS, *_schema.BOOL_COLUMNS):
         if col in out.columns:
-            flags = out[col].map(_bool_value).astype("boolean")
+            values = out[col].map(_bool_value)
+            bad = [i for i, v in enumerate(values) if v is _UNREADABLE]
+            if bad:
+                seen = list(dict.fromkeys(str(out[col].iloc[i]) for i in bad))
+                raise VocabularyError(
+                    f"Layer '{layer}', column '{headings.get(col, col)}' ({col}): {len(bad)} "
+                    f"values are neither yes nor no: {seen[:5]} (rows "
+                    f"{first_ids(ids[i] for i in bad)}). Write 'có'/'không', 'x'/empty, "
+                    f"yes/no or 1/0 (empty: unknown)."
+                )
+            flags = values.astype("boolean")
             known = col in _schema.BOOL_COLUMNS and not flags.isna().any()
             out[col] = flags.astype(bool) if known else flags
     return out
