@@ -41,3 +41,22 @@ def test_report_labels_are_merged_and_defined_once():
     assert not set(_labels_report.REPORT_LABELS) & set(labels._RAW)
     assert label("extent.built_or_under_way") == "đã và đang đầu tư"
     assert label("scope.former_nam_dinh", "en") == "Former Nam Định"
+
+
+def test_no_label_key_is_written_twice_in_its_table():
+    # A dict literal keeps the last of two equal keys without a word: a merge that adds a key
+    # twice would silently change a label (once "{n}" lost to "{cm}" and broke the QGIS themes).
+    import ast
+    from collections import Counter
+    from pathlib import Path
+
+    import ninhbinh_geo
+
+    root = Path(ninhbinh_geo.__file__).parent
+    for name in ("labels.py", "_labels_report.py"):
+        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Dict):
+                keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                twice = [k for k, n in Counter(keys).items() if n > 1]
+                assert twice == [], (name, twice)
