@@ -198,6 +198,9 @@ class ReviewState:
         Hazard rasters used by the exposure step (sea-level depths included).
     graph : object, optional
         The road graph (:class:`ninhbinh_geo.network.RoadGraph`), for later steps.
+    hub_minutes : pandas.DataFrame, optional
+        Minutes from every cluster (rows) to every hub (columns, by ``site_id``), from the
+        travel-time step, for the steps that weigh access by time.
     """
 
     options: ReviewOptions
@@ -209,6 +212,7 @@ class ReviewState:
     warnings: tuple[str, ...] = ()
     hazards: tuple[Path, ...] = ()
     graph: Any = None
+    hub_minutes: pd.DataFrame | None = None
 
     def add(
         self,

@@ -68,6 +68,7 @@ def traveltime_step(state: ReviewState) -> ReviewState:
     return state.add(
         clusters=clusters,
         graph=graph,
+        hub_minutes=minutes,
         layers={"service_areas": areas},
         tables={
             "speeds": speeds.speed_table({k: v for k, v in used.items() if k in present}),
@@ -132,7 +133,9 @@ def access_step(state: ReviewState) -> ReviewState:
     from ...network import traveltime
 
     hubs = schema.hub_parks(state.parks)
-    cost = traveltime.travel_minutes(state.graph, state.clusters, hubs, **_access_kw(state))
+    cost = state.hub_minutes  # measured by the travel-time step on the same graph
+    if cost is None:
+        cost = traveltime.travel_minutes(state.graph, state.clusters, hubs, **_access_kw(state))
     supply = state.options.access_supply
     out = access.site_access(
         state.clusters, hubs, cost, supply_column=supply, demand_column="area_ha", missing="drop"
