@@ -28,6 +28,7 @@ from .outcomes import (
     scenario_rows,
     zoning_outcomes,
 )
+from .risk import _risk_legends
 
 __all__ = [
     "MAJOR_COLORS",
@@ -412,40 +413,3 @@ def outcome_legend(outcomes: pd.DataFrame) -> Legend:
         title_key="legend.zoning_outcome",
         geometry="point",
     )
-
-
-#: Sea-level zones by class (colour, label key suffix), in legend order.
-INUNDATION_COLORS = {"flooded": "#2171b5", "low_unconnected": "#fd8d3c"}
-
-
-def _risk_legends(
-    layers: Mapping[str, pd.DataFrame], *, scheme: str, k: int, **_: object
-) -> dict[str, Legend]:
-    """Road segments cut by floods (by links cut); sea-level zones (flooded, cut off)."""
-    out: dict[str, Legend] = {}
-    if "sea_level_zones" in layers:
-        out["sea_level_zones"] = categorized_legend(
-            "sea_level_zones",
-            "inundation_class",
-            {c: (color, c) for c, color in INUNDATION_COLORS.items()},
-            title_key="layer.sea_level_zones",
-            label_prefix="inundation_class",
-            illustrative=_is_illustrative(layers["sea_level_zones"]),
-        )
-    if "flood_cut_roads" not in layers:
-        return out
-    roads = layers["flood_cut_roads"]
-    return {
-        **out,
-        "flood_cut_roads": graduated_legend(
-            roads["links_cut"].astype(float),
-            layer="flood_cut_roads",
-            column="links_cut",
-            title_key="layer.flood_cut_roads",
-            scheme=scheme,
-            k=min(k, 4),
-            cmap="Reds",
-            geometry="line",
-            illustrative=_is_illustrative(roads),
-        ),
-    }
