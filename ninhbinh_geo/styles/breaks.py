@@ -160,13 +160,17 @@ def _multiple(x: float, step: float, decimals: int, *, up: bool) -> float:
 
 def _nice_cut(low: float, high: float, span: float) -> tuple[float, float, int] | None:
     """Return the roundest ``c`` with ``low <= c < high``, its step and decimals (or None)."""
-    step, decimals = _step_at_most(high - low)
-    if step < span * 10.0**-_FINEST_EXPONENT_BELOW_SPAN:
-        return None
-    cut = _multiple(low, step, decimals, up=True)
-    if not low <= cut < high:  # float rounding at the edge of a tiny gap
-        return None
-    return cut, step, decimals
+    width = high - low
+    while True:
+        step, decimals = _step_at_most(width)
+        if step < span * 10.0**-_FINEST_EXPONENT_BELOW_SPAN:
+            return None
+        cut = _multiple(low, step, decimals, up=True)
+        if low <= cut < high:
+            return cut, step, decimals
+        # no multiple of this step in the gap ([0+, 1) holds no multiple of 1; float rounding
+        # at the edge of a tiny gap): the next smaller step of the 1-2-5 series
+        width = step * 0.99
 
 
 def nice_bounds(values: np.ndarray, breaks: np.ndarray) -> list[float]:
@@ -234,8 +238,8 @@ def nice_bounds(values: np.ndarray, breaks: np.ndarray) -> list[float]:
         return [lo, hi]
     lower = _multiple(lo, step, decimals, up=False)
     if cuts and lower >= cuts[0]:
-        # a first class of the minimum alone, with no round cut above it: merged into the next
-        # class rather than given a bound below the data ("-10–0 %" for a share)
-        cuts = cuts[1:]
+        # a first class of the minimum alone whose gap holds no round cut (narrower than the
+        # finest step): its lower bound goes one step below, so the classes stay the scheme's
+        lower = _multiple(cuts[0] - step, step, decimals, up=False)
     upper = _multiple(hi, step, decimals, up=True)
     return [lower, *cuts, upper]
