@@ -256,7 +256,7 @@ def _add_outputs(p: argparse.ArgumentParser, default_out: str, *, maps: bool = F
             type=_formats,
             default=DEFAULT_FORMATS,
             metavar="LIST",
-            help="static map formats, comma-separated: png, pdf (default: png,pdf)",
+            help="static map formats, comma-separated: png, pdf (default: png)",
         )
     g.add_argument("--quiet", action="store_true", help="no progress lines")
     g.add_argument(

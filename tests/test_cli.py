@@ -269,7 +269,11 @@ def test_argument_errors_are_told_by_the_parser_before_any_heavy_import(args, me
 
 def test_formats_reach_the_review_options():
     parser = cli.build_parser()
-    assert cli._options(parser.parse_args(["review"])).formats == ("png", "pdf")
+    assert cli._options(parser.parse_args(["review"])).formats == ("png",)
+    assert cli._options(parser.parse_args(["review", "--formats", "png,pdf"])).formats == (
+        "png",
+        "pdf",
+    )
     args = parser.parse_args(["review", "--formats", "PNG"])
     assert args.formats == ("png",)
     assert cli._options(args).formats == ("png",)

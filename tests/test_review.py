@@ -37,9 +37,9 @@ def test_every_output_is_written(reviewed):
     for name in review.OUTPUT_NAMES:
         assert (out / name).exists(), name
     assert {p.name for p in result.paths} == set(review.OUTPUT_NAMES)
-    for stem in staticmap.MAP_NAMES:
-        for ext in ("png", "pdf"):
-            assert (out / "maps" / f"map_{stem}.{ext}").stat().st_size > 10_000
+    for stem in staticmap.MAP_NAMES:  # PNG only by default; PDF on request (--formats)
+        assert (out / "maps" / f"map_{stem}.png").stat().st_size > 10_000
+    assert not list((out / "maps").glob("*.pdf"))
     for table in (
         "facts",
         "coverage",
@@ -317,10 +317,10 @@ def test_formats_reach_review_maps(tmp_path, monkeypatch):
 
     monkeypatch.setattr(staticmap, "start_review_maps", fake_start_review_maps)
     review.run_review(tmp_path / "a", only=("maps",))
-    review.run_review(tmp_path / "b", review.ReviewOptions(formats=("png",)), only=("maps",))
+    review.run_review(tmp_path / "b", review.ReviewOptions(formats=("pdf", "png")), only=("maps",))
     assert calls == [
-        {"lang": "vi", "formats": ("png", "pdf")},
         {"lang": "vi", "formats": ("png",)},
+        {"lang": "vi", "formats": ("pdf", "png")},
     ]
 
 
