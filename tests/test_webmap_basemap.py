@@ -23,6 +23,7 @@ from test_webmap import _CHROMIUM, CHROMIUM, _chromium_dom, _layer_names, _legen
 from ninhbinh_geo import cli, datasets, webmap
 from ninhbinh_geo._errors import NinhBinhGeoError
 from ninhbinh_geo.labels import label
+from ninhbinh_geo.webmap import tilecache
 from ninhbinh_geo.webmap import tiles as _tiles
 
 LAND = (242, 239, 233)  # tiles._LAND
@@ -111,9 +112,67 @@ def test_tiles_are_georeferenced():
     assert sum(_near(_decode(p), ROAD).sum() for k, p in basemap.tiles.items() if k[:3] == "11/")
 
 
-def test_tiles_are_the_same_bytes_on_every_run():
+def test_tiles_are_the_same_bytes_on_every_run(monkeypatch):
+    monkeypatch.setenv(tilecache.CACHE_ENV, "off")  # drawn twice, never read from disk
     again = webmap.render_basemap.__wrapped__((9, 10))
-    assert again.tiles == webmap.render_basemap((9, 10)).tiles
+    assert again.tiles == webmap.render_basemap.__wrapped__((9, 10)).tiles
+
+
+def test_tiles_are_drawn_once_then_read_from_the_cache(monkeypatch, tmp_path, caplog):
+    monkeypatch.setenv(tilecache.CACHE_ENV, str(tmp_path))
+    drawn = webmap.render_basemap.__wrapped__((8, 9))
+    (kept,) = tmp_path.glob("basemap-z8-9-*.zip")
+    assert kept.name == f"basemap-z8-9-{tilecache.cache_key((8, 9))}.zip"
+
+    def no_drawing(z, data):
+        raise AssertionError("drawn again although the cache holds the tiles")
+
+    monkeypatch.setattr(_tiles, "_render_zoom", no_drawing)
+    kept_tiles = webmap.render_basemap.__wrapped__((8, 9))
+    assert kept_tiles == drawn  # tiles, bounds and credits
+    assert list(kept_tiles.tiles) == list(drawn.tiles)  # in drawing order, as the page lists them
+    # a damaged file is logged and drawn again (here: the drawing is refused, so it raises)
+    kept.write_bytes(b"not a zip")
+    with caplog.at_level("INFO", "ninhbinh_geo.webmap.tilecache"):
+        with pytest.raises(AssertionError, match="drawn again"):
+            webmap.render_basemap.__wrapped__((8, 9))
+    assert "unreadable" in caplog.text
+    monkeypatch.undo()
+    monkeypatch.setenv(tilecache.CACHE_ENV, str(tmp_path))
+    assert webmap.render_basemap.__wrapped__((8, 9)) == drawn  # redrawn and kept again
+    assert tilecache.load_tiles((8, 9)) == drawn
+
+
+def test_cache_key_follows_the_data_code_and_libraries(monkeypatch, tmp_path):
+    key = tilecache.cache_key.__wrapped__((8, 11))
+    assert key == tilecache.cache_key((8, 11)) != tilecache.cache_key((8, 10))
+    monkeypatch.setattr(tilecache, "_versions", lambda: ["matplotlib=99"])
+    assert tilecache.cache_key.__wrapped__((8, 11)) != key
+    monkeypatch.undo()
+    # a changed data file gives another key: the districts copied with one byte more
+    changed = tmp_path / "districts.geojson"
+    changed.write_bytes(datasets.get_path("districts").read_bytes() + b"\n")
+    real = datasets.get_path
+    monkeypatch.setattr(datasets, "get_path", lambda n: changed if n == "districts" else real(n))
+    assert tilecache.cache_key.__wrapped__((8, 11)) != key
+
+
+def test_an_old_key_is_replaced_and_a_cache_that_cannot_be_written_is_skipped(
+    monkeypatch, tmp_path
+):
+    old = tmp_path / "basemap-z8-8-000000000000000000000000.zip"
+    old.write_bytes(b"old")
+    other_zooms = tmp_path / "basemap-z9-9-000000000000000000000000.zip"
+    other_zooms.write_bytes(b"other")
+    tiles = webmap.BasemapTiles({"8/1/2": b"png"}, (8, 8), (1.0, 2.0, 3.0, 4.0), (("s", "u", "l"),))
+    path = tilecache.store_tiles(tiles, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, other_zooms.name])
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert tilecache.store_tiles(tiles, blocker / "cache") is None
+    monkeypatch.setenv(tilecache.CACHE_ENV, "off")
+    assert tilecache.store_tiles(tiles) is None
+    assert tilecache.load_tiles((8, 8)) is None
 
 
 def test_zoom_range_is_checked():

@@ -5,7 +5,8 @@ their names (:mod:`ninhbinh_geo.datasets`) are drawn once per zoom level on one 
 canvas in Web Mercator (EPSG:3857), aligned on the XYZ tile grid, and cut into 256 px PNG
 tiles. One canvas per zoom (not one figure per tile) keeps labels whole across tile edges and
 costs one matplotlib draw per zoom. The result is the same bytes on every run (matplotlib's Agg
-renderer and Pillow's PNG writer add no dates) and is kept in memory per process.
+renderer and Pillow's PNG writer add no dates); it is kept in memory per process and on disk
+between runs (:mod:`~ninhbinh_geo.webmap.tilecache`).
 
 Zoom levels: :data:`EMBEDDED_ZOOMS` (8 to 11) cover the province from the whole-region view
 (z8, about 600 m a pixel) to about 70 m a pixel (z11). The shipped data are not more precise
@@ -252,7 +253,8 @@ def render_basemap(zooms: tuple[int, int] = EMBEDDED_ZOOMS) -> BasemapTiles:
     rivers, national and provincial roads, and towns with their names, all from the data the
     package ships, are drawn with matplotlib for each zoom level of ``zooms`` over the former
     provinces and 0.15° around them. The tiles are the same bytes on every run; they are
-    drawn once per process and zoom range.
+    drawn once per machine and zoom range, and then read from the cache on disk
+    (:mod:`~ninhbinh_geo.webmap.tilecache`; ``NINHBINH_GEO_CACHE_DIR=off`` turns it off).
 
     Parameters
     ----------
@@ -286,8 +288,15 @@ def render_basemap(zooms: tuple[int, int] = EMBEDDED_ZOOMS) -> BasemapTiles:
             f"render_basemap: zooms must be (first, last) with 5 <= first <= last <= 13, "
             f"not {zooms!r}; the province fits zoom 8 to 11 (EMBEDDED_ZOOMS)."
         )
+    from . import tilecache
+
+    kept = tilecache.load_tiles((first, last))
+    if kept is not None:
+        return kept
     data = _basemap_data()
     tiles: dict[str, bytes] = {}
     for z in range(first, last + 1):
         tiles.update(_render_zoom(z, data))
-    return BasemapTiles(tiles, (first, last), data["bounds"], data["credits"])
+    basemap = BasemapTiles(tiles, (first, last), data["bounds"], data["credits"])
+    tilecache.store_tiles(basemap)
+    return basemap
