@@ -37,8 +37,9 @@ def _check_exposure_max(ctx: _Context, rule: pd.Series) -> dict[str, list]:
         rp = pd.to_numeric(sel["return_period"], errors="coerce")
         sel = sel[rp == float(period)]
     what = f"hazard {params.get('hazard', '')!r}" + (f", return period {period}" if period else "")
-    for i in range(len(ctx.sites)):
-        rows = sel[(sel["site_id"] == ctx.sites["site_id"].iloc[i]).to_numpy()]
+    by_site = dict(list(sel.groupby("site_id", sort=False)))  # rows in table order
+    for i, site_id in enumerate(ctx.sites["site_id"].tolist()):
+        rows = by_site.get(site_id, sel.iloc[:0])
         shares = pd.to_numeric(rows["exposed_share"], errors="coerce").to_numpy(dtype=float)
         if rows.empty or np.isnan(shares).all():
             out["reason"][i] = f"no exposure value for {what}"

@@ -175,21 +175,17 @@ def _check_group_occupancy(ctx: _Context, rule: pd.Series) -> dict[str, list]:
     status = ctx.col("status").astype("object")
     existing = (kind == "CCN") & status.isin(EXISTING_STATUSES).fillna(False).astype(bool)
     ids = ctx.sites["site_id"]
+    keys, blank = groups.tolist(), [_blank(g) for g in groups.tolist()]
+    # the existing clusters of known group, by position (plain lists: an O(n²) loop)
+    candidates = [j for j, e in enumerate(existing.tolist()) if e and not blank[j]]
     for i in range(len(ctx.sites)):
-        group = groups.iloc[i]
+        group = keys[i]
         out["basis"][i] = f"existing clusters grouped by {ctx.group_by}"
-        if _blank(group):
+        if blank[i]:
             out["reason"][i] = f"{ctx.group_by} unknown for this site"
             out["missing"][i] = f"column:{ctx.group_by}"
             continue
-        members = [
-            j
-            for j in range(len(ctx.sites))
-            if j != i
-            and existing.iloc[j]
-            and not _blank(groups.iloc[j])
-            and groups.iloc[j] == group
-        ]
+        members = [j for j in candidates if j != i and keys[j] == group]
         if not members:
             out["reason"][i] = (
                 f"no existing cluster in {ctx.group_by} {group!r} in the site layer; the "

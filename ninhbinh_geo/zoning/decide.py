@@ -144,6 +144,13 @@ def _check_results(ctx: _Context, rule: pd.Series) -> dict[str, list]:
     return res
 
 
+# The fields of a rule copied into each of its findings.
+_RULE_FIELDS = (
+    "rule_id", "check", "operator", "unit", "legal_source", "source_status", "source_url",
+    "severity", "rule_hash", "effective_date", "statement_vi", "statement_en",
+)  # fmt: skip
+
+
 def _run_rule(
     ctx: _Context, rule: pd.Series, illustrative: list[bool], order: int
 ) -> list[dict[str, object]]:
@@ -155,28 +162,31 @@ def _run_rule(
     cols = {k: _column(res, k, n) for k in (*res, "missing")}
     site_ids = ctx.sites["site_id"].tolist()
     names = ctx.col("name_vi").tolist()
+    # the rule's own fields, read once (a Series look-up per site and field costs)
+    r = {k: rule[k] for k in _RULE_FIELDS}
+    geometric = spec.geometric and not spec.positional
     records = []
     for i in range(n):
         rec = {
             "site_id": site_ids[i],
             "name_vi": names[i],
-            "rule_id": rule["rule_id"],
-            "check": rule["check"],
+            "rule_id": r["rule_id"],
+            "check": r["check"],
             "measured": float(cols["measured"][i]),
             "threshold": float(cols["threshold"][i]),
             "threshold_high": (
-                float(cols["threshold_high"][i]) if rule["operator"] == "between" else math.nan
+                float(cols["threshold_high"][i]) if r["operator"] == "between" else math.nan
             ),
-            "unit": rule["unit"],
+            "unit": r["unit"],
             "basis": cols["basis"][i],
-            "legal_source": rule["legal_source"],
-            "source_status": rule["source_status"],
-            "source_url": rule["source_url"],
-            "severity": rule["severity"],
-            "rule_hash": rule["rule_hash"],
-            "effective_date": rule["effective_date"],
-            "statement_vi": rule["statement_vi"],
-            "statement_en": rule["statement_en"],
+            "legal_source": r["legal_source"],
+            "source_status": r["source_status"],
+            "source_url": r["source_url"],
+            "severity": r["severity"],
+            "rule_hash": r["rule_hash"],
+            "effective_date": r["effective_date"],
+            "statement_vi": r["statement_vi"],
+            "statement_en": r["statement_en"],
             "_site": i,
             "_order": order,
             "_rule": rule,
@@ -184,9 +194,9 @@ def _run_rule(
             "_text": cols["reason"][i],
             "_missing": cols["missing"][i],
             "_applies": applicability[i],
-            "_illustrative": spec.geometric and not spec.positional and illustrative[i],
+            "_illustrative": geometric and illustrative[i],
         }
-        rec["_cmp"] = (rule["operator"], rec["threshold"], rec["threshold_high"])
+        rec["_cmp"] = (r["operator"], rec["threshold"], rec["threshold_high"])
         _settle(rec, applicability[i])
         records.append(rec)
     return records

@@ -35,16 +35,28 @@ def _check_findings(findings: pd.DataFrame) -> None:
         )
 
 
-def _binding(grp: pd.DataFrame, worst: str) -> pd.Series:
-    """Return the binding finding of one site: worst result, then severity, then rule id."""
-    cand = grp[grp["result"] == worst]
+def _binding_rows(findings: pd.DataFrame, rank: dict[str, int]) -> pd.DataFrame:
+    """Return the binding finding of every site, one row per site in order of first appearance.
+
+    Sorted (stable) by site, result (worst first), severity and rule id: the first row of each
+    site is its binding finding; ties keep the order of ``findings``.
+    """
     severity = (
-        cand["severity"].map(_SEVERITY_ORDER).fillna(len(_SEVERITY_ORDER))
-        if "severity" in cand.columns
-        else pd.Series(0, index=cand.index)
+        findings["severity"].map(_SEVERITY_ORDER).fillna(len(_SEVERITY_ORDER))
+        if "severity" in findings.columns
+        else 0
     )
-    order = pd.DataFrame({"s": severity, "r": cand["rule_id"].astype(str)}, index=cand.index)
-    return cand.loc[order.sort_values(["s", "r"], kind="stable").index[0]]
+    order = pd.DataFrame(
+        {
+            "site": pd.factorize(findings["site_id"])[0],
+            "result": findings["result"].map(rank),
+            "severity": severity,
+            "rule": findings["rule_id"].astype(str),
+        }
+    )
+    order = order[order["site"] >= 0]  # no site id: no site (as groupby leaves them out)
+    order = order.sort_values(["site", "result", "severity", "rule"], kind="stable")
+    return findings.iloc[order.index[~order["site"].duplicated()]]
 
 
 def summarize(findings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -92,24 +104,38 @@ def summarize(findings: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """
     _check_findings(findings)
     rank = {r: k for k, r in enumerate(RESULTS)}
+    plain = pd.DataFrame(findings).reset_index(drop=True)
+    binding = _binding_rows(plain, rank)
+    ids, results, rule_ids = plain["site_id"], plain["result"], plain["rule_id"]
+    by_site: dict[str, dict[str, list[str]]] = {}
+    for sid, result, rule_id in zip(ids, results, rule_ids, strict=True):
+        if result in ("fail", "needs_review"):
+            by_site.setdefault(sid, {}).setdefault(result, []).append(rule_id)
+    counts = pd.crosstab(ids, results).reindex(columns=list(RESULTS), fill_value=0)
+    has = {c: c in plain.columns for c in ("name_vi", "severity", *_BINDING_COLUMNS)}
+    geometry = findings.geometry.name if isinstance(findings, gpd.GeoDataFrame) else None
+    # a site's name and geometry: those of its first finding
+    firsts = plain[plain["site_id"].notna() & ~plain["site_id"].duplicated()].set_index("site_id")
     rows = []
-    for sid, grp in findings.groupby("site_id", sort=False):
-        worst = min(grp["result"], key=rank.__getitem__)
-        bind = _binding(grp, worst)
+    for bind in binding.to_dict("records"):
+        sid = bind["site_id"]
+        worst = bind["result"]  # the binding finding has the site's worst result
         row: dict[str, object] = {
             "site_id": sid,
-            "name_vi": grp["name_vi"].iloc[0] if "name_vi" in grp else pd.NA,
+            "name_vi": firsts.at[sid, "name_vi"] if has["name_vi"] else pd.NA,
             "worst_result": worst,
         }
         for r in RESULTS:
-            row[f"n_{r}"] = int((grp["result"] == r).sum())
-        row["rules_failed"] = ", ".join(grp.loc[grp["result"] == "fail", "rule_id"])
-        row["rules_needs_review"] = ", ".join(grp.loc[grp["result"] == "needs_review", "rule_id"])
+            row[f"n_{r}"] = int(counts.at[sid, r])
+        listed = by_site.get(sid, {})
+        row["rules_failed"] = ", ".join(listed.get("fail", []))
+        row["rules_needs_review"] = ", ".join(listed.get("needs_review", []))
         row["binding_rule"] = bind["rule_id"]
-        row["binding_severity"] = bind.get("severity", "")
+        row["binding_severity"] = bind["severity"] if has["severity"] else ""
         for col in _BINDING_COLUMNS:
-            row[f"binding_{col}"] = bind.get(col, math.nan if col == "margin" else "")
-        row["geometry"] = grp.geometry.iloc[0] if isinstance(grp, gpd.GeoDataFrame) else None
+            default = math.nan if col == "margin" else ""
+            row[f"binding_{col}"] = bind[col] if has[col] else default
+        row["geometry"] = firsts.at[sid, geometry] if geometry else None
         rows.append(row)
     columns = ["site_id", "name_vi", "worst_result", *(f"n_{r}" for r in RESULTS)]
     columns += ["rules_failed", "rules_needs_review", "binding_rule", "binding_severity"]
