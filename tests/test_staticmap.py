@@ -29,7 +29,7 @@ from matplotlib.text import Text
 from PIL import Image
 from shapely.geometry import LineString, Polygon, box
 
-from ninhbinh_geo import crs, labels, staticmap, styles
+from ninhbinh_geo import _forking, crs, labels, staticmap, styles
 from ninhbinh_geo._errors import CRSError, OutputError, SchemaError
 from ninhbinh_geo.staticmap import efficiency as efficiency_map
 from ninhbinh_geo.staticmap import review as sm_review
@@ -808,7 +808,7 @@ def _scenario(name: str, folder: str) -> dict:
     folder = Path(folder)
     with (folder / "case.pkl").open("rb") as f:
         lay, lgs = pickle.load(f)
-    assert workers._can_fork()
+    assert _forking.can_fork()
     with pytest.MonkeyPatch.context() as mp:
         if name == "parallel":
             draw_and_save = sm_review._draw_and_save
@@ -864,7 +864,7 @@ def _run_scenario(name: str, folder, lay: dict, lgs: dict) -> dict:
     """Run a scenario here when this process can fork, else in a fresh interpreter."""
     with (folder / "case.pkl").open("wb") as f:
         pickle.dump((lay, lgs), f)
-    if workers._can_fork():
+    if _forking.can_fork():
         return _scenario(name, str(folder))
     code = (
         "import json, sys; sys.path.insert(0, sys.argv[1]); import test_staticmap as t; "
@@ -973,7 +973,7 @@ def test_serial_when_processes_cannot_start_or_threads_run(
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert not workers._can_fork()
+        assert not _forking.can_fork()
     finally:
         stop.set()
         thread.join()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import _atomic
-from . import steps
+from . import branches, steps
 from .inputs import load_inputs
 from .options import ReviewOptions, ReviewResult, ReviewState
 from .outputs import OUTPUT_GROUPS, POSTGIS_GROUP, check_outputs, promote, write_outputs
@@ -153,9 +153,8 @@ def assemble(state: ReviewState) -> ReviewResult:
 def _analyse(options: ReviewOptions, tick: Callable[[str], None], staging: Path) -> ReviewResult:
     tick("loading layers")
     state = load_inputs(options, staging)
-    for step in steps.STEPS:  # looked up at run time: a caller may add its own steps
-        tick(step.message)
-        state = step.run(state)
+    # looked up at run time: a caller may add its own steps
+    state = branches.run_steps(state, steps.STEPS, steps.BRANCHES, tick)
     return assemble(state)
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from .._forking import can_fork as _can_fork
+from .._forking import cpus as _cpus
 from ..styles import Legend
 from . import efficiency, exposure, overview, satellite, traveltime, zoning
 from .fonts import _charmap
@@ -26,7 +28,7 @@ from .furniture import _ft2font, _metric_crs
 from .layers import _missing_reason
 from .page import _check_options
 from .save import _check_formats, _save, _warm_up
-from .workers import _can_fork, _cancel, _collect, _cpus, _Running, _start_processes
+from .workers import _cancel, _collect, _Running, _start_processes
 
 __all__ = ["MAP_NAMES", "MapsInProgress", "review_maps", "start_review_maps"]
 

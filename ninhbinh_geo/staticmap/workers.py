@@ -10,107 +10,31 @@ maps are drawn one after another in the caller.
 What comes back per map is the list of files written, the log records of ``ninhbinh_geo``
 emitted while drawing it (re-emitted in the caller, in map order), and the exception it raised,
 of the same class and message as in a serial run. Workers ignore Ctrl-C (the caller stops them)
-and die with the caller if it is killed.
+and die with the caller if it is killed. The process helpers are in :mod:`ninhbinh_geo._forking`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import gc
 import logging
 import multiprocessing
 import os
-import pickle
 import signal
-import sys
-import threading
-import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-logger = logging.getLogger(__name__)
+from .._forking import Outcome as _Outcome
+from .._forking import die_with_parent as _die_with_parent
+from .._forking import outcome_of
+from .._forking import replay as _replay
 
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
-# The logger whose records a worker sends back to the caller.
-_PACKAGE_LOGGER = "ninhbinh_geo"
+logger = logging.getLogger(__name__)
 
 # In a worker: the function that draws and writes one map by name (set by the initializer).
 _task: Callable[[str], list[Path]] | None = None
-
-
-@dataclass
-class _Outcome:
-    """What one map's drawing in a worker came to."""
-
-    paths: list[Path] = field(default_factory=list)
-    records: list[logging.LogRecord] = field(default_factory=list)
-    error: BaseException | None = None
-    trace: str = ""
-
-
-class _WorkerTracebackError(Exception):
-    """The traceback of an exception raised in a worker, chained to it as its cause."""
-
-    def __str__(self) -> str:
-        return f"\n\nin the worker process:\n{self.args[0]}"
-
-
-class _Collect(logging.Handler):
-    """Keep the records of this process, ready to be pickled (message formatted, no args)."""
-
-    def __init__(self, into: list[logging.LogRecord]) -> None:
-        super().__init__()
-        self.into = into
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            if record.exc_info:
-                record.exc_text = logging.Formatter().formatException(record.exc_info)
-            record.msg, record.args, record.exc_info = record.getMessage(), None, None
-        except Exception:  # a bad log call must not fail the map
-            self.handleError(record)
-            return
-        self.into.append(record)
-
-
-def _cpus() -> int:
-    """Return the number of CPUs this process may run on.
-
-    Examples
-    --------
-    >>> _cpus() >= 1
-    True
-    """
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _can_fork() -> bool:
-    """Whether worker processes may be forked from this process now.
-
-    Examples
-    --------
-    >>> _can_fork() == (sys.platform.startswith("linux") and threading.active_count() == 1)
-    True
-    """
-    return (
-        sys.platform.startswith("linux")
-        and threading.active_count() == 1
-        and not multiprocessing.current_process().daemon
-    )
-
-
-def _die_with_parent(parent_pid: int) -> None:
-    """Have the kernel kill this worker when its parent dies (Linux), so none is orphaned."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent_pid:  # the parent died before the line above
-        os._exit(1)
 
 
 def _init_worker(task: Callable[[str], list[Path]], parent_pid: int) -> None:
@@ -120,39 +44,11 @@ def _init_worker(task: Callable[[str], list[Path]], parent_pid: int) -> None:
     _task = task
 
 
-def _portable(exc: BaseException) -> BaseException:
-    """``exc`` if it survives pickling, else a RuntimeError naming its class and message."""
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        return RuntimeError(f"{type(exc).__qualname__}: {exc}")
-    return exc
-
-
 def _work(name: str) -> _Outcome:
     """Draw and write one map in a worker, collecting its log records."""
     assert _task is not None, "worker not initialised"
-    outcome = _Outcome()
-    package = logging.getLogger(_PACKAGE_LOGGER)
-    handler, propagate = _Collect(outcome.records), package.propagate
-    package.addHandler(handler)
-    package.propagate = False  # the caller's handlers get the records when they come back
-    try:
-        outcome.paths = _task(name)
-    except Exception as exc:
-        outcome.error, outcome.trace = _portable(exc), traceback.format_exc()
-    finally:
-        package.removeHandler(handler)
-        package.propagate = propagate
-    return outcome
-
-
-def _replay(outcome: _Outcome) -> list[Path]:
-    for record in outcome.records:
-        logging.getLogger(record.name).handle(record)
-    if outcome.error is not None:
-        raise outcome.error from _WorkerTracebackError(outcome.trace.rstrip())
-    return outcome.paths
+    task = _task
+    return outcome_of(lambda: task(name))
 
 
 def _run_in_processes(

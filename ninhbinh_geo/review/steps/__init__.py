@@ -19,6 +19,7 @@ indices, siting).
 
 from __future__ import annotations
 
+from ..branches import Branch
 from .access import access_step, labour_step, siting_step, traveltime_step
 from .base import LAYER_ORDER, MAX_DISPLAY_CELLS, Step
 from .hazard import exposure_step
@@ -27,6 +28,7 @@ from .sites import efficiency_step, network_step, proximity_step, road_access
 from .zoning import with_outcome, zoning_step
 
 __all__ = [
+    "BRANCHES",
     "LAYER_ORDER",
     "MAX_DISPLAY_CELLS",
     "STEPS",
@@ -61,4 +63,23 @@ STEPS: tuple[Step, ...] = (
     Step("labour within reach (WorldPop 2000, 2020)", labour_step),
     Step("capacity-aware access indices", access_step),
     Step("candidate sites for new clusters", siting_step),
+)
+
+#: Steps that run in a worker process beside the steps before them (see
+#: :mod:`ninhbinh_geo.review.branches`), from the state after the exposure step: travel time,
+#: labour, access and siting read the road graph (siting: with the speeds the travel-time step
+#: gives it), clusters, parks and hazard rasters, and the risk and zoning steps read none of what
+#: they add. On 2 cores the 2.1 s of CPU these steps cost run beside the 0.9 s of the risk and
+#: zoning steps (benchmarks/review.py); ``tests/test_review_branches.py`` checks that the state
+#: is that of a serial run.
+BRANCHES: tuple[Branch, ...] = (
+    Branch(
+        after="flood and sea-level exposure",
+        steps=(
+            "travel times and service areas",
+            "labour within reach (WorldPop 2000, 2020)",
+            "capacity-aware access indices",
+            "candidate sites for new clusters",
+        ),
+    ),
 )
