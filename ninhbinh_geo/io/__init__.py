@@ -39,14 +39,52 @@ Rooms, in the order a file goes through them:
 
 from __future__ import annotations
 
-from .codepages import TCVN3_TO_UNICODE, decode_cp1258, decode_tcvn3, decode_vni
-from .conform import HARMONISED_COLUMNS
-from .footprints import NOMINAL_AREA_HA, nominal_footprints
-from .formats import SUPPORTED_FORMATS, read_layer
-from .harmonisation import harmonise
-from .inventory import file_provenance, read_inventory
-from .location import PROVINCE_TOLERANCE_M
-from .statuses import STATUS_PHRASES
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .codepages import TCVN3_TO_UNICODE, decode_cp1258, decode_tcvn3, decode_vni
+    from .conform import HARMONISED_COLUMNS
+    from .footprints import NOMINAL_AREA_HA, nominal_footprints
+    from .formats import SUPPORTED_FORMATS, read_layer
+    from .harmonisation import harmonise
+    from .inventory import file_provenance, read_inventory
+    from .location import PROVINCE_TOLERANCE_M
+    from .statuses import STATUS_PHRASES
+
+# The public names by room, imported when first used: the embedded data's loaders need only
+# ``footprints``, and reading a planner's file (pyogrio, the encodings, the vocabulary) costs
+# about 0.1 s of imports that ``nb.datasets.load_clusters()`` should not pay.
+_ROOMS = {
+    "TCVN3_TO_UNICODE": "codepages",
+    "decode_cp1258": "codepages",
+    "decode_tcvn3": "codepages",
+    "decode_vni": "codepages",
+    "HARMONISED_COLUMNS": "conform",
+    "NOMINAL_AREA_HA": "footprints",
+    "nominal_footprints": "footprints",
+    "SUPPORTED_FORMATS": "formats",
+    "read_layer": "formats",
+    "harmonise": "harmonisation",
+    "file_provenance": "inventory",
+    "read_inventory": "inventory",
+    "PROVINCE_TOLERANCE_M": "location",
+    "STATUS_PHRASES": "statuses",
+}
+
+
+def __getattr__(name: str) -> object:
+    room = _ROOMS.get(name)
+    if room is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{room}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_ROOMS})
+
 
 __all__ = [
     "HARMONISED_COLUMNS",
