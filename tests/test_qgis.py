@@ -630,3 +630,28 @@ def test_opens_styled_in_real_qgis(tmp_path, exported, layers, legends):
         lg = legends[name]
         want = set(lg.colors(layers[name][lg.column]))
         assert want <= painted, (name, want - painted)
+
+
+def test_layers_are_written_without_sqlite_flushes_and_the_setting_is_restored(
+    tmp_path, layers, legends, monkeypatch
+):
+    from ninhbinh_geo.qgis import geopackage
+
+    seen = []
+    write = pyogrio.write_dataframe
+
+    def recording(*args, **kwargs):
+        seen.append(pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS"))
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(geopackage.pyogrio, "write_dataframe", recording)
+    pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "FULL"})  # a user's own choice
+    try:
+        path = qgis.export_geopackage(layers, legends, tmp_path / "out.gpkg")
+        assert seen and all(v is False for v in seen)  # GDAL reads "OFF" as False
+        assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") == "FULL"
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": None})
+    with sqlite3.connect(path) as con:  # a whole, consistent database
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert {n for n, _ in pyogrio.list_layers(path)} >= set(layers)
