@@ -69,6 +69,18 @@ def test_a_branch_runs_in_another_process_and_merges_in_the_serial_order():
     assert forked.warnings == serial.warnings == ("a", "b", "c", "d")
 
 
+def test_branches_start_from_the_inputs_and_after_another_branch():
+    todo = [_column(n, float(i)) for i, n in enumerate("abcde")]
+    chained = [Branch(after=None, steps=("b",)), Branch(after="b", steps=("d", "e"))]
+    forked = run_steps(_state(), todo, chained)
+    assert _ran_in(forked, "a") == _ran_in(forked, "c") == PARENT
+    assert len({_ran_in(forked, "b"), _ran_in(forked, "d"), PARENT}) == 3
+    assert _ran_in(forked, "e") == _ran_in(forked, "d")
+    serial = run_steps(_state(), todo)
+    pd.testing.assert_frame_equal(forked.clusters, serial.clusters)
+    assert forked.warnings == serial.warnings == tuple("abcde")
+
+
 def test_steps_after_the_branch_see_what_it_added():
     def reads_c(state):
         return state.add(tables={"e": pd.DataFrame({"c": [state.clusters["c"].sum()]})})

@@ -48,13 +48,14 @@ class Branch:
 
     Attributes
     ----------
-    after : str
-        The message of the step whose state the branch starts from.
+    after : str or None
+        The message of the step whose state the branch starts from; None: the state the
+        steps start from (the inputs as loaded).
     steps : tuple of str
         The messages of the branch's steps: consecutive in the list of steps, after ``after``.
     """
 
-    after: str
+    after: str | None
     steps: tuple[str, ...]
 
 
@@ -161,12 +162,29 @@ def _usable(branches: Sequence[Branch], order: list[str]) -> list[Branch]:
         return []
     usable = []
     for b in branches:
-        if b.after not in order or not b.steps or any(m not in order for m in b.steps):
+        known = b.after is None or b.after in order
+        if not known or not b.steps or any(m not in order for m in b.steps):
             continue
         first = order.index(b.steps[0])
-        if order[first : first + len(b.steps)] == list(b.steps) and order.index(b.after) < first:
+        start = -1 if b.after is None else order.index(b.after)
+        if order[first : first + len(b.steps)] == list(b.steps) and start < first:
             usable.append(b)
     return usable
+
+
+def _start_after(
+    message: str | None,
+    usable: Sequence[Branch],
+    state: ReviewState,
+    by_message: dict[str, Any],
+    started: dict[str, _Started],
+) -> None:
+    """Start the branches that start after the step ``message`` (None: before the first)."""
+    for b in usable:
+        if b.after == message:
+            begun = _start(b, state, [by_message[m] for m in b.steps])
+            if begun is not None:
+                started[b.steps[0]] = begun
 
 
 def run_steps(
@@ -211,7 +229,10 @@ def run_steps(
     started: dict[str, _Started] = {}  # by the message of the branch's first step
     done: set[str] = set()
     try:
-        for step in steps:
+        for step in (None, *steps):
+            if step is None:  # the branches that start from the inputs
+                _start_after(None, usable, state, by_message, started)
+                continue
             tick(step.message)
             if step.message in done:
                 continue
@@ -220,13 +241,11 @@ def run_steps(
                 own = [by_message[m] for m in branch.branch.steps]
                 state = _join(branch, state, own)
                 done.update(branch.branch.steps)
+                for message in branch.branch.steps:  # branches that start after these
+                    _start_after(message, usable, state, by_message, started)
                 continue
             state = step.run(state)
-            for b in usable:
-                if b.after == step.message:
-                    begun = _start(b, state, [by_message[m] for m in b.steps])
-                    if begun is not None:
-                        started[b.steps[0]] = begun
+            _start_after(step.message, usable, state, by_message, started)
         return state
     finally:
         for left in started.values():  # an error in the caller: stop the workers
