@@ -4,9 +4,13 @@ Each command runs as a separate process, as a user runs it (Python start-up and 
 included); the review writes into a fresh temporary folder each time. A round runs, in turn,
 the review, ``ninhbinh-geo --help`` and ``python -c "import ninhbinh_geo as nb;
 nb.datasets.load_clusters()"``, so that a change in the machine's load touches all three alike.
-Reported: the median and the worst review of the rounds, the peak resident memory of the review
-process (``ru_maxrss`` from ``os.wait4``: the process or the largest of the processes it waited
-for), the median CPU time of the review, and the medians of the other two commands.
+The reviews use a basemap cache of their own (``NINHBINH_GEO_CACHE_DIR``, a fresh folder): a
+first review, not counted in the rounds, draws the tiles and keeps them, as a user's first
+review does, and is reported as ``cold_seconds``; the rounds then read them, as every later
+review of the same installation does. Reported: the median and the worst review of the rounds,
+the peak resident memory of the review process (``ru_maxrss`` from ``os.wait4``: the process or
+the largest of the processes it waited for), the median CPU time of the review, and the medians
+of the other two commands.
 
 Targets (on 2 cores): review median < 6 s, peak RSS < 600 MB, ``--help`` < 0.5 s, loading the
 clusters < 0.8 s. Wall times depend on what else runs: the load average is printed with them.
@@ -16,7 +20,7 @@ clusters < 0.8 s. Wall times depend on what else runs: the load average is print
 
 The last line printed is one JSON object with ``median_seconds``, ``max_seconds``,
 ``peak_rss_mb``, ``help_seconds``, ``load_clusters_seconds``, ``runs`` and ``targets_met``
-(and ``cpu_seconds``, ``loadavg``).
+(and ``cpu_seconds``, ``cold_seconds``, ``loadavg``).
 """
 
 from __future__ import annotations
@@ -68,11 +72,21 @@ def review_once() -> tuple[float, float, float]:
         shutil.rmtree(out, ignore_errors=True)
 
 
+def _own_cache() -> Path:
+    """Give the reviews a basemap cache of their own, empty at first (see the docstring)."""
+    folder = Path(tempfile.mkdtemp(prefix="nbgeo-bench-cache-"))
+    os.environ["NINHBINH_GEO_CACHE_DIR"] = str(folder)
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="rounds (at least 5 for the record)")
     args = parser.parse_args()
     reviews, cpus, rss, helps, loads = [], [], [], [], []
+    cache = _own_cache()
+    cold, cold_cpu, cold_rss = review_once()  # draws and keeps the basemap tiles
+    print(f"first review, basemap drawn: {cold:.2f} s (cpu {cold_cpu:.2f} s, {cold_rss:.0f} MB)")
     for i in range(args.runs):
         seconds, cpu, peak = review_once()
         reviews.append(seconds)
@@ -93,6 +107,7 @@ def main() -> None:
         "help_seconds": round(statistics.median(helps), 3),
         "load_clusters_seconds": round(statistics.median(loads), 3),
         "runs": args.runs,
+        "cold_seconds": round(cold, 2),
         "cpu_seconds": round(statistics.median(cpus), 2),
         "loadavg": round(os.getloadavg()[0], 2),
     }
@@ -102,6 +117,7 @@ def main() -> None:
         and result["help_seconds"] < TARGET_HELP_SECONDS
         and result["load_clusters_seconds"] < TARGET_LOAD_SECONDS
     )
+    shutil.rmtree(cache, ignore_errors=True)
     print(json.dumps(result))
 
 
