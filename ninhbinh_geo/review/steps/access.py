@@ -192,12 +192,17 @@ def siting_step(state: ReviewState) -> ReviewState:
     import pandas as pd
 
     from ... import population, siting
+    from ...network import traveltime
 
+    graph = state.graph
+    if graph.edge_time_s is None:  # run beside the travel-time step: the same speeds
+        opt = state.options
+        graph = traveltime.with_speeds(graph, state.layers["roads"], speeds_kmh=opt.speeds_kmh)
     sites = gpd.GeoDataFrame(
         pd.concat([state.clusters, state.parks], ignore_index=True), crs=state.clusters.crs
     )
     surface = siting.suitability(
-        state.graph,
+        graph,
         state.parks,
         state.layers["province"],
         cells=population.population_cells(),
