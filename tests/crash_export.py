@@ -98,9 +98,7 @@ def run_review(out_dir: Path, signal_path: Path) -> None:
 
     maps_review._draw_and_save = slow_draw_and_save
     staticmap.start_review_maps = serial_review_maps
-    code = cli.main(
-        ["review", "--out", str(out_dir), "--force", "--quiet", "--formats", "png,pdf"]
-    )
+    code = cli.main(["review", "--out", str(out_dir), "--force", "--quiet", "--formats", "png,pdf"])
     sys.exit(97 if code == 0 else code)
 
 

@@ -648,7 +648,8 @@ def test_layers_are_written_without_sqlite_flushes_and_the_setting_is_restored(
     pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "FULL"})  # a user's own choice
     try:
         path = qgis.export_geopackage(layers, legends, tmp_path / "out.gpkg")
-        assert seen and all(v is False for v in seen)  # GDAL reads "OFF" as False
+        assert seen
+        assert all(v is False for v in seen)  # GDAL reads "OFF" as False
         assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") == "FULL"
     finally:
         pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": None})

@@ -175,6 +175,8 @@ def test_failed_run_leaves_previous_outputs_intact(reviewed, monkeypatch):
     before = _digest(out)
 
     class Broken:
+        paths = ()
+
         def result(self):
             raise RuntimeError("simulated failure while drawing the maps")
 
@@ -214,6 +216,48 @@ def test_a_writer_failing_stops_the_map_workers(reviewed, monkeypatch):
     assert cancelled == [True]
     assert _digest(out) == before
     assert not list(out.glob(".ninhbinh-geo-staging-*"))
+
+
+def test_the_report_is_written_while_the_maps_are_drawn_and_must_match_them(reviewed, monkeypatch):
+    out, _, _ = reviewed
+    before = _digest(out)
+    start = staticmap.start_review_maps
+    order = []
+
+    class Late:
+        """The maps of the real start, but one file short when they come back."""
+
+        def __init__(self, maps):
+            self.maps, self.paths = maps, maps.paths
+
+        def result(self):
+            order.append("maps waited for")
+            return self.maps.result()[:-1]
+
+        def cancel(self):
+            self.maps.cancel()
+
+    from ninhbinh_geo import report
+
+    write_report = report.write_report
+
+    def recording(*args, **kwargs):
+        order.append("report")
+        assert kwargs["maps"] == [f"maps/{p.name}" for p in Late.planned if p.suffix == ".png"]
+        return write_report(*args, **kwargs)
+
+    def late_start(*args, **kwargs):
+        maps = Late(start(*args, **kwargs))
+        Late.planned = maps.paths
+        return maps
+
+    monkeypatch.setattr(staticmap, "start_review_maps", late_start)
+    monkeypatch.setattr(report, "write_report", recording)
+    with pytest.raises(OutputError, match="not those planned"):
+        review.run_review(out, force=True)
+    assert order == ["report", "maps waited for"]
+    assert [p.name for p in Late.planned][:2] == ["map_overview.png", "map_efficiency.png"]
+    assert _digest(out) == before  # nothing promoted
 
 
 def test_only_the_web_map(tmp_path):
@@ -308,6 +352,8 @@ def test_formats_reach_review_maps(tmp_path, monkeypatch):
     calls = []
 
     class Done:
+        paths = ()
+
         def result(self):
             return []
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,6 +29,29 @@ pytestmark = pytest.mark.skipif(
 )
 
 PARENT = os.getpid()
+_CHILD = "NINHBINH_GEO_TEST_BRANCHES_CHILD"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _in_a_process_that_may_fork():
+    """Run this module in a fresh interpreter when this one holds a thread (it cannot fork).
+
+    A test run may hold a thread by the time it gets here (a library's event loop); branches
+    then run one after another, as they should, and these tests would not see a fork.
+    """
+    if _forking.can_fork() or os.environ.get(_CHILD):
+        yield
+        return
+    threads = [t.name for t in threading.enumerate()]
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__],
+        env={**os.environ, _CHILD: "1"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stdout[-6000:]
+    pytest.skip(f"passed in a fresh interpreter: this one holds the threads {threads}")
 
 
 def _state() -> ReviewState:

@@ -133,9 +133,11 @@ def test_tiles_are_drawn_once_then_read_from_the_cache(monkeypatch, tmp_path, ca
     assert list(kept_tiles.tiles) == list(drawn.tiles)  # in drawing order, as the page lists them
     # a damaged file is logged and drawn again (here: the drawing is refused, so it raises)
     kept.write_bytes(b"not a zip")
-    with caplog.at_level("INFO", "ninhbinh_geo.webmap.tilecache"):
-        with pytest.raises(AssertionError, match="drawn again"):
-            webmap.render_basemap.__wrapped__((8, 9))
+    with (
+        caplog.at_level("INFO", "ninhbinh_geo.webmap.tilecache"),
+        pytest.raises(AssertionError, match="drawn again"),
+    ):
+        webmap.render_basemap.__wrapped__((8, 9))
     assert "unreadable" in caplog.text
     monkeypatch.undo()
     monkeypatch.setenv(tilecache.CACHE_ENV, str(tmp_path))

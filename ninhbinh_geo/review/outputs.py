@@ -236,9 +236,11 @@ def write_outputs(
 ) -> dict[str, list[Path]]:
     """Write the outputs of ``groups`` (keys of :data:`OUTPUT_GROUPS`) into ``staging``.
 
-    The static maps are started first, in worker processes, and drawn while the GeoPackage and
-    the web map are written; the report waits for them (it shows them). When a writer fails,
-    the map workers are stopped before the error goes on (and the staging folder with it).
+    The static maps are started first, in worker processes, and drawn while the GeoPackage,
+    the web map and the report (which shows them by the files they are being written to) are
+    written; they are waited for last, and the outputs are promoted only when every one of them
+    is complete. When a writer fails, the map workers are stopped before the error goes on (and
+    the staging folder with it).
 
     Returns
     -------
@@ -255,12 +257,16 @@ def write_outputs(
             if group not in groups:
                 continue
             if group == "report" and maps is not None:
-                # the report shows the maps: they are waited for here
-                written[_MAPS_GROUP[0]], maps = [Path(p) for p in maps.result()], None
+                # the report shows the maps by the files they are being drawn into
+                written[_MAPS_GROUP[0]] = list(maps.paths)
             tick(message)
             written[group] = write(result, staging, options, written)
         if maps is not None:
-            written[_MAPS_GROUP[0]], maps = [Path(p) for p in maps.result()], None
+            drawn, planned = [Path(p) for p in maps.result()], list(maps.paths)
+            maps = None
+            if drawn != planned:  # what the report shows is what was drawn
+                raise OutputError(f"The static maps written {drawn} are not those planned.")
+            written[_MAPS_GROUP[0]] = drawn
     finally:
         if maps is not None:
             maps.cancel()  # a writer failed: the workers stop before the staging goes

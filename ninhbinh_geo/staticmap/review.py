@@ -191,6 +191,9 @@ class MapsInProgress:
     _task: functools.partial
     _names: list[str]
     _running: _Running | None
+    #: The files the maps are written to, in the order :meth:`result` returns them; known at
+    #: once, so that the report can show them while they are drawn.
+    paths: tuple[Path, ...] = ()
 
     def result(self) -> list[Path]:
         """Wait for the maps (drawing here those no worker drew); return the files written.
@@ -260,4 +263,5 @@ def start_review_maps(
     if workers > 1 and len(names) > 1 and _can_fork():
         _warm(fmts)
         running = _start_processes(task, names, workers)
-    return MapsInProgress(task, list(names), running)
+    planned = tuple(job.out / f"map_{name}.{fmt}" for name in names for fmt in fmts)
+    return MapsInProgress(task, list(names), running, planned)
