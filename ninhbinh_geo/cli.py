@@ -9,6 +9,7 @@ written, 1 an unexpected error (a bug: please report it with the traceback shown
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -592,5 +593,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def console() -> None:
+    """Run the command line as the ``ninhbinh-geo`` program and end the process at once.
+
+    Once :func:`main` has returned, every output is written, closed and moved into place, and
+    the worker processes are gone: the interpreter's own teardown (releasing some 2,000 modules
+    and the libraries behind them, 0.4 s after a review on 2 cores) would change nothing, so the
+    process ends with the exit code as soon as its messages are flushed. An unexpected error
+    still ends the normal way, with its traceback.
+    """
+    import logging
+
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can reach the reader
+            code = code or 1
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    console()

@@ -299,3 +299,43 @@ def test_bad_clusters_file_is_told_before_the_analyses_and_their_imports(tmp_pat
     assert f"[2/{_TOTAL}]" not in err
     assert not {"matplotlib", "rasterio", "folium", "mapclassify", "exactextract"} & set(loaded)
     assert not (tmp_path / "out" / "review.gpkg").exists()
+
+
+def test_the_program_ends_at_once_with_its_code_and_every_message(tmp_path):
+    """``console`` skips the interpreter's teardown: exit code and piped output stay whole."""
+    code = (
+        "import sys, atexit\n"
+        "atexit.register(lambda: print('TEARDOWN RAN', file=sys.stderr))\n"
+        "sys.argv = ['ninhbinh-geo', *sys.argv[1:]]\n"
+        "from ninhbinh_geo.cli import console\n"
+        "console()\n"
+    )
+    good = tmp_path / "ccn.gpkg"
+    datasets.load_clusters().to_file(good, layer="ccn")
+    ok = subprocess.run(
+        [sys.executable, "-c", code, "check", str(good)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.strip()  # what the check says came through the pipe
+    assert "TEARDOWN RAN" not in ok.stderr  # ended at once
+    missing = tmp_path / "nowhere.gpkg"
+    bad = subprocess.run(
+        [sys.executable, "-c", code, "check", str(missing)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 3
+    assert "error:" in bad.stderr
+    assert "nowhere.gpkg" in bad.stderr
+    # an unexpected error still ends the normal way, with its traceback
+    broken = code.replace("console()", "import ninhbinh_geo.cli as c; c.main = None; console()")
+    crash = subprocess.run(
+        [sys.executable, "-c", broken, "--version"], capture_output=True, text=True, timeout=120
+    )
+    assert crash.returncode == 1
+    assert "Traceback" in crash.stderr
+    assert "TEARDOWN RAN" in crash.stderr
