@@ -150,6 +150,15 @@ def test_a_branch_that_changes_rows_is_refused():
         run_steps(_state(), todo, [Branch(after="a", steps=("c",))])
 
 
+def test_a_step_beside_a_branch_that_changes_rows_is_refused():
+    def reorders(state):
+        return state.add(clusters=state.clusters.iloc[::-1])
+
+    todo = [_column("a", 1.0), Step("b", reorders), _column("c", 3.0)]
+    with pytest.raises(RuntimeError, match="beside a review branch changed the rows"):
+        run_steps(_state(), todo, [Branch(after="a", steps=("c",))])
+
+
 def test_a_killed_worker_has_its_steps_run_again_in_the_caller(caplog):
     def dies_in_a_worker(state):
         if os.getpid() != PARENT:

@@ -457,3 +457,13 @@ def test_box_is_used(layers):
     west, south, east, north = layers["province"].total_bounds
     b = webmap.render_basemap().bounds
     assert box(*b).contains(box(west, south, east, north))
+
+
+def test_cache_folder_without_a_home_is_no_cache(monkeypatch):
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(tilecache.Path, "home", staticmethod(no_home))
+    assert tilecache.cache_dir({}) is None
+    assert str(tilecache.cache_dir({"XDG_CACHE_HOME": "/c"})) == "/c/ninhbinh_geo"
+    assert tilecache.cache_dir({tilecache.CACHE_ENV: " OFF "}) is None

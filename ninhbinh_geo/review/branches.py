@@ -95,7 +95,11 @@ def _merge(state: ReviewState, delta: dict[str, Any]) -> ReviewState:
     for name in _FRAMES:
         added = delta.get(name)
         if added is not None and len(added.columns):
-            changes[name] = getattr(state, name).assign(**{c: added[c] for c in added.columns})
+            frame = getattr(state, name)
+            if not frame.index.equals(added.index):
+                raise RuntimeError(f"A step beside a review branch changed the rows of {name}.")
+            # same rows in the same order: the columns go in by position, dtypes kept
+            changes[name] = frame.assign(**{c: added[c].array for c in added.columns})
     return state.add(
         layers=delta.get("layers"),
         tables=delta.get("tables"),

@@ -69,7 +69,12 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
         return None if value.strip().lower() in _OFF else Path(value).expanduser()
     if sys.platform == "win32" and env.get("LOCALAPPDATA"):
         return Path(env["LOCALAPPDATA"]) / "ninhbinh_geo"
-    base = env.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = env.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = Path.home() / ".cache"
+        except RuntimeError:  # no home folder known: no cache
+            return None
     return Path(base) / "ninhbinh_geo"
 
 
