@@ -45,6 +45,7 @@ from .cells import (
     _WindowSource,
     _WkbSource,
 )
+from .workers import _process_count, _split, _sum_parts
 
 #: From this many footprints (in a batch) on, exactextract's raster-sequential strategy (each
 #: block read once) beats feature-sequential (a read per footprint). benchmarks/exposure.py,
@@ -225,21 +226,57 @@ def _footprint_sums(
     ``max_cells_in_memory``, as in :func:`~ninhbinh_geo.exposure.raster_exposure`.
     """
     n = len(geoms)
-    sums = {name: np.zeros(n) for name in ("covered", "depth_sum")}
-    sums.update({_level(j): np.zeros(n) for j in range(len(breaks))})
-    sums.update({name: np.full(n, np.nan) for name in ("vmin", "vmax")})
+    sums = _empty_sums(n, len(breaks))
     todo = np.flatnonzero(touches)
     # north to south (top of the bounding box), so that batches read disjoint bands of chunks
     todo = todo[np.argsort(-shapely.bounds(geoms[todo])[:, 3], kind="stable")]
-    for start in range(0, len(todo), FOOTPRINTS_PER_BATCH):
-        batch = todo[start : start + FOOTPRINTS_PER_BATCH]
+    processes = _process_count(len(todo), ds) if strategy != "feature-sequential" else 1
+    options.update(crs=crs, breaks=breaks, strategy=strategy)
+
+    def run(rows: np.ndarray, in_child: bool) -> dict[str, np.ndarray]:
+        """Sum footprints ``rows``: in place in the caller, returned by a child."""
+        if not in_child:
+            _batch_sums(ds, band, geoms, rows, sums, **options)
+            return {}
+        part = _empty_sums(n, len(breaks))
+        with rasterio.open(ds.name, driver=ds.driver) as own:
+            _batch_sums(own, band, geoms, rows, part, **options)
+        return {name: values[rows] for name, values in part.items()}
+
+    parts = _split(todo, processes) if processes > 1 else [todo]
+    for rows, part in zip(parts, _sum_parts(run, parts), strict=True):
+        for name, values in part.items():  # a child's rows; the caller's are in place
+            sums[name][rows] = values
+    return sums
+
+
+def _empty_sums(n: int, n_breaks: int) -> dict[str, np.ndarray]:
+    """Arrays of the sums of ``n`` footprints before any is made (NaN extremes)."""
+    sums = {name: np.zeros(n) for name in ("covered", "depth_sum")}
+    sums.update({_level(j): np.zeros(n) for j in range(n_breaks)})
+    sums.update({name: np.full(n, np.nan) for name in ("vmin", "vmax")})
+    return sums
+
+
+def _batch_sums(
+    ds: rasterio.io.DatasetReader,
+    band: int,
+    geoms: np.ndarray,
+    rows: np.ndarray,
+    sums: dict[str, np.ndarray],
+    *,
+    strategy: str,
+    **options: Any,
+) -> None:
+    """Put the sums of footprints ``rows`` of ``geoms`` into ``sums``, batch by batch."""
+    for start in range(0, len(rows), FOOTPRINTS_PER_BATCH):
+        batch = rows[start : start + FOOTPRINTS_PER_BATCH]
         use = strategy
         if use == "auto":
             many = len(batch) >= RASTER_SEQUENTIAL_FROM
             use = "raster-sequential" if many else "feature-sequential"
         add = _cell_sums if use == "feature-sequential" else _pass_sums
-        add(ds, band, geoms[batch], batch, sums, crs=crs, breaks=breaks, **options)
-    return sums
+        add(ds, band, geoms[batch], batch, sums, **options)
 
 
 def _pass_sums(
