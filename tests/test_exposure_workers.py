@@ -52,6 +52,7 @@ def forks(monkeypatch):
     monkeypatch.setattr(workers, "_fork", counted)
     monkeypatch.setattr(workers, "FOOTPRINTS_PER_PROCESS_FROM", 2)
     monkeypatch.setattr(workers, "_cpus", lambda: 3)
+    monkeypatch.setattr(workers, "_free_cores", lambda: 3.0)
     return started
 
 
@@ -104,9 +105,16 @@ def test_few_footprints_stay_in_the_caller(tmp_path, monkeypatch):
     grid = write_raster(tmp_path / "depth.tif", DEPTHS)
     monkeypatch.setattr(workers, "_fork", lambda *a: pytest.fail("forked for 7 footprints"))
     exposure.raster_exposure(edge_sites(), [grid], strategy="raster-sequential")
+    free_cores = workers._free_cores
+    monkeypatch.setattr(workers, "_cpus", lambda: 2)
     with rasterio.open(grid) as ds:
-        assert workers._process_count(50_000, ds) == min(workers.PROCESSES, workers._cpus())
-        assert workers._process_count(1_999, ds) == 1
+        for free, processes in ((2.0, 2), (1.6, 2), (1.4, 1), (0.2, 1)):
+            monkeypatch.setattr(workers, "_free_cores", lambda f=free: f)
+            assert workers._process_count(50_000, ds) == processes, free
+        assert workers._process_count(1_999, ds) == 1  # fewer than 1,000 footprints each
+    monkeypatch.setattr(workers, "_cpus", lambda: 8)
+    monkeypatch.setattr(workers.os, "getloadavg", lambda: (3.0, 1.0, 1.0))
+    assert free_cores() == 6.0  # this process is one of the 3 running
 
 
 def test_an_error_in_a_child_is_raised_in_the_caller(tmp_path, forks, monkeypatch):

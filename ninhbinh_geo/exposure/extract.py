@@ -18,7 +18,15 @@ Footprints are processed in batches of :data:`FOOTPRINTS_PER_BATCH`, ordered nor
 exactextract reads only the chunks of the raster that hold footprints of the batch, so each
 chunk is read about once, and memory stays bounded whatever the number of footprints. Every
 batch sees the whole raster grid, so a footprint's cells and coverage fractions do not depend on
-the batch it falls in.
+the batch it falls in. Many footprints are also split, north to south, over forked processes
+(:mod:`.workers`), each reading its own band of the raster: the same sums, on more cores.
+
+Where the time goes (benchmarks/exposure.py, 10,000 footprints on a 20 M-cell raster, one
+process, about 2.0 s against 0.3 s for reading and summing the raster once): exactextract's
+C++ about 1.45 s (coverage fractions about 0.8 s, three statistics passes about 0.3 s, the
+rest holding and looking up footprints), reading and decoding the chunks about 0.3 s (what the
+single pass costs), deriving the indicator rasters about 0.1 s, the Python writer about 0.15 s,
+the feature source about 0.04 s. Coverage and reading alone make about 3.7 single passes.
 """
 
 from __future__ import annotations
