@@ -57,9 +57,10 @@ from .workers import _process_count, _split, _sum_parts
 
 #: From this many footprints (in a batch) on, exactextract's raster-sequential strategy (each
 #: block read once) beats feature-sequential (a read per footprint). benchmarks/exposure.py,
-#: 20 M-cell raster, tiled 256 deflate, medians of 5 on a shared machine: 115 footprints 0.38 s
-#: feature- vs 0.77 s raster-sequential; 300: 0.68 vs 0.74 s; 500: 0.98 vs 0.87 s; 1,000: 1.29
-#: vs 1.15 s.
+#: 20 M-cell raster, tiled 256 deflate, single runs on a shared 2-core machine: 115
+#: footprints 0.14-0.18 s feature- vs 0.39-0.46 s raster-sequential; 1,000: 0.58-0.66 vs
+#: 0.55-0.63 s; 10,000: 2.9-3.7 vs 1.9-2.6 s (earlier medians of 5: 300: 0.68 vs 0.74 s;
+#: 500: 0.98 vs 0.87 s).
 RASTER_SEQUENTIAL_FROM = 400
 #: Cells per raster chunk held in memory by the raster-sequential strategy (16 MB of float32):
 #: small enough never to load a province raster whole, large enough to keep reads few.
