@@ -41,6 +41,8 @@ def edge_sites():
 @pytest.fixture
 def forks(monkeypatch):
     """Split every raster-sequential call over up to 3 processes; count the children started."""
+    if not workers._can_fork():
+        pytest.skip("another thread runs in this process: forking would be unsafe")
     started = []
     fork = workers._fork
 
@@ -107,11 +109,16 @@ def test_few_footprints_stay_in_the_caller(tmp_path, monkeypatch):
     exposure.raster_exposure(edge_sites(), [grid], strategy="raster-sequential")
     free_cores = workers._free_cores
     monkeypatch.setattr(workers, "_cpus", lambda: 2)
+    monkeypatch.setattr(workers, "_can_fork", lambda: True)
     with rasterio.open(grid) as ds:
         for free, processes in ((2.0, 2), (1.6, 2), (1.4, 1), (0.2, 1)):
             monkeypatch.setattr(workers, "_free_cores", lambda f=free: f)
             assert workers._process_count(50_000, ds) == processes, free
+        monkeypatch.setattr(workers, "_free_cores", lambda: 2.0)
+        assert workers._process_count(2_000, ds) == 2
         assert workers._process_count(1_999, ds) == 1  # fewer than 1,000 footprints each
+    with rasterio.MemoryFile(grid.read_bytes()) as mem, mem.open() as ds:
+        assert workers._process_count(50_000, ds) == 1  # no file a child could open again
     monkeypatch.setattr(workers, "_cpus", lambda: 8)
     monkeypatch.setattr(workers.os, "getloadavg", lambda: (3.0, 1.0, 1.0))
     assert free_cores() == 6.0  # this process is one of the 3 running
