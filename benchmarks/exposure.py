@@ -25,26 +25,26 @@ that alternate the contenders (their order rotates every round) and reports medi
 - rasterstats.zonal_stats on a subset, as a user would call it, scaled linearly to all polygons;
 
 and also: time of raster_exposure for 115 footprints and per exactextract strategy and raster
-layout (tiled/striped, deflate/uncompressed; single runs), peak memory at 10,000 and 50,000
-footprints (each in a fresh process; ``peak_rss_mb*``: the caller's peak plus each forked
-worker's, their shared pages counted twice; ``peak_pss_mb*``: the processes' proportional set
-sizes summed every 5 ms, each page counted once), and the accuracy of the exposed area (depth >= 0.1
-m) of ours and rasterstats against a reference computed at 10x finer resolution (3 m sub-cells,
-centre rule) on a subset of footprints.
+layout (tiled/striped, deflate/uncompressed; single runs in one process), peak memory at
+10,000 and 50,000 footprints (each in a fresh process; ``peak_rss_mb*``: the caller's peak
+plus each forked worker's, their shared pages counted twice; ``peak_pss_mb*``: the processes'
+proportional set sizes summed every 5 ms, each page counted once), and the accuracy of the
+exposed area (depth >= 0.1 m) of ours and rasterstats against a reference computed at 10x
+finer resolution (3 m sub-cells, centre rule) on a subset of footprints.
 
 The machine may be shared: wall times include waiting for a core, CPU times do not; both are
 reported, with the load average before and after.
 
 Where the time goes, and why 3 single passes are out of reach while exactextract computes the
-coverage (one process, medians, a 2-core machine shared with another engineer, load 0.5-2.5):
-single pass 0.30 s; ours 2.0-2.4 s, of which exactextract's C++ 1.45-1.7 s (coverage fractions
-about 0.8 s by sampling with py-spy, three statistics passes about 0.3 s), reading and decoding
-0.30 s, deriving indicators 0.10 s, the writer 0.15 s, the feature source 0.03 s, door and
-table 0.15 s. Coverage fractions and reading alone are about 3.7 single passes; in two
-processes each half costs about 0.6 of the whole in CPU (the cores share cache and memory
-bandwidth), so on 2 idle cores ours takes about 1.5 s (5x), and on 2 cores of which another
-program keeps one busy a split is slower than one process (2.95 s against 2.39 s), hence the
-split only when a core is idle.
+coverage (medians, a 2-core machine shared with another engineer, 1-minute load 0.5-2.5):
+single pass 0.30-0.35 s; ours in one process 2.0-2.9 s, of which exactextract's C++ 1.45-1.7 s
+(coverage fractions about 0.8 s by sampling with py-spy, three statistics passes about 0.3 s),
+reading and decoding 0.30 s, deriving indicators 0.10 s, the writer 0.12-0.15 s, the feature
+source 0.03 s, door and table 0.15 s. Coverage fractions and reading alone are about 3.7
+single passes of CPU. In two processes each half costs about 0.6 of the whole in CPU (the
+cores share cache and memory bandwidth), so on 2 cores ours takes 1.5-1.8 s (about 5x), and
+when another program keeps one of the 2 cores busy a split is slower than one process (2.95 s
+against 2.39 s), hence the split only onto idle cores.
 
 Usage: .venv/bin/python benchmarks/exposure.py [--quick] [--rounds N]
 The last line printed is one JSON object with the results; ``ratio_to_single_pass`` (ours /
@@ -234,11 +234,11 @@ def ours_staged(sites: gpd.GeoDataFrame, path: Path, clock: StageClock):
         return ours(sites, path)
 
 
-def ours_one_process(sites: gpd.GeoDataFrame, path: Path):
+def ours_one_process(sites: gpd.GeoDataFrame, path: Path, strategy: str = "auto"):
     """raster_exposure with its footprint sums kept in the calling process (no fork)."""
     saved, workers.PROCESSES = workers.PROCESSES, 1
     try:
-        return ours(sites, path)
+        return ours(sites, path, strategy)
     finally:
         workers.PROCESSES = saved
 
@@ -605,7 +605,8 @@ def main() -> None:
             args.rounds,
         )
 
-        # strategy x layout x polygon count (single runs; the full run only takes minutes)
+        # strategy x layout x polygon count (single runs in one process, so that the strategies
+        # compare alike; the full run only takes minutes)
         matrix = {}
         counts = [115, 1000] if args.quick else [115, 1000, n_big]
         for name, path in paths.items():
@@ -613,7 +614,9 @@ def main() -> None:
                 for strategy in ("feature-sequential", "raster-sequential"):
                     if args.quick and n > 115 and strategy == "feature-sequential":
                         continue
-                    w, _, _ = timed(lambda p=path, k=n, s=strategy: ours(sites.iloc[:k], p, s))
+                    w, _, _ = timed(
+                        lambda p=path, k=n, s=strategy: ours_one_process(sites.iloc[:k], p, s)
+                    )
                     matrix[f"{name}/{n}/{strategy}"] = round(w, 3)
                     log(f"ours {n:,} polygons, {name}, {strategy}: {w:.3f} s")
 
