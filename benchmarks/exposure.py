@@ -5,9 +5,15 @@ grid) and 10,000 cluster-like footprints (irregular polygons of 5-75 ha). Measur
 that alternate the contenders (their order rotates every round) and reports medians:
 
 - single pass: the raster read block by block and summed, the least any exposure can cost;
-- ours: raster_exposure end to end, and its stages timed inside the same calls (checks and
-  reprojection at the door; the per-footprint sums by exactextract, reading included; the
-  rest, building the table);
+- ours: raster_exposure end to end, as a user gets it: its footprint sums split over forked
+  processes when other programs leave a core idle (``processes_per_round`` says how many each
+  round used), and its stages timed inside the same calls (checks and reprojection at the
+  door; the per-footprint sums by exactextract, reading included; the rest, building the
+  table); beside it, ours in one process (no fork) and ours split over every core whatever
+  the load (``ours_split``). A split saves wall time only: CPU times count the workers';
+- inside the exactextract calls of ours in one process: reading and decoding chunks, deriving
+  the indicator rasters, the feature source, the writer, and exactextract's C++ (the rest:
+  coverage fractions, statistics, footprint look-ups);
 - exactextract direct: its own ``exact_extract(raster path, GeoDataFrame, ops)`` with ops
   ``count``, ``max``, ``values`` and ``coverage``, then the same depth-class sums in numpy (the
   way a user gets class areas from it: exactextract has no operation that sums coverage by
@@ -19,13 +25,27 @@ that alternate the contenders (their order rotates every round) and reports medi
 - rasterstats.zonal_stats on a subset, as a user would call it, scaled linearly to all polygons;
 
 and also: time of raster_exposure for 115 footprints and per exactextract strategy and raster
-layout (tiled/striped, deflate/uncompressed; single runs), peak resident memory at 10,000 and
-50,000 footprints (each in a fresh process), and the accuracy of the exposed area (depth >= 0.1
-m) of ours and rasterstats against a reference computed at 10x finer resolution (3 m sub-cells,
-centre rule) on a subset of footprints.
+layout (tiled/striped, deflate/uncompressed; single runs in one process), peak memory at
+10,000 and 50,000 footprints (each in a fresh process, split over every core whatever the
+load, the most memory they take; ``peak_rss_mb*``: the caller's peak
+plus each forked worker's, their shared pages counted twice; ``peak_pss_mb*``: the processes'
+proportional set sizes summed every 5 ms, each page counted once), and the accuracy of the
+exposed area (depth >= 0.1 m) of ours and rasterstats against a reference computed at 10x
+finer resolution (3 m sub-cells, centre rule) on a subset of footprints.
 
 The machine may be shared: wall times include waiting for a core, CPU times do not; both are
 reported, with the load average before and after.
+
+Where the time goes, and why 3 single passes are out of reach while exactextract computes the
+coverage (medians, a 2-core machine shared with another engineer, 1-minute load 0.5-2.5):
+single pass 0.30-0.35 s; ours in one process 2.0-2.9 s, of which exactextract's C++ 1.45-1.7 s
+(coverage fractions about 0.8 s by sampling with py-spy, three statistics passes about 0.3 s),
+reading and decoding 0.30 s, deriving indicators 0.10 s, the writer 0.12-0.15 s, the feature
+source 0.03 s, door and table 0.15 s. Coverage fractions and reading alone are about 3.7
+single passes of CPU. In two processes each half costs about 0.6 of the whole in CPU (the
+cores share cache and memory bandwidth), so on 2 cores ours takes 1.5-1.8 s (about 5x), and
+when another program keeps one of the 2 cores busy a split is slower than one process (2.95 s
+against 2.39 s), hence the split only onto idle cores.
 
 Usage: .venv/bin/python benchmarks/exposure.py [--quick] [--rounds N]
 The last line printed is one JSON object with the results; ``ratio_to_single_pass`` (ours /
@@ -59,7 +79,7 @@ from rasterio.windows import Window, from_bounds
 from shapely.geometry import Polygon
 
 from ninhbinh_geo import exposure
-from ninhbinh_geo.exposure import extract, overlay
+from ninhbinh_geo.exposure import cells, extract, overlay, workers
 from ninhbinh_geo.exposure.cells import _DepthWindows, _WkbSource
 from ninhbinh_geo.exposure.sites import _check_sites
 
@@ -72,6 +92,12 @@ FINE = 10  # reference sub-cells per cell side
 
 def log(msg: str) -> None:
     print(msg, flush=True)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that ended (forked workers included)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def peak_rss_mb() -> float:
@@ -154,7 +180,8 @@ def ours(sites: gpd.GeoDataFrame, path: Path, strategy: str = "auto"):
 class StageClock:
     """Times the stages of raster_exposure inside each call, by wrapping the functions of the
     overlay room that do them: the door (site checks, reprojection) and the sums (exactextract,
-    reading included); the rest of the call builds the table. Wrappers add microseconds.
+    reading included, in as many processes as the call chose: ``processes``); the rest of the
+    call builds the table. Wrappers add microseconds.
     """
 
     STAGES: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -168,6 +195,14 @@ class StageClock:
 
     def __enter__(self) -> StageClock:
         self._current = {"door": 0.0, "sums": 0.0, "door_cpu": 0.0, "sums_cpu": 0.0}
+        self._current["processes"] = 1
+        count = self._saved["_process_count"] = extract._process_count
+
+        def counted(*args):
+            self._current["processes"] = count(*args)
+            return self._current["processes"]
+
+        extract._process_count = counted
         for stage, names in self.STAGES.items():
             for name in names:
                 self._saved[name] = getattr(overlay, name)
@@ -175,18 +210,19 @@ class StageClock:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        extract._process_count = self._saved.pop("_process_count")
         for name, fn in self._saved.items():
             setattr(overlay, name, fn)
         self.runs.append(self._current)
 
     def _timed(self, stage: str, fn: Callable) -> Callable:
         def wrapper(*args, **kwargs):
-            t, c = time.perf_counter(), time.process_time()
+            t, c = time.perf_counter(), cpu_seconds()
             try:
                 return fn(*args, **kwargs)
             finally:
                 self._current[stage] += time.perf_counter() - t
-                self._current[f"{stage}_cpu"] += time.process_time() - c
+                self._current[f"{stage}_cpu"] += cpu_seconds() - c
 
         return wrapper
 
@@ -197,6 +233,77 @@ class StageClock:
 def ours_staged(sites: gpd.GeoDataFrame, path: Path, clock: StageClock):
     with clock:
         return ours(sites, path)
+
+
+def ours_one_process(sites: gpd.GeoDataFrame, path: Path, strategy: str = "auto"):
+    """raster_exposure with its footprint sums kept in the calling process (no fork)."""
+    saved, workers.PROCESSES = workers.PROCESSES, 1
+    try:
+        return ours(sites, path, strategy)
+    finally:
+        workers.PROCESSES = saved
+
+
+def ours_split(sites: gpd.GeoDataFrame, path: Path):
+    """raster_exposure split over every core, whatever other programs keep busy."""
+    saved, workers._free_cores = workers._free_cores, workers._cpus
+    try:
+        return ours(sites, path)
+    finally:
+        workers._free_cores = saved
+
+
+class InsideClock:
+    """Splits the exactextract calls of a one-process raster_exposure into their parts.
+
+    Wraps the Python code exactextract calls back: reading a chunk (GDAL's deflate decoding
+    and our validity checks), deriving the indicator rasters from it, the feature source
+    (WKB footprints handed over), and the writer receiving each footprint's results; the rest
+    of the calls' time is exactextract's C++ (coverage fractions, statistics, the look-ups of
+    footprints). Each wrapped call adds about a microsecond, counted in its part.
+    """
+
+    PARTS: ClassVar[dict[str, tuple[object, tuple[str, ...]]]] = {
+        "read_chunk": (cells._DepthWindows, ("_read",)),
+        "derive_rasters": (cells._Chunk, ("derived",)),
+        "feature_source": (cells._WkbFeature, ("__init__", "get", "fields", "geometry")),
+        "writer": (extract._SumsWriter, ("write",)),
+        "calls": (extract, ("exact_extract",)),
+    }
+
+    def __init__(self) -> None:
+        self.runs: list[dict[str, float]] = []
+
+    def run(self, sites: gpd.GeoDataFrame, path: Path) -> None:
+        acc = dict.fromkeys(self.PARTS, 0.0)
+        saved = []
+        for part, (owner, names) in self.PARTS.items():
+            for name in names:
+                fn = getattr(owner, name)
+                saved.append((owner, name, fn))
+                setattr(owner, name, self._timed(acc, part, fn))
+        try:
+            ours_one_process(sites, path)
+        finally:
+            for owner, name, fn in saved:
+                setattr(owner, name, fn)
+        nested = sum(v for k, v in acc.items() if k != "calls")
+        acc["exactextract_cpp"] = acc.pop("calls") - nested
+        self.runs.append(acc)
+
+    @staticmethod
+    def _timed(acc: dict[str, float], part: str, fn: Callable) -> Callable:
+        def wrapper(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                acc[part] += time.perf_counter() - t
+
+        return wrapper
+
+    def medians(self) -> dict[str, float]:
+        return {k: round(statistics.median(r[k] for r in self.runs), 3) for k in self.runs[0]}
 
 
 def direct_extract(sites: gpd.GeoDataFrame, path: Path):
@@ -291,10 +398,10 @@ def rasterstats_exposed(sites: gpd.GeoDataFrame, path: Path) -> np.ndarray:
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, float, object]:
-    """Wall and CPU seconds of ``fn()`` and its result."""
-    t, c = time.perf_counter(), time.process_time()
+    """Wall and CPU seconds of ``fn()`` (its forked workers' CPU included) and its result."""
+    t, c = time.perf_counter(), cpu_seconds()
     out = fn()
-    return time.perf_counter() - t, time.process_time() - c, out
+    return time.perf_counter() - t, cpu_seconds() - c, out
 
 
 def rounds(contenders: dict[str, Callable[[], object]], n_rounds: int) -> dict[str, dict]:
@@ -324,25 +431,68 @@ def rounds(contenders: dict[str, Callable[[], object]], n_rounds: int) -> dict[s
 
 
 def child_peak_rss(path: Path, n: int) -> dict[str, float]:
-    """Peak RSS of a fresh process measuring ``n`` footprints (run by ``--child``)."""
-    out = subprocess.run(
+    """Peak memory of a fresh process measuring ``n`` footprints (run by ``--child``).
+
+    Beside the peaks the process reports itself (its own and its largest forked worker's),
+    the proportional set size (PSS: shared pages divided among the processes sharing them) of
+    the process and its workers is summed every 5 ms from outside: the memory the whole
+    computation holds, counted once.
+    """
+    proc = subprocess.Popen(
         [sys.executable, __file__, "--child", str(path), str(n)],
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
-        check=True,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    peak_pss = 0.0
+    while proc.poll() is None:
+        peak_pss = max(peak_pss, tree_pss_mb(proc.pid))
+        time.sleep(0.005)
+    out, _ = proc.communicate()
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, proc.args)
+    report = json.loads(out.strip().splitlines()[-1])
+    report["peak_pss_mb"] = peak_pss
+    return report
+
+
+def tree_pss_mb(pid: int) -> float:
+    """PSS of process ``pid`` and its children, MB (0 for processes that just ended)."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for p in [pid, *map(int, children)]:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return total
 
 
 def child_main(path: str, n: int) -> None:
+    """Measure ``n`` footprints split over every core, the most memory they can take."""
     warnings.simplefilter("ignore")
+    workers._free_cores = workers._cpus  # whatever the load: the bound must hold in a split
     sites = make_polygons(n)
     before = peak_rss_mb()
+    clock = StageClock()
     t = time.perf_counter()
-    exposure.raster_exposure(sites, {100: path})
+    with clock:
+        exposure.raster_exposure(sites, {100: path})
     seconds = time.perf_counter() - t
     after = peak_rss_mb()
-    report = {"n": n, "seconds": seconds, "peak_rss_mb": after, "increase_mb": after - before}
+    processes = clock.runs[0]["processes"]
+    # the largest forked worker's peak (its pages shared with this process counted twice)
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    report = {
+        "n": n,
+        "seconds": seconds,
+        "peak_rss_mb": after + workers_mb * (processes - 1),
+        "processes": processes,
+        "caller_peak_rss_mb": after,
+        "worker_peak_rss_mb": workers_mb,
+        "increase_mb": after - before,
+    }
     print(json.dumps(report))
 
 
@@ -425,6 +575,8 @@ def main() -> None:
             {
                 "single_pass": lambda: single_pass(main_path),
                 "ours": lambda: ours_staged(sites, main_path, clock),
+                "ours_one_process": lambda: ours_one_process(sites, main_path),
+                "ours_split": lambda: ours_split(sites, main_path),
                 "direct_extract": lambda: direct_extract(sites, main_path),
                 "exactextract_count": lambda: direct_count(sites, main_path),
                 "coverage_floor": lambda: coverage_floor(geoms, main_path),
@@ -440,6 +592,11 @@ def main() -> None:
         log(f"class areas, ours vs exactextract direct: max difference {diff:.2e} ha")
         del table
 
+        inside = InsideClock()
+        for _ in range(args.rounds):
+            inside.run(sites, main_path)
+        log(f"inside the exactextract calls, one process (medians): {inside.medians()}")
+
         small_runs = rounds({"ours_115": lambda: ours(small, main_path)}, args.rounds)["ours_115"]
 
         log(f"rasterstats on {n_rs:,} polygons, alternating with ours on the same ...")
@@ -451,7 +608,8 @@ def main() -> None:
             args.rounds,
         )
 
-        # strategy x layout x polygon count (single runs; the full run only takes minutes)
+        # strategy x layout x polygon count (single runs in one process, so that the strategies
+        # compare alike; the full run only takes minutes)
         matrix = {}
         counts = [115, 1000] if args.quick else [115, 1000, n_big]
         for name, path in paths.items():
@@ -459,7 +617,9 @@ def main() -> None:
                 for strategy in ("feature-sequential", "raster-sequential"):
                     if args.quick and n > 115 and strategy == "feature-sequential":
                         continue
-                    w, _, _ = timed(lambda p=path, k=n, s=strategy: ours(sites.iloc[:k], p, s))
+                    w, _, _ = timed(
+                        lambda p=path, k=n, s=strategy: ours_one_process(sites.iloc[:k], p, s)
+                    )
                     matrix[f"{name}/{n}/{strategy}"] = round(w, 3)
                     log(f"ours {n:,} polygons, {name}, {strategy}: {w:.3f} s")
 
@@ -474,12 +634,16 @@ def main() -> None:
         mem_10k = child_peak_rss(main_path, n_big)
         mem_50k = child_peak_rss(main_path, 50_000)
         log(
-            f"peak RSS: {mem_10k['peak_rss_mb']:.0f} MB at {n_big:,} footprints, "
-            f"{mem_50k['peak_rss_mb']:.0f} MB at 50,000 ({mem_50k['seconds']:.1f} s)"
+            f"peak RSS (caller + largest worker, shared pages twice): "
+            f"{mem_10k['peak_rss_mb']:.0f} MB at {n_big:,} footprints, "
+            f"{mem_50k['peak_rss_mb']:.0f} MB at 50,000 ({mem_50k['seconds']:.1f} s); "
+            f"PSS of the processes summed: {mem_10k['peak_pss_mb']:.0f} MB and "
+            f"{mem_50k['peak_pss_mb']:.0f} MB"
         )
 
     load_after = os.getloadavg()
     ours_w, ours_c = big["ours"]["wall"], big["ours"]["cpu"]
+    one_w, one_c = big["ours_one_process"]["wall"], big["ours_one_process"]["cpu"]
     single_w, single_c = big["single_pass"]["wall"], big["single_pass"]["cpu"]
     direct_w = big["direct_extract"]["wall"] + big["direct_classes"]["wall"]
     direct_c = big["direct_extract"]["cpu"] + big["direct_classes"]["cpu"]
@@ -491,6 +655,8 @@ def main() -> None:
         "ours": round(ours_w, 3),
         "ours_door": round(clock.median("door"), 3),
         "ours_sums": round(clock.median("sums"), 3),
+        "ours_one_process": round(one_w, 3),
+        "ours_split": round(big["ours_split"]["wall"], 3),
         "ours_rest": round(
             statistics.median(
                 w - r["door"] - r["sums"]
@@ -511,6 +677,8 @@ def main() -> None:
         "ours": round(ours_c, 3),
         "ours_door": round(clock.median("door_cpu"), 3),
         "ours_sums": round(clock.median("sums_cpu"), 3),
+        "ours_one_process": round(one_c, 3),
+        "ours_split": round(big["ours_split"]["cpu"], 3),
         "exactextract_direct": round(direct_c, 3),
         "exactextract_count_only": round(big["exactextract_count"]["cpu"], 3),
         "coverage_floor": round(big["coverage_floor"]["cpu"], 3),
@@ -557,15 +725,33 @@ def main() -> None:
             "speedup_vs_exactextract_direct": round(direct_w / ours_w, 2),
             "speedup_cpu_vs_exactextract_direct": round(direct_c / ours_c, 2),
             "peak_rss_mb_50k": round(mem_50k["peak_rss_mb"], 1),
+            "peak_rss_mb_50k_caller_worker": [
+                round(mem_50k["caller_peak_rss_mb"], 1),
+                round(mem_50k["worker_peak_rss_mb"], 1),
+            ],
+            "peak_pss_mb_50k": round(mem_50k["peak_pss_mb"], 1),
+            "peak_pss_mb": round(mem_10k["peak_pss_mb"], 1),
             "seconds_50k": round(mem_50k["seconds"], 2),
+            "processes_per_round": [run["processes"] for run in clock.runs],
+            "cores": workers._cpus(),
+            "ratio_to_single_pass_one_process": round(one_w / single_w, 2),
+            "ratio_to_single_pass_one_process_cpu": round(one_c / single_c, 2),
+            "ratio_to_single_pass_split": round(big["ours_split"]["wall"] / single_w, 2),
+            "ratio_to_single_pass_split_cpu": round(big["ours_split"]["cpu"] / single_c, 2),
             "stage_seconds": stages,
+            "stage_seconds_inside_one_process": inside.medians(),
             "stage_cpu_seconds": stages_cpu,
             "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
         }
     )
     log(
         f"medians of {args.rounds} rounds: ours {ours_w:.2f} s = {ours_w / single_w:.2f}x a "
-        f"single pass ({single_w:.2f} s; CPU {ours_c / single_c:.2f}x); coverage alone "
+        f"single pass ({single_w:.2f} s, one process) with processes per round "
+        f"{[run['processes'] for run in clock.runs]} on {workers._cpus()} cores; "
+        f"CPU {ours_c / single_c:.2f}x; in one process "
+        f"{one_w / single_w:.2f}x (CPU {one_c / single_c:.2f}x), split over every core "
+        f"{big['ours_split']['wall'] / single_w:.2f}x (CPU "
+        f"{big['ours_split']['cpu'] / single_c:.2f}x); coverage alone "
         f"{big['coverage_floor']['wall'] / single_w:.2f}x (exactextract's own sources "
         f"{big['exactextract_count']['wall'] / single_w:.2f}x); exactextract direct "
         f"{direct_w / ours_w:.2f}x slower than ours; rasterstats {speedup:.1f}x slower"

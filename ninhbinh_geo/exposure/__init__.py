@@ -16,6 +16,7 @@ Rooms, in the order data flows through them:
 - ``sites``: the site layer checked at the door;
 - ``cells``: footprints and derived depth rasters for exactextract, cell areas;
 - ``extract``: per-footprint sums made by exactextract in C++, in batches;
+- ``workers``: many footprints split over forked processes, one band of the raster each;
 - ``overlay``: :func:`raster_exposure`, the table of exposure per site and hazard;
 - ``annual``: :func:`expected_annual_exposure`;
 - ``zones``: :func:`zone_exposure`;

@@ -92,7 +92,11 @@ def raster_exposure(
     strategy : {"auto", "feature-sequential", "raster-sequential"}, default "auto"
         exactextract processing strategy; "auto" takes raster-sequential from
         ``RASTER_SEQUENTIAL_FROM`` (400) footprints on, where reading each block once pays.
-        Footprints go to exactextract in batches of ``FOOTPRINTS_PER_BATCH`` (5,000).
+        Footprints go to exactextract in batches of ``FOOTPRINTS_PER_BATCH`` (5,000). From
+        2,000 footprints on (raster-sequential), on Linux, they are split north to south over
+        forked processes, one per core that other programs leave idle (at most
+        ``exposure.workers.PROCESSES``, 4), each summing its band of the raster: the same
+        numbers, in about 0.75 of the time on 2 idle cores, for about 1.2-1.4 times the CPU.
     max_cells_in_memory : int, default 4,000,000
         Largest raster chunk exactextract may hold (raster-sequential) or read per footprint.
     metric_crs : str, default "EPSG:3405"
