@@ -13,26 +13,26 @@ locked forever in the child): it is used only on Linux from a single-threaded, n
 process, for a raster file that can be opened again by its name; anywhere else the parts are
 summed one after another in the caller. A child inherits everything (nothing is pickled on the
 way in), dies with the caller, and ends with ``os._exit``; an error in a child is raised again
-in the caller, of the same class and message; a child that dies leaves its part to the caller.
+in the caller, of the same class and message, with the child's log records (the process
+helpers of :mod:`ninhbinh_geo._forking`); a child that dies leaves its part to the caller.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import math
-import multiprocessing
 import os
 import pickle
 import signal
-import sys
-import threading
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import rasterio
+
+from .._forking import Outcome, die_with_parent, outcome_of, replay
+from .._forking import can_fork as _can_fork
+from .._forking import cpus as _cpus
 
 #: At most this many processes sum the footprints of one raster (the caller and its children).
 PROCESSES = 4
@@ -42,25 +42,7 @@ PROCESSES = 4
 #: in one (CPU 1.13 against 0.80 s); 10,000: about 1.5 against 2.0 s.
 FOOTPRINTS_PER_PROCESS_FROM = 1_000
 
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
 Sums = dict[str, np.ndarray]
-
-
-def _cpus() -> int:
-    """Return the number of CPUs this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1  # pragma: no cover - not Linux
-
-
-def _can_fork() -> bool:
-    """Whether children may be forked from this process now (Linux, one thread, no daemon)."""
-    return (
-        sys.platform.startswith("linux")
-        and threading.active_count() == 1
-        and not multiprocessing.current_process().daemon
-    )
 
 
 def _reopenable(ds: rasterio.io.DatasetReader) -> bool:
@@ -97,40 +79,13 @@ def _split(rows: np.ndarray, parts: int) -> list[np.ndarray]:
     return [part for part in np.array_split(rows, parts) if len(part)]
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Have the kernel kill this child when its parent dies (Linux), so none is orphaned."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent_pid:  # the parent died before the line above
-        os._exit(1)
-
-
-def _portable(exc: BaseException) -> BaseException:
-    """``exc`` if it survives pickling, else a RuntimeError naming its class and message."""
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        return RuntimeError(f"{type(exc).__qualname__}: {exc}")
-    return exc
-
-
-class _ChildTracebackError(Exception):
-    """The traceback of an exception raised in a child, chained to it as its cause."""
-
-    def __str__(self) -> str:
-        return f"\n\nin the child process:\n{self.args[0]}"
-
-
 def _child(run: Callable[[np.ndarray, bool], Sums], rows: np.ndarray, fd: int, parent: int):
     """Sum ``rows`` in a forked child and write the outcome to ``fd``; never returns."""
     code = 1
     try:
-        _die_with_parent(parent)
+        die_with_parent(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller handles Ctrl-C
-        try:
-            outcome: tuple = ("sums", run(rows, True))
-        except BaseException as exc:
-            outcome = ("error", _portable(exc), traceback.format_exc())
+        outcome = outcome_of(lambda: run(rows, True))  # its sums, log records or error
         with os.fdopen(fd, "wb") as pipe:
             pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
         code = 0
@@ -158,7 +113,7 @@ def _fork(run: Callable[[np.ndarray, bool], Sums], rows: np.ndarray) -> tuple[in
     return pid, read_fd
 
 
-def _collect(pid: int, read_fd: int) -> tuple | None:
+def _collect(pid: int, read_fd: int) -> Outcome | None:
     """Read a child's outcome and reap it; None if it died without one."""
     with os.fdopen(read_fd, "rb") as pipe:
         data = pipe.read()
@@ -188,10 +143,6 @@ def _sum_parts(run: Callable[[np.ndarray, bool], Sums], parts: list[np.ndarray])
         raise
     outcomes = [_collect(*child) if child is not None else None for child in children]
     for part, outcome in zip(parts[1:], outcomes, strict=True):
-        if outcome is None:
-            results.append(run(part, False))
-        elif outcome[0] == "error":
-            raise outcome[1] from _ChildTracebackError(outcome[2].rstrip())
-        else:
-            results.append(outcome[1])
+        # a child that died leaves its part to the caller; its error is raised here
+        results.append(run(part, False) if outcome is None else replay(outcome))
     return results
