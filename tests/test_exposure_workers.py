@@ -11,11 +11,11 @@ import pyproj
 import pytest
 import rasterio
 from shapely.geometry import box
+from test_exposure import DEPTHS, X0, Y0, lonlat_raster, sites_3405, write_raster
 
 from ninhbinh_geo import exposure
 from ninhbinh_geo._errors import DataCoverageError
 from ninhbinh_geo.exposure import extract, workers
-from tests.test_exposure import DEPTHS, X0, Y0, lonlat_raster, sites_3405, write_raster
 
 pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children fork on Linux only"),
