@@ -71,9 +71,10 @@ STEPS: tuple[Step, ...] = (
 #: distance steps. Travel time, labour and access read the road graph, clusters and parks;
 #: siting those (giving the graph the travel-time step's speeds itself) and the hazard rasters;
 #: both start from the state after the exposure step, beside the risk and zoning steps and each
-#: other, and none of those reads what they add. On 2 cores this takes 0.7 s, 1.2 s and 0.9 s
-#: of CPU off the review's path (benchmarks/review.py); ``tests/test_review_branches.py``
-#: checks that the state is that of a serial run.
+#: other, and none of those reads what they add. These steps cost 0.7 s, 1.2 s and 0.9 s of
+#: CPU run alone; on a 2-vCPU machine whose vCPUs share one core the review took 9.98 s
+#: instead of 10.98 s (medians of 4 alternating runs) for 15.8 s of CPU instead of 14.6 s.
+#: ``tests/test_review_branches.py`` checks that the state is that of a serial run.
 BRANCHES: tuple[Branch, ...] = (
     Branch(after=None, steps=("flood and sea-level exposure",)),
     Branch(
