@@ -18,11 +18,10 @@ is optional; when present it is checked for its type and allowed values.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import unicodedata
 import warnings
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable
 
 import geopandas as gpd
 import numpy as np
@@ -33,6 +32,7 @@ from pandas.api import types as ptypes
 from . import crs as _crs
 from ._errors import EncodingError, SchemaError, first_ids
 from ._provenance import ACCURACY_CLASSES
+from .hubs import hub_parks  # the park layer's door, kept here by its public name
 
 __all__ = [
     "BOOL_COLUMNS",
@@ -619,83 +619,3 @@ def _check_frame(gdf: gpd.GeoDataFrame, layer: str) -> None:
             f"Layer '{layer}' has no rows. Check the file, layer name or filter that produced it."
         )
     _check_required(gdf, layer)
-
-
-def hub_parks(
-    parks: gpd.GeoDataFrame, *, major_only: bool = True, park_names: Sequence[str] | None = None
-) -> gpd.GeoDataFrame:
-    """Select the parks the satellite network is measured to, checking the park layer.
-
-    Parameters
-    ----------
-    parks : geopandas.GeoDataFrame
-        Park layer with ``site_id`` and ``name_vi`` (and ``major`` for ``major_only``).
-    major_only : bool, default True
-        Keep only the hubs (``major == True``).
-    park_names : sequence of str, optional
-        Keep exactly these parks (by ``name_vi`` or ``site_id``); overrides ``major_only``.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The selected rows, unchanged (the layer itself when every row is selected: copy it
-        before changing it).
-
-    Raises
-    ------
-    SchemaError
-        When the layer is empty, lacks ``site_id``/``name_vi``/``major``, repeats a park id or
-        name, names an unknown park, or marks no hub.
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import Point
-    >>> parks = gpd.GeoDataFrame({"site_id": ["A", "B"], "name_vi": ["KCN A", "KCN B"],
-    ...                           "major": [True, False]},
-    ...                          geometry=[Point(106, 20), Point(106.1, 20)], crs=4326)
-    >>> hub_parks(parks)["site_id"].tolist(), hub_parks(parks, park_names=["KCN B"]).shape[0]
-    (['A'], 1)
-    """
-    if not isinstance(parks, gpd.GeoDataFrame) or parks.empty:
-        raise SchemaError("Layer 'parks' is empty or not a GeoDataFrame; pass the park layer.")
-    missing = [c for c in ("site_id", "name_vi") if c not in parks.columns]
-    if missing:
-        raise SchemaError(
-            f"Layer 'parks' lacks columns {missing}; load it with ninhbinh_geo.datasets."
-        )
-    for col in ("site_id", "name_vi"):
-        values = [v for v in parks[col].tolist() if not pd.isna(v)]
-        if len(set(values)) == len(values):  # (a set is fast on the few rows of a park layer)
-            continue
-        dup = parks[col].duplicated(keep=False) & parks[col].notna()
-        if dup.any():
-            raise SchemaError(
-                f"Layer 'parks', column '{col}': {first_ids(sorted(set(parks[col][dup])))} "
-                f"appear more than once (rows {first_ids(parks.index[dup])}); a park must be "
-                f"one row with a unique {col}, so that results can name it."
-            )
-    if park_names is not None:
-        known = set(parks["name_vi"]) | set(parks["site_id"])
-        unknown = [n for n in park_names if n not in known]
-        if unknown:
-            hints = {n: difflib.get_close_matches(n, list(parks["name_vi"]), n=2) for n in unknown}
-            raise SchemaError(
-                f"Layer 'parks' has no park named {first_ids(unknown)} (column 'name_vi' or "
-                f"'site_id'). Closest names: {hints}. Use the names exactly as in the layer."
-            )
-        return parks[parks["name_vi"].isin(park_names) | parks["site_id"].isin(park_names)]
-    if major_only:
-        if "major" not in parks.columns:
-            raise SchemaError(
-                "Layer 'parks' has no column 'major' to pick the hub parks; add it, pass "
-                "park_names=[...], or pass major_only=False."
-            )
-        major = parks["major"].fillna(False).astype(bool).to_numpy()
-        if not major.any():
-            raise SchemaError(
-                "Layer 'parks': no row has major=True; mark the hubs or pass major_only=False."
-            )
-        if not major.all():
-            parks = parks[major]
-    return parks

@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from .._errors import CRSError, SchemaError, first_ids
 from ..crs import check_coordinates
-from ..schema import hub_parks
+from ..hubs import hub_parks
 from .graph import _MIN_EDGE_M, RoadGraph, _csr
 from .snapping import _ids, _snap_sites
 

@@ -28,7 +28,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from .._errors import SchemaError
 from .._provenance import ACCURACY_CLASSES
-from ..schema import hub_parks
+from ..hubs import hub_parks
 from .distances import REASON_PARK_FAR, _with_sources
 from .graph import _MIN_EDGE_M, RoadGraph
 from .snapping import _ids, _site_points

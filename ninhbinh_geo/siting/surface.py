@@ -423,10 +423,10 @@ def _prepared(
 ) -> tuple:
     """Check the inputs of :func:`suitability`; return them with the grid and the parameters."""
     from ..crs import project_checked
+    from ..hubs import hub_parks
     from ..network.speeds import ACCESS_SPEED_KMH
     from ..network.traveltime import _check_access, _check_timed
     from ..population import _check_cells, population_cells
-    from ..schema import hub_parks
 
     graph = _check_timed(graph)
     speed = ACCESS_SPEED_KMH if access_speed_kmh is None else access_speed_kmh

@@ -34,14 +34,15 @@ def traveltime_step(state: ReviewState) -> ReviewState:
     import numpy as np
     import pandas as pd
 
-    from ... import network, schema
+    from ... import network
+    from ...hubs import hub_parks
     from ...network import service_areas, speeds, traveltime
 
     opt = state.options
     roads = state.layers["roads"]
     graph = state.graph if state.graph is not None else network.build_graph(roads)
     graph = traveltime.with_speeds(graph, roads, speeds_kmh=opt.speeds_kmh)
-    hubs = schema.hub_parks(state.parks)
+    hubs = hub_parks(state.parks)
     minutes = traveltime.travel_minutes(graph, state.clusters, hubs, **_access_kw(state))
     arr = minutes.to_numpy()
     reached = np.isfinite(arr).any(axis=1)
@@ -82,10 +83,11 @@ def labour_step(state: ReviewState) -> ReviewState:
     """Count the people (WorldPop 2000, 2020) within reach of every hub and cluster by road."""
     import pandas as pd
 
-    from ... import population, schema
+    from ... import population
+    from ...hubs import hub_parks
 
     kw = _access_kw(state)
-    hubs = schema.hub_parks(state.parks)
+    hubs = hub_parks(state.parks)
     # hubs and clusters in one call: the population cells are snapped onto the roads once
     both = population.labour_within(
         state.graph,
@@ -129,10 +131,11 @@ def access_step(state: ReviewState) -> ReviewState:
     """
     import pandas as pd
 
-    from ... import access, schema
+    from ... import access
+    from ...hubs import hub_parks
     from ...network import traveltime
 
-    hubs = schema.hub_parks(state.parks)
+    hubs = hub_parks(state.parks)
     cost = state.hub_minutes  # measured by the travel-time step on the same graph
     if cost is None:
         cost = traveltime.travel_minutes(state.graph, state.clusters, hubs, **_access_kw(state))
